@@ -1,0 +1,184 @@
+"""Turn what is new in the corpus into a Digest, render it, and record what was sent."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
+from . import render, summarize
+from .config import Config
+from .corpus import Corpus, utcnow
+from .errors import ConfigError, DigestError
+from .jsonout import digest_to_dict
+from .models import Article, Digest, Story
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced: the digest, where it went, and whether it was a re-render."""
+
+    digest: Digest
+    digest_id: str | None
+    outdir: Path | None
+    outputs: dict[str, Path]
+    again: bool = False
+
+    def to_dict(self) -> dict:
+        """The JSON printed by `digest build --json`."""
+        return digest_to_dict(
+            self.digest, digest_id=self.digest_id, again=self.again,
+            outputs={k: str(v) for k, v in sorted(self.outputs.items())},
+        )
+
+
+def today(config: Config) -> date:
+    """Today's date in the workspace's time zone."""
+    try:
+        zone = ZoneInfo(config.get("digest", "timezone"))
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"[digest] timezone: unknown time zone ({exc}); use e.g. 'Europe/Kyiv'") from exc
+    return datetime.now(zone).date()
+
+
+def _sort_key(article: Article) -> tuple:
+    return (article.published.isoformat() if article.published else "", article.id)
+
+
+def _group(articles: Sequence[Article]) -> dict[str, list[Article]]:
+    """Articles by story id, each story's articles oldest first."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in sorted(articles, key=_sort_key):
+        groups[article.story_id or article.id].append(article)
+    return groups
+
+
+def _importance(articles: Sequence[Article]) -> float:
+    """Order stories: the summariser's score when it has one, else outlets and size."""
+    scorer = getattr(summarize, "story_importance", None)
+    if scorer:
+        return float(scorer(articles))
+    return len({a.outlet for a in articles}) * 10 + len(articles)
+
+
+def make_stories(groups: dict[str, list[Article]], config: Config,
+                 sent_stories: set[str]) -> list[Story]:
+    """Condense each group into a Story, most important first, within the story budget."""
+    ranked = sorted(groups.items(), key=lambda kv: (-_importance(kv[1]), kv[0]))
+    ranked = ranked[: int(config.get("summary", "stories_per_digest"))]
+    stories = []
+    for story_id, articles in ranked:
+        condensed = summarize.condense(articles, config)
+        stories.append(Story(
+            id=story_id, title=condensed.title, lede=condensed.lede, articles=tuple(articles),
+            sections=condensed.sections, is_update=story_id in sent_stories,
+        ))
+    return stories
+
+
+def _sent_stories(corpus: Corpus, story_ids: Sequence[str]) -> set[str]:
+    """Stories among these that an earlier digest already carried."""
+    rows = corpus.db.execute(
+        f"SELECT DISTINCT story_id FROM digest_articles WHERE story_id IN "
+        f"({','.join('?' * len(story_ids))})", list(story_ids),
+    )
+    return {r[0] for r in rows}
+
+
+def _new_digest_id(corpus: Corpus, day: date) -> str:
+    """YYYY-MM-DD, or YYYY-MM-DD-2, -3 ... when that day already has a digest."""
+    taken = {r[0] for r in corpus.db.execute("SELECT id FROM digests WHERE date = ?", (day.isoformat(),))}
+    candidate, n = day.isoformat(), 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{day.isoformat()}-{n}"
+    return candidate
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file via a temp file and rename, so no reader sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _render(digest: Digest, config: Config, outdir: Path, digest_id: str | None,
+            again: bool) -> BuildResult:
+    outputs = dict(render.write_outputs(digest, config, outdir))
+    result = BuildResult(digest, digest_id, outdir, outputs, again)
+    data = digest_to_dict(digest, digest_id=digest_id)
+    json_path = outdir / "digest.json"
+    write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    outputs["json"] = json_path
+    return result
+
+
+def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResult:
+    """Build the digest of everything not yet sent, render it and record it."""
+    day = day or today(config)
+    groups = _group(corpus.unsent_articles())
+    sent = _sent_stories(corpus, list(groups)) if groups else set()
+    stories = make_stories(groups, config, sent)
+    digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
+                    generated_at=utcnow())
+    if not stories:
+        log.info("nothing new since the last digest: no stories, no outputs")
+        return BuildResult(digest, None, None, {})
+    digest_id = _new_digest_id(corpus, day)
+    outdir = config.path("outbox") / digest_id
+    result = _render(digest, config, outdir, digest_id, again=False)
+    _record(corpus, digest_id, digest, outdir)
+    return result
+
+
+def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path) -> None:
+    """Mark the digest's articles as sent, in one transaction."""
+    data = json.dumps(digest_to_dict(digest, digest_id=digest_id), ensure_ascii=False)
+    with corpus.transaction() as db:
+        db.execute(
+            "INSERT INTO digests (id, date, built_at, outdir, json) VALUES (?, ?, ?, ?, ?)",
+            (digest_id, digest.date.isoformat(), utcnow().isoformat(), str(outdir), data),
+        )
+        db.executemany(
+            "INSERT INTO digest_articles (digest_id, article_id, story_id) VALUES (?, ?, ?)",
+            [(digest_id, a.id, s.id) for s in digest.stories for a in s.articles],
+        )
+
+
+def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
+    """Re-render a past digest from its recorded articles; the corpus is not changed."""
+    row = corpus.db.execute("SELECT date, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
+    if not row:
+        known = [r[0] for r in corpus.db.execute("SELECT id FROM digests ORDER BY id DESC LIMIT 5")]
+        raise DigestError(f"no digest {digest_id!r} in the corpus; recent ones: {', '.join(known) or 'none'}")
+    rows = corpus.db.execute(
+        "SELECT article_id FROM digest_articles WHERE digest_id = ?", (digest_id,)
+    ).fetchall()
+    articles = corpus.articles([r[0] for r in rows])
+    earlier = {r[0] for r in corpus.db.execute(
+        "SELECT DISTINCT story_id FROM digest_articles WHERE digest_id < ? ", (digest_id,))}
+    stories = make_stories(_group(articles), config, earlier)
+    day = date.fromisoformat(row["date"])
+    digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
+                    generated_at=utcnow())
+    return _render(digest, config, config.path("outbox") / digest_id, digest_id, again=True)
+
+
+def digest_ids_for(corpus: Corpus, day: date) -> list[str]:
+    """The digests built on one date, oldest first."""
+    return [r[0] for r in corpus.db.execute(
+        "SELECT id FROM digests WHERE date = ? ORDER BY built_at, id", (day.isoformat(),))]

@@ -1,0 +1,191 @@
+"""The `digest` command line: each command wires library stages together and nothing more."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import build as build_mod
+from . import config as config_mod
+from . import workspace
+from .errors import DigestError
+from .sources import inbox
+
+log = logging.getLogger("digest")
+
+
+def _setup_logging(verbose: int, quiet: bool, log_file: str = "") -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logging.basicConfig(level=level, handlers=handlers, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+class Context:
+    """What every command needs: the config file path, loaded on demand."""
+
+    def __init__(self, config_path: str):
+        self.config_path = config_path
+        self._config = None
+
+    @property
+    def config(self) -> config_mod.Config:
+        if self._config is None:
+            self._config = config_mod.load(self.config_path)
+            log_file = self._config.get("paths", "log_file")
+            if log_file:
+                logging.getLogger().addHandler(
+                    logging.FileHandler(self._config.root / log_file, encoding="utf-8"))
+        return self._config
+
+
+class DigestGroup(click.Group):
+    """Catches DigestError once and prints it as a one-line error."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DigestError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=DigestGroup)
+@click.option("--config", "config_path", default=config_mod.CONFIG_NAME, show_default=True,
+              envvar="DIGEST_CONFIG", help="Workspace settings file; paths in it are relative to it.")
+@click.option("-v", "--verbose", count=True, help="More log output (debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@click.pass_context
+def cli(ctx, config_path, verbose, quiet):
+    """Turn an inbox folder and news feeds into a deduplicated, condensed daily digest."""
+    _setup_logging(verbose, quiet)
+    ctx.obj = Context(config_path)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--force", is_flag=True, help="Overwrite an existing digest.toml.")
+def init(folder, force):
+    """Create a workspace in FOLDER with a commented digest.toml, inbox/ and outbox/."""
+    path = workspace.init(folder, force=force)
+    click.echo(f"created {path}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def ingest(obj, paths):
+    """Ingest PATHS (files or folders; the inbox by default) into the corpus."""
+    config = obj.config
+    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+        report = _recorded(corpus, "ingest", lambda: inbox.ingest(config, corpus, paths))
+    _echo_ingest(report)
+
+
+def _echo_ingest(report) -> None:
+    counts = report.counts()
+    click.echo(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    for path, reason in report.failed:
+        click.echo(f"failed: {path}: {reason}", err=True)
+
+
+def _recorded(corpus, kind, step):
+    """Run a step and record it (start, end, counts, errors) in the corpus."""
+    run_id = corpus.start_run(kind)
+    try:
+        result = step()
+    except BaseException as exc:
+        corpus.finish_run(run_id, "failed", {}, [str(exc)])
+        raise
+    counts = result.counts() if hasattr(result, "counts") else {}
+    errors = [f"{p}: {r}" for p, r in getattr(result, "failed", [])]
+    corpus.finish_run(run_id, "ok" if not errors else "ok with errors", counts, errors)
+    return result
+
+
+@cli.command()
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Digest date (default: today).")
+@click.option("--again", is_flag=True, help="Re-render the digest already built for --date; the corpus is not changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON on stdout.")
+@click.pass_obj
+def build(obj, day, again, as_json):
+    """Turn what is new in the corpus into stories and render the outputs."""
+    config = obj.config
+    day = day.date() if day else None
+    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+        if again:
+            result = _rebuild_day(config, corpus, day or build_mod.today(config))
+        else:
+            result = build_mod.build(config, corpus, day)
+    _echo_build(result, as_json)
+
+
+def _rebuild_day(config, corpus, day: date):
+    ids = build_mod.digest_ids_for(corpus, day)
+    if not ids:
+        raise DigestError(f"no digest was built on {day}; build one first with `digest build`")
+    return build_mod.rebuild(config, corpus, ids[-1])
+
+
+def _echo_build(result, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if not result.digest.stories:
+        click.echo("Nothing new since the last digest: no stories.")
+        return
+    click.echo(f"{len(result.digest.stories)} stories in digest {result.digest_id}")
+    for kind, path in sorted(result.outputs.items()):
+        click.echo(f"  {kind:5} {path}")
+
+
+@cli.command()
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Digest date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON on stdout.")
+@click.pass_obj
+def run(obj, day, as_json):
+    """The daily job: fetch feeds, ingest the inbox, build the digest, deliver it as configured."""
+    config = obj.config
+    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+        report = _recorded(corpus, "run", lambda: inbox.ingest(config, corpus))
+        result = build_mod.build(config, corpus, day.date() if day else None)
+    if not as_json:
+        _echo_ingest(report)
+    _echo_build(result, as_json)
+
+
+@cli.command()
+@click.pass_obj
+def status(obj):
+    """Show corpus size, stories, recent digests and the last runs."""
+    config = obj.config
+    with workspace.open_corpus(config) as corpus:
+        click.echo(f"workspace: {config.root}")
+        click.echo(f"corpus:    {corpus.path} (schema version {corpus.schema_version()})")
+        for key, value in corpus.stats().items():
+            click.echo(f"  {key.replace('_', ' '):20} {value}")
+        failed = list((config.path("inbox") / inbox.FAILED).glob("*.reason"))
+        click.echo(f"  {'inbox failed files':20} {len(failed)}")
+        click.echo("last digests:")
+        for row in corpus.db.execute("SELECT id, built_at, outdir FROM digests ORDER BY built_at DESC LIMIT 5"):
+            click.echo(f"  {row['id']:14} built {row['built_at']}  {row['outdir']}")
+        click.echo("last runs:")
+        for row in corpus.last_runs():
+            click.echo(f"  #{row['id']} {row['kind']:7} {row['started_at']} {row['status']} {row['counts']}")
+            for error in json.loads(row["errors"])[:5]:
+                click.echo(f"      {error}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="digest")
+
+
+if __name__ == "__main__":
+    main()

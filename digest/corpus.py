@@ -1,0 +1,213 @@
+"""The corpus: a real SQLite database (WAL) that persists articles, stories and runs."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import CorpusError
+from .migrations import MIGRATIONS
+from .models import Article
+
+ARTICLE_COLUMNS = (
+    "id", "title", "outlet", "url", "published", "published_is_guess", "language", "body",
+    "content_hash", "ingested_at", "source_path", "author", "copy_of", "story_id",
+)
+
+
+def utcnow() -> datetime:
+    """Current time, timezone-aware, to the second (stable text in the database)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    """Rebuild an Article from an `articles` row."""
+    return Article(
+        id=row["id"], title=row["title"], outlet=row["outlet"], url=row["url"],
+        published=_dt(row["published"]), published_is_guess=bool(row["published_is_guess"]),
+        language=row["language"], body=row["body"], content_hash=row["content_hash"],
+        ingested_at=_dt(row["ingested_at"]), source_path=row["source_path"],
+        author=row["author"], copy_of=row["copy_of"], story_id=row["story_id"],
+    )
+
+
+class Corpus:
+    """Access to one workspace's corpus database."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise CorpusError(f"{self.path}: cannot open the corpus database ({exc})") from exc
+        self.migrate()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing block of writes."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # schema ------------------------------------------------------------
+    def schema_version(self) -> int:
+        """Highest migration applied."""
+        row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return row[0] or 0
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction; return their numbers."""
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
+        newest = max((v for v, _, _ in MIGRATIONS), default=0)
+        if done and max(done) > newest:
+            raise CorpusError(
+                f"{self.path}: schema version {max(done)} is newer than this digest "
+                f"({newest}); upgrade digest"
+            )
+        applied = []
+        for version, name, sql in MIGRATIONS:
+            if version in done:
+                continue
+            try:
+                with self.transaction() as db:
+                    for statement in filter(str.strip, sql.split(";")):
+                        db.execute(statement)
+                    db.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                        (version, name, _iso(utcnow())),
+                    )
+            except sqlite3.Error as exc:
+                raise CorpusError(
+                    f"{self.path}: migration {version} ({name}) failed and was rolled back ({exc}); "
+                    f"the database stays at version {self.schema_version()}"
+                ) from exc
+            applied.append(version)
+        return applied
+
+    # articles ------------------------------------------------------------
+    def insert_article(self, article: Article) -> None:
+        """Insert one article (inside the caller's transaction)."""
+        values = [getattr(article, c) for c in ARTICLE_COLUMNS]
+        values = [_iso(v) if isinstance(v, datetime) else v for v in values]
+        self.db.execute(
+            f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+            values,
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        """One article by id."""
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_from_row(row) if row else None
+
+    def articles(self, ids: Iterable[str]) -> list[Article]:
+        """Articles by id, in the order given."""
+        found = {a.id: a for a in map(self.article, ids) if a}
+        return [found[i] for i in ids if i in found]
+
+    def article_by_hash(self, content_hash: str) -> Article | None:
+        """The article with this normalised-content hash, if any."""
+        row = self.db.execute(
+            "SELECT * FROM articles WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return article_from_row(row) if row else None
+
+    def record_duplicate(self, original_id: str, kind: str, similarity: float | None,
+                         article: Article) -> None:
+        """Remember that `article` was dropped as a duplicate of `original_id`."""
+        self.db.execute(
+            "INSERT INTO duplicates (original_id, kind, similarity, title, outlet, source_path, "
+            "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (original_id, kind, similarity, article.title, article.outlet,
+             article.source_path, _iso(utcnow())),
+        )
+
+    def unsent_articles(self) -> list[Article]:
+        """Articles that no digest has included yet, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE id NOT IN (SELECT article_id FROM digest_articles) "
+            "ORDER BY coalesce(published, ingested_at), id"
+        )
+        return [article_from_row(r) for r in rows]
+
+    # inbox files ---------------------------------------------------------
+    def file_status(self, sha256: str) -> str | None:
+        """Status of an inbox file already seen (by content), or None."""
+        row = self.db.execute("SELECT status FROM inbox_files WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def record_file(self, sha256: str, path: str, status: str, article_ids: list[str]) -> None:
+        """Remember an ingested inbox file (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO inbox_files VALUES (?, ?, ?, ?, ?)",
+            (sha256, path, status, json.dumps(article_ids), _iso(utcnow())),
+        )
+
+    # runs ----------------------------------------------------------------
+    def start_run(self, kind: str) -> int:
+        """Record the start of a run; returns its id."""
+        cur = self.db.execute(
+            "INSERT INTO runs (kind, started_at) VALUES (?, ?)", (kind, _iso(utcnow()))
+        )
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, counts: dict, errors: list[str]) -> None:
+        """Record the end of a run with its counts and errors."""
+        self.db.execute(
+            "UPDATE runs SET ended_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
+            (_iso(utcnow()), status, json.dumps(counts, sort_keys=True), json.dumps(errors), run_id),
+        )
+
+    def last_runs(self, limit: int = 5) -> list[sqlite3.Row]:
+        """Most recent runs, newest first."""
+        return self.db.execute(
+            "SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+
+    def stats(self) -> dict[str, int]:
+        """Counts shown by `digest status`."""
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "articles": one("SELECT count(*) FROM articles"),
+            "copies": one("SELECT count(*) FROM articles WHERE copy_of IS NOT NULL"),
+            "duplicates_dropped": one("SELECT count(*) FROM duplicates"),
+            "stories": one("SELECT count(DISTINCT story_id) FROM articles WHERE story_id IS NOT NULL"),
+            "digests": one("SELECT count(*) FROM digests"),
+            "unsent_articles": one(
+                "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM digest_articles)"
+            ),
+        }

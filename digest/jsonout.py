@@ -1,0 +1,50 @@
+"""The stable JSON shape of a digest (`digest build --json`, `digest.json`)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Article, Digest, Section, Story
+
+
+def _article(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "published_is_guess": article.published_is_guess,
+        "language": article.language,
+        "copy_of": article.copy_of,
+    }
+
+
+def _section(section: Section) -> dict[str, Any]:
+    return {
+        "speaker": section.speaker,
+        "kind": section.kind,
+        "points": [{"text": p.text, "sources": list(p.sources)} for p in section.points],
+    }
+
+
+def _story(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "lede": story.lede,
+        "is_update": story.is_update,
+        "topic": story.topic,
+        "articles": [_article(a) for a in story.articles],
+        "sections": [_section(s) for s in story.sections],
+    }
+
+
+def digest_to_dict(digest: Digest, **extra: Any) -> dict[str, Any]:
+    """The digest as plain JSON-ready data; `extra` adds top-level fields."""
+    data: dict[str, Any] = {
+        "date": digest.date.isoformat(),
+        "title": digest.title,
+        "stories": [_story(s) for s in digest.stories],
+    }
+    data.update(extra)
+    return data

@@ -1,0 +1,66 @@
+"""Plain typed values passed between pipeline stages (never a shared mutable dict)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned article, as stored in the corpus."""
+
+    id: str
+    title: str
+    outlet: str
+    body: str
+    url: str | None = None
+    published: datetime | None = None
+    published_is_guess: bool = False  # True when the date is the file's mtime
+    language: str = "und"
+    content_hash: str = ""
+    ingested_at: datetime | None = None
+    source_path: str | None = None
+    author: str | None = None
+    copy_of: str | None = None  # id of the original when this is a near-duplicate copy
+    story_id: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One extractive point and the articles that carry it."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """Key points grouped under a speaker ('Blinken'), 'Background' or None (general)."""
+
+    speaker: str | None
+    points: tuple[KeyPoint, ...]
+    kind: str = "speaker"  # "speaker", "general" or "background"
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about one event, condensed into sections."""
+
+    id: str
+    title: str
+    lede: str
+    articles: tuple[Article, ...]
+    sections: tuple[Section, ...] = ()
+    is_update: bool = False
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One day's digest: what the renderers and the JSON output receive."""
+
+    date: date
+    title: str
+    stories: tuple[Story, ...]
+    generated_at: datetime | None = None
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,171 @@
+"""HTML email (Jinja2 + premailer, kept under the Gmail clipping size) and the .eml message."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import datetime, time, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, parseaddr
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..config import Config
+from ..errors import ConfigError, RenderError
+from ..models import Digest
+from .environment import base_context, render_template, safe_url
+
+log = logging.getLogger(__name__)
+
+EMAIL_TEMPLATE = "email.html"
+
+
+def inline_css(html: str) -> str:
+    """Inline every <style> rule premailer can inline; media queries stay in a <style> block."""
+    from premailer import Premailer
+
+    try:
+        return Premailer(
+            html, allow_network=False, strip_important=False, keep_style_tags=False,
+            remove_classes=False, preserve_internal_links=True, disable_validation=True,
+            cssutils_logging_level=logging.CRITICAL, cssutils_logging_handler=logging.NullHandler(),
+        ).transform()
+    except Exception as exc:  # premailer raises bare exceptions for bad CSS or HTML
+        raise RenderError(f"{EMAIL_TEMPLATE}: inlining the CSS failed ({exc}); "
+                          f"check the CSS in your templates folder") from exc
+
+
+def _unsubscribe_url(config: Config) -> str | None:
+    """The first http(s) URL of [email] list_unsubscribe, for the footer link."""
+    value = str(config.section("email").get("list_unsubscribe", ""))
+    for candidate in re.findall(r"<([^>]*)>", value) or [value.strip()]:
+        url = safe_url(candidate.strip())
+        if url:
+            return url
+    return None
+
+
+def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str, Any]:
+    ctx = base_context(digest, config)
+    stories = ctx["stories"]
+    cut = len(stories) if keep is None else keep
+    ctx.update(shown=stories[:cut], omitted=stories[cut:],
+               attach_pdf=bool(config.section("email").get("attach_pdf", False)),
+               unsubscribe_url=_unsubscribe_url(config))
+    return ctx
+
+
+def _render_inlined(digest: Digest, config: Config, keep: int | None) -> tuple[str, str]:
+    raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep))
+    return raw, inline_css(raw)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def render_html(digest: Digest, config: Config) -> str:
+    """The email HTML with CSS inlined; keeps only the top stories when over [email] max_html_kb."""
+    limit = int(config.section("email").get("max_html_kb", 100)) * 1024
+    raw, html = _render_inlined(digest, config, None)
+    if _size(html) <= limit:
+        return html
+    ratio = _size(html) / max(_size(raw), 1)  # inlining grows the HTML by a fairly stable factor
+    keep = len(digest.stories)
+    while keep > 0:
+        keep -= 1
+        estimate = _size(render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep)))
+        if estimate * ratio > limit * 0.98:
+            continue
+        _, html = _render_inlined(digest, config, keep)
+        if _size(html) <= limit:
+            log.info("email: kept %d of %d stories to stay under %d KB", keep, len(digest.stories),
+                     limit // 1024)
+            return html
+    raise RenderError(f"[email] max_html_kb = {limit // 1024}: even an email without stories is larger; "
+                      f"raise max_html_kb or shorten the email template")
+
+
+def subject(digest: Digest, config: Config) -> str:
+    """[email] subject with {title} and {date} replaced (no other braces are interpreted)."""
+    template = str(config.section("email").get("subject", "{title}: {date}"))
+    text = template.replace("{title}", digest.title).replace("{date}", digest.date.isoformat())
+    return " ".join(text.split())
+
+
+def _timezone(config: Config) -> ZoneInfo | timezone:
+    name = str(config.section("digest").get("timezone", "UTC"))
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"[digest] timezone = {name!r} is not a known time zone; "
+                          f"use a name like 'Europe/Paris' or 'UTC'") from exc
+
+
+def message_date(digest: Digest, config: Config) -> datetime:
+    """The Date header: when the digest was generated, else 07:00 of its day (deterministic)."""
+    zone = _timezone(config)
+    if digest.generated_at is not None:
+        stamp = digest.generated_at
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return datetime.combine(digest.date, time(7, 0), tzinfo=zone)
+
+
+def _addresses(config: Config) -> tuple[str, list[str]]:
+    section = config.section("email")
+    sender = str(section.get("from", ""))
+    to = section.get("to", [])
+    recipients = [to] if isinstance(to, str) else [str(t) for t in to]
+    if not parseaddr(sender)[1] or "@" not in parseaddr(sender)[1]:
+        raise ConfigError(f"[email] from = {sender!r} is not an email address; "
+                          f"use a value like 'Digest <digest@example.org>'")
+    for name, addr in getaddresses(recipients):
+        if "@" not in addr:
+            raise ConfigError(f"[email] to: {name or addr!r} is not an email address; "
+                              f"use a list like ['reader@example.org']")
+    return sender, recipients
+
+
+def _message_id(digest: Digest, sender: str, html: str) -> str:
+    """A Message-ID derived from the content, so the same digest gets the same id."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    digest_hash = hashlib.sha256(html.encode("utf-8")).hexdigest()[:20]
+    return f"<digest.{digest.date.isoformat()}.{digest_hash}@{domain}>"
+
+
+def _set_boundaries(msg: EmailMessage, seed: str) -> None:
+    """Give every multipart a boundary derived from the content (reproducible .eml bytes)."""
+    for index, part in enumerate(msg.walk()):
+        if part.is_multipart():
+            token = hashlib.sha256(f"{seed}:{index}".encode()).hexdigest()[:24]
+            part.set_boundary(f"=_digest_{index}_{token}")
+
+
+def build_message(digest: Digest, config: Config, html: str, text: str,
+                  pdf_bytes: bytes | None = None) -> EmailMessage:
+    """multipart/alternative (text, HTML), inside multipart/mixed with the PDF when one is given."""
+    sender, recipients = _addresses(config)
+    msg = EmailMessage()
+    try:
+        msg["Subject"] = subject(digest, config)
+        msg["From"] = sender
+        msg["To"] = ", ".join(recipients)
+        msg["Date"] = format_datetime(message_date(digest, config))
+        msg["Message-ID"] = _message_id(digest, sender, html)
+        unsubscribe = str(config.section("email").get("list_unsubscribe", "")).strip()
+        if unsubscribe:
+            msg["List-Unsubscribe"] = unsubscribe if "<" in unsubscribe else f"<{unsubscribe}>"
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"[email]: a header value is invalid ({exc}); check from, to, subject "
+                          f"and list_unsubscribe") from exc
+    msg.set_content(text, subtype="plain", charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
+    if pdf_bytes is not None:
+        msg.add_attachment(pdf_bytes, maintype="application", subtype="pdf",
+                           filename=f"digest-{digest.date.isoformat()}.pdf")
+    _set_boundaries(msg, msg["Message-ID"])
+    return msg
+
+
+__all__ = ["Address", "build_message", "inline_css", "message_date", "render_html", "subject"]

@@ -1,0 +1,239 @@
+"""Jinja2 environment (workspace templates first, then the built-in ones) and the view model."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from ..config import Config
+from ..errors import RenderError
+from ..models import Article, Digest, Section, Story
+
+SAFE_SCHEMES = ("http", "https")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def builtin_dir() -> Path:
+    """Folder of the built-in templates (package digest.templates), wherever digest is installed."""
+    try:
+        return Path(str(resources.files("digest.templates")))
+    except (ModuleNotFoundError, NotADirectoryError, TypeError):
+        return Path(__file__).resolve().parents[2] / "templates"
+
+
+def user_dir(config: Config) -> Path:
+    """The workspace's own templates folder ([paths] templates)."""
+    return config.path("templates")
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """Environment searching the workspace templates, then the built-ins; "default:NAME" is always built-in."""
+    builtin = jinja2.FileSystemLoader(str(builtin_dir()))
+    loader = jinja2.ChoiceLoader([
+        jinja2.PrefixLoader({"default": builtin}, delimiter=":"),
+        jinja2.FileSystemLoader(str(user_dir(config))),
+        builtin,
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.filters["plural"] = plural
+    env.filters["longdate"] = long_date
+    return env
+
+
+def render_template(config: Config, name: str, context: dict[str, Any]) -> str:
+    """Render one template, turning Jinja errors into a RenderError naming the template and a fix."""
+    env = make_environment(config)
+    where = f"{user_dir(config)} or the built-in templates"
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template {exc.name!r} not found in {where}; "
+                          f"remove the reference or copy it from the built-in templates") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}; "
+                          f"fix the template or delete it to use the built-in one") from exc
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {name!r} (searched in {where}) failed: {exc}; "
+                          f"fix the template or delete it to use the built-in one") from exc
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is an absolute http(s) URL, else None (drops javascript:, data:, relative, ...)."""
+    if not url:
+        return None
+    cleaned = _CONTROL.sub("", str(url))
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
+        return None
+    return cleaned
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 source' / '3 sources' ('1 story' / '2 stories' with many="stories")."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
+
+
+def long_date(value: date | datetime | None) -> str:
+    """'Monday 23 November 2026' without locale dependence."""
+    if value is None:
+        return ""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One cited article as shown to the reader."""
+
+    number: int  # position in the digest-wide source list (PDF appendix, text footnotes)
+    outlet: str
+    title: str
+    url: str | None
+    published: str
+    carried_by: tuple[str, ...]  # outlets of near-duplicate copies of this article
+
+
+@dataclass(frozen=True)
+class PointView:
+    """One key point with its distinct sources."""
+
+    text: str
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section with a display heading."""
+
+    heading: str | None
+    kind: str
+    points: tuple[PointView, ...]
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """A story with its anchor and its resolved sources."""
+
+    anchor: str
+    number: int
+    title: str
+    lede: str
+    is_update: bool
+    topic: str | None
+    sections: tuple[SectionView, ...]
+    sources: tuple[SourceView, ...]
+
+
+def _published(article: Article) -> str:
+    if article.published is None:
+        return "date unknown"
+    text = f"{article.published.day} {article.published:%B %Y}"
+    return f"{text} (file date)" if article.published_is_guess else text
+
+
+def _section_heading(section: Section) -> str | None:
+    if section.kind == "background":
+        return "Background"
+    if section.kind == "general" or not section.speaker:
+        return None
+    return section.speaker
+
+
+class _Sources:
+    """Numbers every original article of the digest once, folding copies into their original."""
+
+    def __init__(self, stories: tuple[Story, ...]):
+        self.by_id: dict[str, Article] = {a.id: a for s in stories for a in s.articles}
+        self.views: dict[str, SourceView] = {}
+        copies: dict[str, list[str]] = {}
+        for article in self.by_id.values():
+            if article.copy_of and article.copy_of in self.by_id:
+                copies.setdefault(article.copy_of, []).append(article.outlet)
+        self.copies = {k: tuple(sorted(set(v))) for k, v in copies.items()}
+
+    def original(self, article_id: str) -> str | None:
+        """The id of the article a source id stands for (its original when it is a copy)."""
+        article = self.by_id.get(article_id)
+        if article is None:
+            return None
+        if article.copy_of and article.copy_of in self.by_id:
+            return article.copy_of
+        return article.id
+
+    def view(self, article_id: str) -> SourceView:
+        """The numbered view of an original article, created on first use."""
+        if article_id not in self.views:
+            a = self.by_id[article_id]
+            self.views[article_id] = SourceView(
+                number=len(self.views) + 1, outlet=a.outlet, title=a.title, url=safe_url(a.url),
+                published=_published(a), carried_by=self.copies.get(article_id, ()))
+        return self.views[article_id]
+
+    def for_ids(self, ids: tuple[str, ...]) -> tuple[SourceView, ...]:
+        """Distinct original sources of a point, in citation order."""
+        seen: list[str] = []
+        for source_id in ids:
+            original = self.original(source_id)
+            if original is not None and original not in seen:
+                seen.append(original)
+        return tuple(self.view(i) for i in seen)
+
+
+def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
+    sections = tuple(
+        SectionView(heading=_section_heading(sec), kind=sec.kind,
+                    points=tuple(PointView(text=p.text, sources=sources.for_ids(p.sources))
+                                 for p in sec.points))
+        for sec in story.sections)
+    story_sources = sources.for_ids(tuple(a.id for a in story.articles))
+    return StoryView(anchor=f"story-{number}", number=number, title=story.title, lede=story.lede,
+                     is_update=story.is_update, topic=story.topic, sections=sections,
+                     sources=story_sources)
+
+
+def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[SourceView, ...]]:
+    """Views of every story and the digest-wide numbered source list."""
+    sources = _Sources(digest.stories)
+    views = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.stories, start=1))
+    return views, tuple(sorted(sources.views.values(), key=lambda v: v.number))
+
+
+def top_line(digest: Digest, limit: int = 140) -> str:
+    """The preheader: the first story's title and lede, shortened."""
+    if not digest.stories:
+        return "No new stories today."
+    first = digest.stories[0]
+    text = " ".join(f"{first.title}: {first.lede}".split()) if first.lede else first.title
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def base_context(digest: Digest, config: Config) -> dict[str, Any]:
+    """Values every template receives."""
+    stories, sources = story_views(digest)
+    return {
+        "digest": digest,
+        "title": digest.title or config.get("digest", "title"),
+        "date": digest.date,
+        "stories": stories,
+        "sources": sources,
+        "top_line": top_line(digest),
+        "notes": digest.notes,
+        "config": config,
+    }
+

@@ -1,0 +1,1 @@
+"""Sources: inbox files and feeds become clean Article records."""

@@ -1,0 +1,318 @@
+"""Remove site boilerplate from article text with general line-level rules, all in this module.
+
+Each line gets a few features (word count, sentence-final punctuation, share of
+call-to-action words, script, date-only shape) and a small rule classifier
+decides whether it is article text. Three zones are treated differently:
+
+- anywhere: copyright / syndication lines, photo credits ("NAME/AGENCY via Getty
+  Images", "(Photo by ...)") and the caption block they close, calls to action
+  addressed to the reader (share, follow, subscribe, join, comment, newsletter),
+  interface labels ("Source link", "Video of the day", "Show more", "Published:"),
+  language menus made of 2-letter codes, lines in another script than the body,
+  truncated link teasers (no final punctuation, ending on "of", "the", ...),
+  repeats of the title and of earlier lines, and lines the caller names
+  (`boilerplate`, e.g. from `repeated_lines` over one outlet's articles);
+- the head (before the first full sentence): date-only and weekday lines,
+  lowercase section labels ("politics"), bylines, breadcrumbs;
+- the tail: after the last full sentence, short non-sentence lines (newsletter
+  blocks, "Daily at 9am", outlet names) go with the flagged ones.
+
+Real sentences are never cut: a line is kept or dropped whole. Paragraphs stay
+separated by a blank line.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_SENTENCE_END = re.compile(r"[.!?…;][\"'”’»)\]]*$")
+
+_COPYRIGHT = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bdistributed by\b|\bsyndicat(ed|ion)\b"
+    r"|\breprint(s|ed)? (rights|permission)|\bmay not be (re)?published\b",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"\bvia (Getty Images|Reuters|AP|AFP|Shutterstock|Alamy)\b"
+    r"|(Getty Images|Shutterstock|Alamy|AP Photo|Reuters|AFP|EPA|Bloomberg)\s*/"
+    r"|/\s*(Getty Images|Shutterstock|Alamy|Reuters|AFP|EPA|AP|Bloomberg)\b"
+    r"|\((?:[^()]*\b)?(photo|image|picture|photograph|credit|illustration)s?\s*(by|:|credit)[^()]*\)"
+    r"|^(photo|image|picture|photograph|illustration)s?\s*(by|:|credit)\s"
+    r"|^(credit|source)\s*:\s*\S.*(images|photo|stock|press)\b",
+    re.IGNORECASE,
+)
+_CTA_WORDS = frozenset(
+    "share shares sharing follow subscribe subscribed subscription subscribers join sign signup "
+    "newsletter newsletters comment comments like tweet facebook twitter telegram instagram "
+    "whatsapp linkedin youtube tiktok viber download app notifications register login donate "
+    "click tap channel friends feed rss bookmark inbox alerts podcast"
+    .split()
+)
+_READER = frozenset("you your yours us our".split())
+_IMPERATIVE = frozenset(
+    "share follow subscribe join sign leave click tap download get read watch listen like "
+    "support donate register stay keep tell send add don't never".split()
+)
+_UI_LINE = re.compile(
+    r"^(source|original|permanent|short)\s+link"
+    r"|^(video|photo|image|picture)s?\s+of\s+(the\s+)?(day|week)"
+    r"|^(show|load|see|view|read)\s+(more|all|also|full|next|previous)\b"
+    r"|^(more|latest|top|related|recommended|trending|popular|other)\s+(news|stories|articles|posts|videos|reads?)\b"
+    r"|^(published|updated|posted|modified|last\s+updated|created)\s*(on|at)?\s*:?"
+    r"|^(advertisement|advert|sponsored|promoted|ad)$"
+    r"|^(related|read\s+also|also\s+read|see\s+also|most\s+read|tags?|topics?|share\s+this)\s*:?"
+    r"|^(skip\s+to|jump\s+to|back\s+to\s+top|print|email|menu|close|loading)\b"
+    r"|^(watch|listen)\s*:?\s*$",
+    re.IGNORECASE,
+)
+UI_MAX_WORDS = 6
+_LANG_CODE = re.compile(r"^[A-Za-z]{2}$")
+_FUNCTION_END = frozenset(
+    "of the a an to and or in on for with at by from as that than into about de la le les el "
+    "los las del der die das und von zu".split()
+)
+_MONTHS_AND_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue tues wed thu thur thurs fri sat sun today yesterday "
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre "
+    "lunes martes miércoles jueves viernes sábado domingo ene abr ago dic "
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag freitag "
+    "samstag sonntag "
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря "
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня "
+    "понедельник вторник среда четверг пятница суббота воскресенье "
+    "понеділок вівторок середа четвер пʼятниця субота неділя"
+    .split()
+)
+_DATE_NUMERIC = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}")
+_BYLINE = re.compile(r"^(by|von|por|par|автор)\s+\S", re.IGNORECASE)
+_BREADCRUMB = re.compile(r"\S\s*(>|»|›|/|\|)\s*\S")
+HEAD_SENTENCE_WORDS = 8
+TAIL_MAX_LINES = 15
+TAIL_WEAK_WORDS = 12
+
+
+def _normalise(line: str) -> str:
+    """Collapse odd spaces (NBSP, thin, zero-width) into one and trim the line."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def line_key(line: str) -> str:
+    """Compare lines ignoring case, spacing and punctuation (for title and repeat checks)."""
+    return " ".join(w.casefold() for w in _WORD.findall(line)) or line.strip().casefold()
+
+
+def _words(line: str) -> list[str]:
+    """Letter-only words of a line (numbers and punctuation dropped)."""
+    return _WORD.findall(line)
+
+
+def is_sentence(line: str) -> bool:
+    """A line ending like a sentence (., !, ?, …, ;) possibly followed by a quote or bracket."""
+    return bool(_SENTENCE_END.search(line))
+
+
+def is_date_line(line: str) -> bool:
+    """True for a line that only gives a date and/or time ("Sunday, 22 December", "26 ene 2022 17:47 GMT")."""
+    words = [w.casefold() for w in _words(line)]
+    if len(line) > 60 or not re.search(r"\d", line) and not words:
+        return False
+    named = [w for w in words if w.strip(".") in _MONTHS_AND_DAYS]
+    others = [w for w in words if w.strip(".") not in _MONTHS_AND_DAYS and len(w) > 3]
+    if others:
+        return False
+    return bool(named) or bool(_DATE_NUMERIC.search(line))
+
+
+def _is_weekday_or_date_word_line(line: str) -> bool:
+    """A line made only of month/day names, like "Sunday" or "Today"."""
+    words = [w.casefold() for w in _words(line)]
+    return bool(words) and all(w in _MONTHS_AND_DAYS for w in words) and len(words) <= 3
+
+
+def _is_cta(line: str, words: list[str]) -> bool:
+    """A call to action addressed to the reader: share, follow, subscribe, join, comment..."""
+    lowered = [w.casefold() for w in words]
+    hits = sum(1 for w in lowered if w in _CTA_WORDS)
+    if not hits or len(lowered) > 25:
+        return False
+    addressed = bool(_READER.intersection(lowered)) or lowered[0] in _IMPERATIVE
+    if len(lowered) <= 4 and not is_sentence(line.rstrip("!")):
+        return addressed or hits == len(lowered)
+    return addressed and hits >= 2 and hits / len(lowered) >= 0.18
+
+
+def _is_language_menu(line: str) -> bool:
+    """A row of 2-letter language codes such as "RU UA EN" or "en | fr | de"."""
+    tokens = [t for t in re.split(r"[\s|/•·,]+", line) if t]
+    if len(tokens) < 2 or not all(_LANG_CODE.match(t) for t in tokens):
+        return False
+    return all(t.isupper() for t in tokens) or all(t.islower() for t in tokens)
+
+
+def _is_truncated_teaser(line: str, words: list[str]) -> bool:
+    """A link teaser cut mid-phrase: several words, no final punctuation, ends on "of"/"the"."""
+    if len(words) < 5 or is_sentence(line) or re.search(r"[:,\-–—]$", line):
+        return False
+    return words[-1].casefold() in _FUNCTION_END
+
+
+def _script(ch: str) -> str:
+    """The Unicode script family of a letter (LATIN, CYRILLIC, GREEK, ARABIC, CJK...)."""
+    try:
+        return unicodedata.name(ch).split(" ")[0]
+    except ValueError:
+        return "UNKNOWN"
+
+
+def _script_counts(text: str) -> Counter:
+    """How many letters of each script a text holds."""
+    return Counter(_script(ch) for ch in text if ch.isalpha())
+
+
+def _dominant_script(lines: list[str]) -> str | None:
+    """The script of the body when one script clearly dominates (>= 80% of letters)."""
+    counts = _script_counts("\n".join(lines))
+    total = sum(counts.values())
+    if not total:
+        return None
+    script, count = counts.most_common(1)[0]
+    return script if count / total >= 0.8 else None
+
+
+def _other_script(line: str, dominant: str | None) -> bool:
+    """True when most letters of the line are in a script other than the body's."""
+    if dominant is None:
+        return False
+    counts = _script_counts(line)
+    total = sum(counts.values())
+    return total >= 3 and counts.get(dominant, 0) / total < 0.4
+
+
+def _flag_anywhere(line: str, dominant: str | None) -> bool:
+    """Boilerplate wherever it stands in the article."""
+    words = _words(line)
+    if _COPYRIGHT.search(line) and len(words) <= 30:
+        return True
+    if _CREDIT.search(line) and len(words) <= 45:
+        return True
+    if len(words) <= UI_MAX_WORDS and _UI_LINE.search(line) and not is_sentence(line):
+        return True
+    return (
+        _is_cta(line, words)
+        or _is_language_menu(line)
+        or _is_truncated_teaser(line, words)
+        or _other_script(line, dominant)
+    )
+
+
+def _flag_head(line: str) -> bool:
+    """Boilerplate typical of the lines above the article's first sentence."""
+    words = _words(line)
+    if is_date_line(line) or _is_weekday_or_date_word_line(line):
+        return True
+    if _BYLINE.match(line) and len(words) <= 6 and not is_sentence(line):
+        return True
+    if words and len(words) <= 3 and line == line.lower() and not is_sentence(line):
+        return True
+    return len(words) <= 8 and len(_BREADCRUMB.findall(line)) >= 2 and not is_sentence(line)
+
+
+def _is_weak_tail(line: str) -> bool:
+    """A short line without sentence punctuation: newsletter blurb, outlet name, schedule."""
+    return (not is_sentence(line) and len(_words(line)) <= TAIL_WEAK_WORDS) or is_date_line(line)
+
+
+def _split_blocks(text: str) -> list[list[str]]:
+    """Paragraphs (split on blank lines) as lists of normalised non-empty lines."""
+    blocks = []
+    for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [_normalise(line) for line in raw.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _caption_blocks(blocks: list[list[str]]) -> set[int]:
+    """Blocks of several lines closed by a photo credit: an image caption as a whole."""
+    return {
+        i for i, block in enumerate(blocks) if len(block) >= 2 and _CREDIT.search(block[-1])
+    }
+
+
+def _head_end(lines: list[str], keep: list[bool]) -> int:
+    """Index of the first kept full-sentence line: everything above it is the head."""
+    for i, line in enumerate(lines):
+        if keep[i] and is_sentence(line) and len(_words(line)) >= HEAD_SENTENCE_WORDS:
+            return i
+    return len(lines)
+
+
+def _keep_flags(lines: list[str], title: str, boilerplate: frozenset[str]) -> list[bool]:
+    """Decide line by line what stays, then trim the head and tail zones."""
+    dominant = _dominant_script(lines)
+    seen: set[str] = {line_key(title)} if title.strip() else set()
+    keep = []
+    for line in lines:
+        key = line_key(line)
+        drop = key in seen or key in boilerplate or _flag_anywhere(line, dominant)
+        seen.add(key)
+        keep.append(not drop)
+    head = _head_end(lines, keep)
+    for i in range(head):
+        if keep[i] and _flag_head(lines[i]):
+            keep[i] = False
+    _trim_tail(lines, keep, head)
+    return keep
+
+
+def _trim_tail(lines: list[str], keep: list[bool], head: int) -> None:
+    """Drop weak lines after the last sentence (newsletter blocks), within limits."""
+    kept = [i for i, k in enumerate(keep) if k]
+    limit = min(TAIL_MAX_LINES, len(kept) // 2)
+    for count, i in enumerate(reversed(kept)):
+        if count >= limit or i <= head or not _is_weak_tail(lines[i]):
+            return
+        keep[i] = False
+
+
+def clean_body(text: str, title: str = "", *, boilerplate: Iterable[str] = ()) -> str:
+    """Return the article text without site boilerplate, paragraphs separated by blank lines."""
+    blocks = _split_blocks(text)
+    captions = _caption_blocks(blocks)
+    blocks = [b for i, b in enumerate(blocks) if i not in captions]
+    lines = [line for block in blocks for line in block]
+    keep = _keep_flags(lines, title, frozenset(line_key(b) for b in boilerplate))
+    out, pos = [], 0
+    for block in blocks:
+        kept = [line for j, line in enumerate(block) if keep[pos + j]]
+        pos += len(block)
+        if kept:
+            out.append("\n".join(kept))
+    return "\n\n".join(out)
+
+
+def repeated_lines(texts: Iterable[str], min_articles: int = 3, min_share: float = 0.3) -> set[str]:
+    """Lines found in many different articles of one outlet: its boilerplate (pure, for clean_body)."""
+    counts: Counter = Counter()
+    originals: dict[str, str] = {}
+    total = 0
+    for text in texts:
+        total += 1
+        keys = set()
+        for line in text.splitlines():
+            line = _normalise(line)
+            if line:
+                keys.add(line_key(line))
+                originals.setdefault(line_key(line), line)
+        counts.update(keys)
+    needed = max(min_articles, int(total * min_share + 0.999))
+    return {originals[key] for key, n in counts.items() if n >= needed}

@@ -1,0 +1,195 @@
+"""HTML to main text and metadata (trafilatura), and encoding detection for every text format.
+
+Encoding is detected, never assumed, in this order: a byte-order mark (UTF-32,
+UTF-8, UTF-16 LE/BE), the charset an HTML/XML document declares, strict UTF-8,
+BOM-less UTF-16 (NUL bytes in every other position), then charset-normalizer.
+Bytes that decode to mostly control characters are refused as binary.
+
+trafilatura is only ever handed the document: it never fetches anything.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from digest.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+_ALLOWED_CONTROLS = set("\t\n\r\f\v")
+MAX_JUNK_SHARE = 0.02
+# Second pass when the first gives less than this: favor_recall rescues thin pages.
+RESCUE_BELOW_CHARS = 250
+
+
+@dataclass(frozen=True)
+class PageFields:
+    """What one HTML page yields: main text (paragraphs split by blank lines) and metadata."""
+
+    text: str
+    title: str = ""
+    author: str | None = None
+    published: datetime | None = None
+    sitename: str = ""
+    url: str | None = None
+
+
+def _bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """Return (encoding, BOM length) when data starts with a byte-order mark."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    return None
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """Return the charset an HTML meta tag or XML declaration names, if Python knows it."""
+    match = _DECLARED.search(data[:8192])
+    if not match:
+        return None
+    name = (match.group(1) or match.group(2)).decode("ascii", "replace")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Guess BOM-less UTF-16 from NUL bytes sitting in every other position."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd_nuls = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _junk_share(text: str) -> float:
+    """Share of characters that no text file contains (controls, unassigned, private use)."""
+    if not text:
+        return 0.0
+    sample = text[:20000]
+    bad = sum(
+        1
+        for ch in sample
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")
+    )
+    return bad / len(sample)
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    """Decode strictly, or return None when the bytes do not fit the encoding."""
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _candidates(data: bytes):
+    """Yield (encoding, text) in order of trust; charset-normalizer comes last."""
+    bom = _bom_encoding(data)
+    if bom:
+        yield bom[0], _try_decode(data[bom[1]:], bom[0])
+        return
+    declared = _declared_encoding(data)
+    if declared:
+        yield declared, _try_decode(data, declared)
+    yield "utf-8", _try_decode(data, "utf-8")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        yield utf16, _try_decode(data, utf16)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        yield best.encoding, str(best)
+
+
+def decode_bytes(data: bytes, path: Path | str) -> str:
+    """Turn file bytes into text with the detected encoding; refuse binary or undecodable data."""
+    for encoding, text in _candidates(data):
+        if text is None:
+            continue
+        if _junk_share(text) > MAX_JUNK_SHARE or "\x00" in text:
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise InputError(
+        str(path),
+        "the file is binary or its bytes fit no text encoding (tried BOM, declared charset, "
+        "UTF-8, UTF-16, charset detection); save it as UTF-8 text, HTML, .eml or JSON",
+    )
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    """Turn trafilatura's ISO date (or date-time) into a timezone-aware datetime."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _extract(html: str, url: str | None, favor_recall: bool):
+    """Run trafilatura once on a document that is already in memory (no fetching)."""
+    import trafilatura
+
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        favor_recall=favor_recall,
+        with_metadata=True,
+        deduplicate=False,
+    )
+
+
+def _paragraphs(text: str | None) -> str:
+    """trafilatura puts one block per line: make each a paragraph separated by a blank line."""
+    if not text:
+        return ""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def html_to_article_fields(html: str | bytes, url: str | None = None) -> PageFields:
+    """Extract the main text and metadata of one HTML page without touching the network."""
+    if isinstance(html, bytes):
+        html = decode_bytes(html, url or "<html>")
+    if not html.strip():
+        return PageFields(text="", url=url)
+    doc = _extract(html, url, favor_recall=False)
+    text = _paragraphs(doc.text if doc else None)
+    if len(text) < RESCUE_BELOW_CHARS:
+        rescue = _extract(html, url, favor_recall=True)
+        rescued = _paragraphs(rescue.text if rescue else None)
+        if len(rescued) > len(text):
+            doc, text = rescue, rescued
+    if doc is None:
+        return PageFields(text="", url=url)
+    return PageFields(
+        text=text,
+        title=(doc.title or "").strip(),
+        author=(doc.author or "").strip() or None,
+        published=_parse_date(doc.date),
+        sitename=(doc.sitename or "").strip(),
+        url=doc.url or url,
+    )

@@ -1,0 +1,200 @@
+"""Ingest inbox files: read, dedup, commit to the corpus, and only then move the file away."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from ..config import Config
+from ..corpus import Corpus, utcnow
+from ..dedup import Deduplicator, content_hash
+from ..errors import InputError
+from ..models import Article
+from ..stories import StoryIndex
+from .readers import ReadDefaults, read
+
+log = logging.getLogger(__name__)
+
+PROCESSED = "processed"
+FAILED = "failed"
+
+
+@dataclass
+class IngestReport:
+    """Counts and errors of one ingest, shown by the CLI and recorded with the run."""
+
+    added: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    already_seen: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Numbers for the run log and `digest status`."""
+        return {
+            "added": len(self.added), "copies": len(self.copies),
+            "duplicates": len(self.duplicates), "already_seen": len(self.already_seen),
+            "failed": len(self.failed),
+        }
+
+
+def finish(article: Article, now=None) -> Article:
+    """Give a read article its content hash, id and ingestion time."""
+    digest_hex = content_hash(article.body)
+    return replace(article, content_hash=digest_hex, id="a" + digest_hex[:15],
+                   ingested_at=article.ingested_at or now or utcnow())
+
+
+class Store:
+    """Dedups, groups and commits finished articles: shared by the inbox and feeds."""
+
+    def __init__(self, corpus: Corpus, config: Config):
+        self.corpus = corpus
+        self.dedup = Deduplicator(corpus, config)
+        self.stories = StoryIndex(corpus, config)
+
+    def add(self, article: Article, report: IngestReport,
+            extra: Callable[[Corpus], None] | None = None) -> str:
+        """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
+        article = finish(article)
+        decision = self.dedup.check(article)
+        if decision.kind == "exact":
+            with self.corpus.transaction():
+                self.corpus.record_duplicate(decision.original_id, "exact", decision.similarity, article)
+                if extra:
+                    extra(self.corpus)
+            report.duplicates.append(article.source_path or article.title)
+            return decision.original_id
+        if decision.kind == "copy":
+            article = replace(article, copy_of=decision.original_id)
+        story = self.stories.assign(article)
+        article = replace(article, story_id=story.story_id)
+        with self.corpus.transaction():
+            self.corpus.insert_article(article)
+            self.dedup.remember(article)
+            self.stories.remember(article, story)
+            if extra:
+                extra(self.corpus)
+        (report.copies if article.copy_of else report.added).append(article.id)
+        return article.id
+
+
+def inbox_files(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest under the given paths, skipping processed/, failed/ and hidden files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            rel = child.relative_to(path).parts
+            if child.is_file() and not any(p.startswith(".") for p in rel) \
+                    and rel[0] not in (PROCESSED, FAILED) and not child.name.endswith(".reason"):
+                found.append(child)
+    return found
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """A path in folder that does not overwrite an existing file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    stem, suffix, n = target.stem, target.suffix, 1
+    while target.exists():
+        target = folder / f"{stem}.{n}{suffix}"
+        n += 1
+    return target
+
+
+class Inbox:
+    """One workspace's inbox folder with its processed/ and failed/ subfolders."""
+
+    def __init__(self, config: Config):
+        self.root = config.path("inbox")
+        self.archive = config.get("ingest", "archive")
+        section = config.section("ingest")
+        self.defaults = ReadDefaults(
+            outlet=section["default_outlet"],
+            max_bytes=int(section["max_file_mb"] * 1024 * 1024),
+            min_chars=section["min_chars"],
+        )
+
+    def done(self, path: Path) -> None:
+        """Archive a file whose articles are committed."""
+        if self.archive == "delete":
+            path.unlink()
+        elif self._inside(path):
+            shutil.move(str(path), _free_name(self.root / PROCESSED, path.name))
+
+    def fail(self, path: Path, reason: str) -> None:
+        """Move a file that cannot be ingested aside, with its reason in a .reason file beside it."""
+        if not self._inside(path):
+            return
+        target = _free_name(self.root / FAILED, path.name)
+        shutil.move(str(path), target)
+        target.with_name(target.name + ".reason").write_text(reason + "\n", encoding="utf-8")
+
+    def _inside(self, path: Path) -> bool:
+        return path.resolve().is_relative_to(self.root)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """File content, refusing files over the size limit before reading them."""
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(str(path), f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit "
+                                    "([ingest] max_file_mb); split it or raise the limit")
+    return path.read_bytes()
+
+
+def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport) -> None:
+    """Ingest one file; on bad input move it to failed/ and record why."""
+    try:
+        data = _read_bytes(path, inbox.defaults.max_bytes)
+        sha = hashlib.sha256(data).hexdigest()
+        if store.corpus.file_status(sha):
+            report.already_seen.append(str(path))
+            inbox.done(path)
+            return
+        articles = read(path, data, inbox.defaults)
+    except InputError as exc:
+        log.error("%s", exc)
+        report.failed.append((str(path), exc.reason))
+        inbox.fail(path, str(exc))
+        return
+    except OSError as exc:
+        log.error("%s: cannot read (%s)", path, exc)
+        report.failed.append((str(path), str(exc)))
+        return
+    ids: list[str] = []
+    for i, article in enumerate(articles):
+        last = i == len(articles) - 1
+        record = (lambda c: c.record_file(sha, str(path), "ingested", ids)) if last else None
+        ids.append(store.add(article, report, extra=record))
+    if not articles:
+        with store.corpus.transaction():
+            store.corpus.record_file(sha, str(path), "empty", [])
+    inbox.done(path)
+
+
+def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
+           progress: Callable[[Path], None] | None = None) -> IngestReport:
+    """Ingest the given files or folders (the inbox by default) into the corpus."""
+    inbox = Inbox(config)
+    store = Store(corpus, config)
+    report = IngestReport()
+    targets = [Path(p) for p in paths] or [inbox.root]
+    for target in targets:
+        if not target.exists():
+            raise InputError(str(target), "no such file or folder")
+    for path in inbox_files(targets):
+        ingest_file(path, inbox, store, report)
+        if progress:
+            progress(path)
+    log.info("ingest: %s", report.counts())
+    return report
+
+
+__all__ = ["IngestReport", "Inbox", "Store", "finish", "ingest", "inbox_files"]

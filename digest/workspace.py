@@ -1,0 +1,54 @@
+"""A workspace: digest.toml, inbox/, outbox/, templates/ and the corpus; one run at a time."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
+
+from .config import CONFIG_NAME, Config, default_text
+from .corpus import Corpus
+from .errors import ConfigError, LockedError
+
+TEMPLATES_README = """\
+Put your own templates here to override the built-in ones (same file names).
+A template here can extend a built-in one: {% extends "default:email.html" %}
+"""
+
+
+def init(folder: Path, force: bool = False) -> Path:
+    """Create a workspace with a commented digest.toml documenting every option."""
+    folder = Path(folder)
+    config_file = folder / CONFIG_NAME
+    if config_file.exists() and not force:
+        raise ConfigError(f"{config_file}: already exists; use --force to overwrite it")
+    for sub in ("inbox", "outbox", "templates"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    config_file.write_text(default_text(), encoding="utf-8")
+    readme = folder / "templates" / "README.txt"
+    if not readme.exists():
+        readme.write_text(TEMPLATES_README, encoding="utf-8")
+    return config_file
+
+
+def open_corpus(config: Config) -> Corpus:
+    """Open (and migrate) the workspace's corpus."""
+    return Corpus(config.path("corpus"))
+
+
+@contextmanager
+def locked(config: Config) -> Iterator[None]:
+    """Hold the workspace lock; the OS releases it if the process dies, so stale locks are taken over."""
+    lock_path = config.path("corpus").with_suffix(".lock")
+    lock = FileLock(str(lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise LockedError(
+            f"{lock_path}: another digest run holds this workspace; wait for it to finish"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install the Debian packages digest and its tests need, only when one is missing.
+set -euo pipefail
+need=()
+# WeasyPrint's libraries and fonts; poppler-utils for PDF checks; chromium for the browser test.
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core poppler-utils; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  echo "Installing Debian packages: ${need[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,1 @@
+"""Built-in templates of digest (email, PDF); a workspace templates/ folder overrides them."""

@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh workspace, the bundled examples, the shared data folder."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest import config as config_mod
+from digest import workspace
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+EXAMPLES = REPO / "examples"
+
+
+def need_shared(sub: str = "") -> Path:
+    """The ../shared folder (or a part of it), or skip the test with a clear message."""
+    path = SHARED / sub if sub else SHARED
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test needs the team's shared data folder beside the repo")
+    return path
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The five real seed articles (skips when ../shared/seeds is absent)."""
+    return need_shared("seeds")
+
+
+@pytest.fixture
+def workspace_dir(tmp_path) -> Path:
+    """A fresh workspace made by `digest init`."""
+    folder = tmp_path / "ws"
+    workspace.init(folder)
+    return folder
+
+
+@pytest.fixture
+def ws_config(workspace_dir) -> config_mod.Config:
+    """The fresh workspace's loaded config."""
+    return config_mod.load(workspace_dir / "digest.toml")
+
+
+@pytest.fixture
+def example_workspace(tmp_path) -> Path:
+    """A copy of the bundled examples/ workspace, as `make demo` makes it."""
+    folder = tmp_path / "demo"
+    shutil.copytree(EXAMPLES, folder)
+    return folder
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click runner that keeps stderr apart from stdout."""
+    return CliRunner()

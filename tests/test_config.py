@@ -1,0 +1,65 @@
+"""digest.toml: defaults documented in one file, unknown names and wrong types refused."""
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from digest import config as config_mod
+from digest.errors import ConfigError
+
+
+def test_init_writes_every_default_with_a_comment(workspace_dir):
+    text = (workspace_dir / "digest.toml").read_text()
+    parsed = tomllib.loads(text)
+    lines = text.splitlines()
+    for section, values in parsed.items():
+        for key in values:
+            index = next(i for i, line in enumerate(lines) if line.startswith(f"{key} ="))
+            assert lines[index - 1].startswith("#") or key in {"host", "port", "from", "to", "username"}, key
+    assert parsed == config_mod.merge({})
+
+
+def test_paths_are_relative_to_the_config_file(workspace_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = config_mod.load(workspace_dir / "digest.toml")
+    assert cfg.path("inbox") == (workspace_dir / "inbox").resolve()
+    assert cfg.path("corpus") == (workspace_dir / "corpus.sqlite").resolve()
+
+
+def test_user_values_override_defaults(tmp_path):
+    file = tmp_path / "digest.toml"
+    file.write_text('[digest]\ntitle = "Desk"\n[summary]\npoints_per_section = 3\n')
+    cfg = config_mod.load(file)
+    assert cfg.get("digest", "title") == "Desk"
+    assert cfg.get("summary", "points_per_section") == 3
+    assert cfg.get("dedup", "num_perm") == 128
+
+
+@pytest.mark.parametrize("text, words", [
+    ('[digest]\ntitel = "x"\n', ["titel", "known"]),
+    ('[nope]\nx = 1\n', ["[nope]", "known sections"]),
+    ('[summary]\npoints_per_section = "many"\n', ["points_per_section", "int"]),
+    ('[digest\n', ["not valid TOML"]),
+])
+def test_bad_config_names_file_and_option(tmp_path, text, words):
+    file = tmp_path / "digest.toml"
+    file.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        config_mod.load(file)
+    message = str(info.value)
+    assert str(file) in message
+    for word in words:
+        assert word in message
+
+
+def test_missing_config_suggests_init(tmp_path):
+    with pytest.raises(ConfigError, match="digest init"):
+        config_mod.load(tmp_path / "digest.toml")
+
+
+def test_feed_tables_are_kept(tmp_path):
+    file = tmp_path / "digest.toml"
+    file.write_text('[[feed]]\nurl = "http://127.0.0.1:1/a.xml"\nname = "A"\n')
+    cfg = config_mod.load(file)
+    assert [f["url"] for f in cfg.feeds] == ["http://127.0.0.1:1/a.xml"]
