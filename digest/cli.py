@@ -19,12 +19,14 @@ log = logging.getLogger("digest")
 
 
 def _setup_logging(verbose: int, quiet: bool, log_file: str = "") -> None:
+    """Our messages at the chosen level on stderr; other libraries' only from warnings up (-vv: all)."""
     level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    logging.basicConfig(level=level, handlers=handlers, force=True,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.WARNING, handlers=handlers,
+                        force=True, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("digest").setLevel(level)
 
 
 class Context:

@@ -77,4 +77,94 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        10,
+        "feed state (conditional GET, redirects, back-off) and remembered entry GUIDs",
+        """
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            fetch_url TEXT NOT NULL,
+            title TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            status TEXT NOT NULL DEFAULT 'new',
+            http_status INTEGER,
+            checked_at TEXT,
+            ok_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_try TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE feed_entries (
+            feed_url TEXT NOT NULL,
+            guid TEXT NOT NULL,
+            article_id TEXT,
+            topic TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_url, guid)
+        );
+        """,
+    ),
+    (
+        2,
+        "dedup index (MinHash signatures, LSH band keys, sentence sample) and decisions",
+        """
+        CREATE TABLE dedup_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE dedup_signatures (
+            article_rowid INTEGER PRIMARY KEY,
+            num_perm INTEGER NOT NULL,
+            shingles INTEGER NOT NULL,
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE dedup_bands (
+            key INTEGER NOT NULL,
+            article_rowid INTEGER NOT NULL,
+            PRIMARY KEY (key, article_rowid)
+        ) WITHOUT ROWID;
+        CREATE TABLE dedup_sentences (
+            key INTEGER NOT NULL,
+            article_rowid INTEGER NOT NULL,
+            PRIMARY KEY (key, article_rowid)
+        ) WITHOUT ROWID;
+        CREATE TABLE dedup_decisions (
+            article_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            original_id TEXT,
+            similarity REAL,
+            containment REAL,
+            reason TEXT NOT NULL DEFAULT '',
+            new_text TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        3,
+        "story membership with term vectors, and document frequencies for story IDF",
+        """
+        CREATE TABLE story_members (
+            article_id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            matched_id TEXT,
+            similarity REAL,
+            is_new INTEGER NOT NULL,
+            terms TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX story_members_day ON story_members(day);
+        CREATE INDEX story_members_story ON story_members(story_id);
+        CREATE TABLE story_df (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE story_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ),
 ]

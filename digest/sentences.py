@@ -36,7 +36,14 @@ _JUNK = re.compile(
     r"|read more|source link|all rights reserved|©|copyright|distributed by|telegram channel"
     r"|join our|download (?:the|our) app|cookie|advertisement|related:|recommended:|watch:"
     r"|^(?:question|q|reporter|moderator)\s*:|email-рассылк|подпис",
-    re.IGNORECASE,
+)  # matched against lower-cased text
+_CREDIT = re.compile(
+    r"getty images|shutterstock|\bap photo\b|photo by|\bphoto:|/afp\b|afp via|pool/|/reuters\b"
+    r"|reuters/|\bepa-efe\b|\bcredit:|\bimage:|\(photo|photo\)", re.IGNORECASE,
+)
+_CAPTION_VERB = re.compile(
+    r"\b(?:speaks|gestures|looks on|attends|arrives|listens|walks|poses|is seen|are seen|pictured"
+    r"|in this photo|close-up|file photo)\b", re.IGNORECASE,
 )
 _ASKED = re.compile(r"^[\"“«]?(?:when\s+)?asked\b|^(?:question|q)\s*[:.-]", re.IGNORECASE)
 
@@ -132,10 +139,28 @@ def is_heading(paragraph: Paragraph) -> bool:
     return len(paragraph.sentences) <= 1 and not _TERMINAL.search(text) and len(words(text)) < 30
 
 
+def caption_paragraphs(paras: list[Paragraph]) -> set[int]:
+    """Indexes of photo captions: short paragraphs just before a credit line, or in caption style."""
+    out: set[int] = set()
+    for p in paras:
+        short = len(p.sentences) <= 2 and len(words(p.text)) <= 40
+        if _CREDIT.search(p.text) and len(words(p.text)) <= 40:
+            out.add(p.index)
+            for back in (1, 2):
+                prev = p.index - back
+                if prev >= 0 and len(paras[prev].sentences) <= 2 and len(words(paras[prev].text)) <= 40:
+                    out.add(prev)
+                else:
+                    break
+        elif short and len(p.sentences) == 1 and _CAPTION_VERB.search(p.text):
+            out.add(p.index)
+    return out
+
+
 def junk_reason(sentence: str) -> str | None:
     """Why a sentence is not a key-point candidate (caption, call to action, question), or None."""
     text = sentence.strip()
-    if _JUNK.search(text):
+    if _JUNK.search(text.lower()):
         return "boilerplate"
     if _ASKED.search(text):
         return "reporter's question"

@@ -1,12 +1,44 @@
-"""Group articles from different outlets about one event into stories (first version)."""
+"""Group articles from different outlets about one event into stories (stable ids).
+
+Each article becomes a sparse TF-IDF vector over its words, with names, places and
+numbers weighted up (capitalised words inside a sentence, tokens with digits), since
+different outlets describing one event share few phrases but the same actors, places
+and figures. IDF combines the corpus's own running document frequencies (persisted)
+with a background prior from general word frequencies (wordfreq), so it works from
+the very first article. An article joins the most similar story whose members lie
+within `[stories] window_days` of its date when the cosine with that story's centroid
+reaches `[stories] similarity`; only stories inside the window are ever compared, so
+the cost does not grow with the corpus.
+"""
 from __future__ import annotations
 
 import hashlib
+import json
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
 
 from .config import Config
-from .corpus import Corpus
+from .corpus import Corpus, utcnow
+from .dedup import article_day
 from .models import Article
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SENTENCE_START = set(".!?:;\"“”«»—–-\n")
+
+TITLE_WEIGHT = 2      # a headline word counts as this many body occurrences
+NAME_BOOST = 2.0      # capitalised inside a sentence: people, places, organisations
+NUMBER_BOOST = 1.5    # figures and dates
+TOP_TERMS = 80        # terms kept per article vector (stored and compared)
+QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
+COMMON = 1e-3         # background frequency above which a word is a function word
+BACKGROUND_DOCS = 2000  # strength of the background prior, in pseudo-documents
+BACKGROUND_LENGTH = 500  # words of a typical article, to turn frequencies into df
+NUMBER_FREQ = 1e-5    # background frequency assumed for tokens with digits
 
 
 @dataclass(frozen=True)
@@ -17,6 +49,8 @@ class StoryDecision:
     matched_article_id: str | None = None
     similarity: float | None = None
     is_new: bool = True
+    reason: str = ""
+    merged: tuple[str, ...] = ()  # stories this article bridged, merged into story_id
 
 
 def new_story_id(article: Article) -> str:
@@ -24,26 +58,317 @@ def new_story_id(article: Article) -> str:
     return "s" + hashlib.sha256(article.id.encode()).hexdigest()[:11]
 
 
+# --- terms -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _background(language: str) -> dict[str, float]:
+    """General word frequencies of a language (English when unknown or unsupported)."""
+    try:
+        import wordfreq
+    except ImportError:  # the prior is an improvement, not a requirement
+        return {}
+    for lang in (language, "en"):
+        try:
+            return wordfreq.get_frequency_dict(lang, wordlist="best")
+        except (LookupError, ValueError):
+            continue
+    return {}
+
+
+def _frequency(term: str, background: dict[str, float]) -> float:
+    """Background frequency of a term; tokens with digits count as uncommon."""
+    if not term.isalpha() and any(ch.isdigit() for ch in term):
+        return NUMBER_FREQ
+    return background.get(term, 0.0)
+
+
+_TERM_CACHE: dict[tuple[str, int], tuple[str, float] | None] = {}
+
+
+def _term(token: str, background: dict[str, float]) -> tuple[str, float] | None:
+    """(term, boost) of a raw token, or None for function words and single letters; cached."""
+    key = (token, id(background))
+    if key in _TERM_CACHE:
+        return _TERM_CACHE[key]
+    term = token.casefold()
+    if "'" in term or "’" in term:
+        term = _POSSESSIVE.sub("", term)
+    term = term.strip(".")
+    found = None
+    if (len(term) >= 2 or term.isdigit()) and _frequency(term, background) <= COMMON:
+        number = not term.isalpha() and any(ch.isdigit() for ch in term)
+        found = (term, NUMBER_BOOST if number else 1.0)
+    if len(_TERM_CACHE) > 500_000:
+        _TERM_CACHE.clear()
+    _TERM_CACHE[key] = found
+    return found
+
+
+def _is_name(text: str, start: int) -> bool:
+    """A capitalised token not at the start of a sentence or line."""
+    j = start - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j >= 0 and text[j] not in _SENTENCE_START
+
+
+def _count(text: str, weight: float, background: dict[str, float], out: Counter) -> None:
+    """Add the boosted term counts of one text to `out`."""
+    for match in _TOKEN.finditer(text):
+        found = _term(match.group(), background)
+        if found is None:
+            continue
+        term, boost = found
+        if match.group()[0].isupper() and _is_name(text, match.start()):
+            boost = max(boost, NAME_BOOST)
+        out[term] += weight * boost
+
+
+def article_terms(article: Article) -> dict[str, float]:
+    """Boosted, sublinear term frequencies of an article's headline and body."""
+    background = _background(article.language)
+    counts: Counter = Counter()
+    _count(article.title or "", TITLE_WEIGHT, background, counts)
+    _count(article.body, 1.0, background, counts)
+    return {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
+
+
+class DocFreq:
+    """Document frequencies: the corpus's own, persisted, plus a background prior."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        row = corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()
+        self.docs = int(row[0]) if row else 0
+        self._df: dict[str, int] = {}
+
+    def _load(self, terms) -> None:
+        """Fetch the stored df of terms not cached yet."""
+        missing = [t for t in terms if t not in self._df]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            self._df.update(dict.fromkeys(chunk, 0))
+            rows = self.corpus.db.execute(
+                f"SELECT term, df FROM story_df WHERE term IN ({','.join('?' * len(chunk))})", chunk)
+            self._df.update(dict(rows.fetchall()))
+
+    def weights(self, terms: dict[str, float], language: str) -> dict[str, float]:
+        """TF-IDF weights of raw term frequencies, L2-normalised, top terms only."""
+        self._load(terms)
+        background = _background(language)
+        total = self.docs + BACKGROUND_DOCS
+        out = {}
+        for term, tf in terms.items():
+            prior = BACKGROUND_DOCS * (1 - math.exp(-_frequency(term, background) * BACKGROUND_LENGTH))
+            idf = math.log((total + 1) / (self._df[term] + prior + 1))
+            if idf > 0:
+                out[term] = tf * idf
+        top = dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS])
+        norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+        return {t: w / norm for t, w in top.items()}
+
+    def add(self, terms) -> None:
+        """Count one more document containing `terms` (caller's transaction)."""
+        terms = list(terms)
+        self._load(terms)
+        for term in terms:
+            self._df[term] += 1
+        self.docs += 1
+        self.corpus.db.executemany(
+            "INSERT INTO story_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            [(t,) for t in terms])
+        self.corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(self.docs),))
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two L2-normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
+    """Normalised sum of member vectors, top terms only."""
+    total: Counter = Counter()
+    for vector in vectors:
+        total.update(vector)
+    top = dict(total.most_common(TOP_TERMS * 2))
+    norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+    return {t: w / norm for t, w in top.items()}
+
+
+# --- the index ---------------------------------------------------------------------
+
+
+@dataclass
+class _Member:
+    """A story member held in memory while its days are inside some article's window."""
+
+    story_id: str
+    day: date
+    terms: dict[str, float]
+    language: str
+    vector: dict[str, float] | None = None  # TF-IDF weights, computed on first use
+
+
 class StoryIndex:
     """Finds the story an incoming article belongs to."""
 
     def __init__(self, corpus: Corpus, config: Config):
         self.corpus = corpus
-        self.config = config
+        self.threshold = float(config.get("stories", "similarity"))
+        self.window_days = int(config.get("stories", "window_days"))
+        self.df = DocFreq(corpus)
+        self._members: dict[str, _Member] = {}
+        self._stories: dict[str, list[str]] = {}
+        self._postings: dict[str, set[str]] = {}
+        self._loaded: set[date] = set()
+        self._pending: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
 
     def assign(self, article: Article) -> StoryDecision:
         """Story of a new article; a copy joins its original's story."""
+        terms = article_terms(article)
+        vector = self.df.weights(terms, article.language)
+        self._pending[article.id] = (terms, vector)
         if article.copy_of:
             original = self.corpus.article(article.copy_of)
             if original and original.story_id:
-                return StoryDecision(original.story_id, original.id, 1.0, is_new=False)
-        return StoryDecision(new_story_id(article))
+                return StoryDecision(original.story_id, original.id, 1.0, False,
+                                     f"copy of {original.id}, which is in story {original.story_id}")
+        day = article_day(article)
+        self._load_window(day)
+        scored = self._scores(vector, day)
+        if scored and scored[0][0] >= self.threshold:
+            similarity, story_id, members = scored[0]
+            matched = max(members, key=lambda m: (cosine(vector, self._vector(self._members[m])), m))
+            merged = self._merges(vector, scored)
+            bridged = f"; bridges and merges {', '.join(merged)}" if merged else ""
+            return StoryDecision(story_id, matched, round(similarity, 4), False,
+                                 f"cosine {similarity:.2f} >= {self.threshold} with story {story_id} "
+                                 f"(closest article {matched}){bridged}", merged)
+        closest = f"; closest story {scored[0][1]} at {scored[0][0]:.2f}" if scored else ""
+        return StoryDecision(new_story_id(article), None, round(scored[0][0], 4) if scored else None,
+                             True, f"new story: no story within {self.window_days} days reaches "
+                             f"{self.threshold}{closest}")
 
     def remember(self, article: Article, decision: StoryDecision) -> None:
-        """Persist the story row (inside the caller's transaction)."""
-        now = article.ingested_at.isoformat() if article.ingested_at else ""
-        self.corpus.db.execute(
+        """Persist membership, term vector, df counts and the story row (caller's transaction)."""
+        terms, _ = self._pending.pop(article.id, None) or (article_terms(article), {})
+        day = article_day(article)
+        stored = self._stored_terms(terms, article.language)
+        now = utcnow().isoformat()
+        db = self.corpus.db
+        db.execute(
+            "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, decision.story_id, day.isoformat(), decision.matched_article_id,
+             decision.similarity, int(decision.is_new), json.dumps(stored, sort_keys=True), now))
+        db.execute(
             "INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at",
-            (decision.story_id, article.title, now, now),
-        )
+            (decision.story_id, article.title, now, now))
+        self.df.add(terms)
+        if decision.merged:
+            self._merge(decision.story_id, decision.merged)
+        if day in self._loaded:
+            self._add_member(article.id, _Member(decision.story_id, day, stored, article.language))
+
+    # window ----------------------------------------------------------------------
+    def _stored_terms(self, terms: dict[str, float], language: str) -> dict[str, float]:
+        """The raw frequencies of the article's top TF-IDF terms (IDF is reapplied on load)."""
+        keep = self.df.weights(terms, language)
+        return {t: round(terms[t], 4) for t in keep}
+
+    def _load_window(self, day: date) -> None:
+        """Bring the members of days within the window of `day` into memory, once per day."""
+        days = [day + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
+        missing = [d for d in days if d not in self._loaded]
+        if not missing:
+            return
+        self._loaded.update(missing)
+        rows = self.corpus.db.execute(
+            "SELECT m.article_id, m.story_id, m.day, m.terms, a.language FROM story_members m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.day BETWEEN ? AND ?",
+            (min(missing).isoformat(), max(missing).isoformat()))
+        wanted = {d.isoformat() for d in missing}
+        for aid, story_id, mday, terms, language in rows:
+            if mday in wanted and aid not in self._members:
+                member = _Member(story_id, date.fromisoformat(mday), json.loads(terms), language)
+                self._add_member(aid, member)
+
+    def _add_member(self, article_id: str, member: _Member) -> None:
+        """Index one member for candidate lookup."""
+        self._members[article_id] = member
+        self._stories.setdefault(member.story_id, []).append(article_id)
+        for term in member.terms:
+            self._postings.setdefault(term, set()).add(member.story_id)
+
+    def _scores(self, vector: dict[str, float], day: date) -> list[tuple[float, str, list[str]]]:
+        """(cosine with centroid, story, members in window) of stories sharing top terms, best first."""
+        query = sorted(vector, key=lambda t: -vector[t])[:QUERY_TERMS]
+        candidates = set().union(*(self._postings.get(t, ()) for t in query)) if query else set()
+        scored = []
+        for story_id in sorted(candidates):
+            members = [m for m in self._stories[story_id]
+                       if abs((self._members[m].day - day).days) <= self.window_days]
+            if members:
+                centroid = _centroid([self._vector(self._members[m]) for m in members])
+                scored.append((cosine(vector, centroid), story_id, members))
+        return sorted(scored, key=lambda x: (-x[0], x[1]))
+
+    def _merges(self, vector: dict[str, float], scored: list) -> tuple[str, ...]:
+        """Other stories the article bridges: their centroid matches the joined story's new one."""
+        _, story_id, members = scored[0]
+        joined = _centroid([self._vector(self._members[m]) for m in members] + [vector])
+        merged = []
+        for score, other, other_members in scored[1:]:
+            if score < self.threshold:
+                break
+            centroid = _centroid([self._vector(self._members[m]) for m in other_members])
+            if cosine(joined, centroid) >= self.threshold:
+                merged.append(other)
+        return tuple(merged)
+
+    def _merge(self, into: str, others: tuple[str, ...]) -> None:
+        """Move the members of bridged stories into the older story (caller's transaction)."""
+        db = self.corpus.db
+        for other in others:
+            db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, other))
+            db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, other))
+            db.execute("DELETE FROM stories WHERE id = ?", (other,))
+            for aid in self._stories.pop(other, []):
+                self._members[aid].story_id = into
+                self._stories.setdefault(into, []).append(aid)
+                for term in self._members[aid].terms:
+                    self._postings.setdefault(term, set()).discard(other)
+                    self._postings[term].add(into)
+
+    def _vector(self, member: _Member) -> dict[str, float]:
+        """A member's TF-IDF vector, weighted once per run."""
+        if member.vector is None:
+            member.vector = self.df.weights(member.terms, member.language)
+        return member.vector
+
+
+# --- audit report ----------------------------------------------------------------------
+
+
+def story_report(corpus: Corpus, lo: str, hi: str) -> list[dict]:
+    """Stories with members dated lo..hi: articles, outlets and the similarity that joined them."""
+    rows = corpus.db.execute(
+        "SELECT m.story_id, m.article_id, m.day, m.matched_id, m.similarity, m.is_new, "
+        "a.title, a.outlet, a.copy_of, s.title AS story_title FROM story_members m "
+        "JOIN articles a ON a.id = m.article_id LEFT JOIN stories s ON s.id = m.story_id "
+        "WHERE m.story_id IN (SELECT story_id FROM story_members WHERE day BETWEEN ? AND ?) "
+        "ORDER BY m.story_id, m.day, a.rowid", (lo, hi)).fetchall()
+    stories: dict[str, dict] = {}
+    for r in rows:
+        story = stories.setdefault(r["story_id"], {
+            "id": r["story_id"], "title": r["story_title"], "articles": [], "outlets": []})
+        story["articles"].append({
+            "id": r["article_id"], "title": r["title"], "outlet": r["outlet"], "day": r["day"],
+            "copy_of": r["copy_of"], "founded_story": bool(r["is_new"]),
+            "matched_article_id": r["matched_id"], "similarity": r["similarity"]})
+        if r["outlet"] not in story["outlets"]:
+            story["outlets"].append(r["outlet"])
+    return sorted(stories.values(), key=lambda s: (s["articles"][0]["day"], s["id"]))

@@ -1,14 +1,91 @@
-"""Condense a story's articles into a headline, a lede and key-point sections (first version)."""
+"""Condense a story's articles into a headline, a lede and key-point sections grouped by speaker.
+
+Extractive only: every point is a source sentence, whitespace-normalised. Sentences
+are scored by LexRank-style centrality over a TF-IDF graph of all the story's
+sentences (edges between outlets count fully, edges inside one article a third),
+by how many other outlets carry a near-repeat, and by how early they come in their
+article. Points are chosen greedily by score; a sentence too similar to a chosen
+point only adds its article to that point's sources. Speakers come from
+digest.speakers; background sentences (earlier dates, "since", "last week") go to a
+last section with speaker "Background" and kind "background".
+"""
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from . import sentences as sent
+from . import speakers
 from .config import Config
 from .models import Article, KeyPoint, Section
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+BACKGROUND = "Background"
+MERGE_SIMILARITY = 0.38  # cosine at or above which two sentences state the same fact
+SUPPORT_SIMILARITY = 0.30  # cosine at or above which another outlet counts as carrying a sentence
+MIN_WORDS, MAX_WORDS = 7, 60
+STEM = 5  # letters kept of each word: "publish" and "publicly" count as one term
+DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Function words of the most common other languages (sklearn ships English only).
+_STOP = {
+    "es": "de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o"
+          " este sí porque esta entre cuando muy sin sobre también me hasta hay donde quien desde todo nos"
+          " durante todos uno les ni contra otros ese eso ante ellos e esto antes algunos qué unos yo otro"
+          " otras otra él tanto esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo"
+          " nosotros es son ha han fue ser era sido está están",
+    "fr": "de la le et les des en un une du est que qui dans pour pas sur au par plus ne se ce il elle ils"
+          " sont a ont été avec son sa ses aux mais ou où comme cette leur leurs lui nous vous on y été être",
+    "de": "der die das und in den von zu mit sich des auf für ist im dem nicht ein eine als auch es an"
+          " werden aus er hat dass sie nach wird bei einer um am sind noch wie einem über einen so zum war"
+          " haben nur oder aber vor zur bis mehr durch man",
+    "it": "di e il la che in a per un del non è una sono le dei con da al si della i gli lo come ma più"
+          " anche ha nel alla delle questo",
+    "pt": "de a o que e do da em um para é com não uma os no se na por mais as dos como mas foi ao ele das"
+          " à seu sua ou ser quando muito nos já está também",
+    "ru": "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне"
+          " было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него"
+          " до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы"
+          " тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому"
+          " этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех"
+          " никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего них"
+          " какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой"
+          " им более всегда конечно всю между это",
+}
+
+_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+           "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTH_REF = re.compile(rf"\b(?:in|on|since|until|by|from|of)\s+(?:early\s+|late\s+|mid-)?({_MONTHS})\b\.?"
+                        rf"(\s+\d{{1,2}})?(?:,?\s+((?:19|20)\d\d))?")  # on lower-cased text
+_BACKGROUND = re.compile(
+    r"\b(?:last|past|previous) (?:week|month|year|weekend|spring|summer|autumn|fall|winter|decade)\b"
+    r"|\bsince\b|\bearlier this (?:week|month|year)\b|\b(?:days|weeks|months|years) ago\b"
+    r"|\bin recent (?:days|weeks|months|years)\b|\b(?:has|have|had) been \w+ing\b|\boriginally\b"
+    r"|\bin (?:19|20)\d\d\b|\b(?:at least|more than|nearly|up to) [\d,.]{4,}"
+    r"|\bdesde\b|\bdepuis\b|\bseit\b|\bс тех пор\b|(?:^|\s)с \d{4}",
+)  # matched against lower-cased text
+_DANGLING = re.compile(
+    r"^[\"“«‘(]?(?:This|These|That|Those|Such|It|Its|They|Their|Them|Both|Another|Other"
+    r"|Also,|And|But|Or|So|Yet|Nor|Still|Thus|Hence|Therefore|Instead|Likewise|Similarly|Moreover"
+    r"|Furthermore|In addition|Additionally|However|Nevertheless|Otherwise|He also|She also"
+    r"|In this|At this|At the same time|On the other hand|In that)\b"
+)
+_EARLY_DEMONSTRATIVE = re.compile(
+    r"^(?:\W*\w+\W+){0,3}?(?:these|those|this)\s+(?!week|month|year|morning|afternoon|evening"
+    r"|weekend|time|spring|summer|autumn|fall|winter|season|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\w+", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]is|[Hh]er)\b")
+_SPEECH_PRONOUN = re.compile(rf"\b(?:he|she)\s+(?:{speakers.VERBS})\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|shall|plans? to|is to|are to|next)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_SITE_SUFFIX = re.compile(r"\s+[-|–—:•]\s+([^-|–—:•]{2,40})$")
+_TITLE_PREFIX = re.compile(r"^(?:breaking|watch|live|update|exclusive|video|opinion)\s*[:|-]\s*",
+                           re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -20,20 +97,380 @@ class Condensed:
     sections: tuple[Section, ...]
 
 
-def sentences(text: str) -> list[str]:
-    """Split text into sentences (rough first version)."""
-    return [s.strip() for para in text.split("\n") for s in _SENTENCE_END.split(para) if s.strip()]
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence of one article, with what the summariser knows about it."""
+
+    text: str
+    article: int
+    origin: str  # the original's id for a syndicated copy, else the article's own id
+    position: int  # index among the article's news sentences
+    speaker: str | None
+    how: str
+    background: bool
+    standalone: bool
+    eligible: bool  # may become a point (not junk, not too short or long)
+
+
+def _published_month(article: Article) -> tuple[int, int] | None:
+    """(year, month) of publication when known."""
+    return (article.published.year, article.published.month) if article.published else None
+
+
+def is_background(text: str, published: tuple[int, int] | None = None,
+                  story_year: int | None = None) -> bool:
+    """A sentence that gives earlier context: earlier dates, 'since', 'last week', situation figures."""
+    text = text.lower()
+    if _BACKGROUND.search(text):
+        return True
+    current = published[0] if published else story_year
+    if current and any(int(y) < current for y in _YEAR.findall(text)):
+        return True
+    for m in _MONTH_REF.finditer(text):
+        month = _month_number(m.group(1))
+        year = int(m.group(3)) if m.group(3) else None
+        if published is None:
+            if not m.group(2):
+                return True
+        elif year is not None and (year, month) < published:
+            return True
+        elif year is None and month != published[1] and not _FUTURE.search(text):
+            return True
+    return False
+
+
+def _month_number(name: str) -> int:
+    """1-12 from a month name or abbreviation."""
+    names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    return names.index(name[:3].lower()) + 1
+
+
+def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
+    """Whether a sentence makes sense alone (no dangling 'This', 'He also', unresolved pronoun)."""
+    bare = text.lstrip("\"“«‘( ")
+    if _DANGLING.match(bare) or _EARLY_DEMONSTRATIVE.match(bare):
+        return False
+    first = bare.split(" ", 1)[0].lower()
+    if first in {"he", "she", "his", "her"}:
+        return attribution.how == "pronoun"
+    if attribution.speaker is None:
+        head = speakers._outside_quotes(text)
+        m = _PRONOUN.search(head)
+        before = head[: m.start()].split(" ", 1)[-1] if m else ""
+        if m and (_SPEECH_PRONOUN.search(head) or not re.search(rf"\b[{sent.UPPER}][a-z]+", before)):
+            return False
+    return True
+
+
+def _article_candidates(index: int, article: Article, origin: str, registry: dict[str, set[str]],
+                        story_year: int | None = None) -> list[Candidate]:
+    """The news sentences of one article with speaker, background and clarity flags."""
+    paras = sent.paragraphs(article.body, article.language, article.title)
+    captions = sent.caption_paragraphs(paras)
+    kept = [p for p in paras if not sent.is_heading(p) and p.index not in captions]
+    attributions = speakers.attribute_article([p.sentences for p in kept], registry)
+    published = _published_month(article)
+    out: list[Candidate] = []
+    for para, row in zip(kept, attributions):
+        for text, att in zip(para.sentences, row):
+            reason = sent.junk_reason(text)
+            if reason in {"boilerplate", "reporter's question", "question"}:
+                continue
+            n = len(sent.words(text))
+            out.append(Candidate(
+                text=text, article=index, origin=origin, position=len(out), speaker=att.speaker,
+                how=att.how, background=att.speaker is None and is_background(text, published, story_year),
+                standalone=is_standalone(text, att), eligible=reason is None and MIN_WORDS <= n <= MAX_WORDS,
+            ))
+    return out
+
+
+def _stop_words(language: str, names: set[str]) -> list[str]:
+    """Words that say who spoke, not what: speech verbs, titles, speaker names (+ English stop words)."""
+    stop = set(ENGLISH_STOP_WORDS) if language in {"en", "und"} else set(_STOP.get(language, "").split())
+    stop |= {w.strip(".") for w in speakers.TITLE_WORDS}
+    stop |= set(re.findall(r"[a-zа-яё]+", speakers._VERBS_EN + "|" + speakers._VERBS_OTHER))
+    stop |= {w.lower() for name in names for w in re.findall(r"\w+", name)}
+    return sorted(stop)
+
+
+def _vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
+    """L2-normalised TF-IDF rows (content words only) and a transform for more text."""
+    stop = set(_stop_words(language, set(names)))
+
+    def analyzer(text: str) -> list[str]:
+        """Content words cut to their first letters: a crude stemmer that works in any language."""
+        return [w[:STEM] for w in _TOKEN.findall(text.lower()) if w not in stop and len(w) > 1]
+
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
+    try:
+        rows = vectorizer.fit_transform(texts).toarray()
+    except ValueError:  # only stop words: every sentence is equally (un)informative
+        return np.zeros((len(texts), 1)), lambda more: None
+    return rows, lambda more: vectorizer.transform(more).toarray()
+
+
+def _centrality(sim: np.ndarray, origins: list[str], articles: list[int]) -> np.ndarray:
+    """LexRank power iteration; same-article edges weigh a third, copy-to-original edges nothing."""
+    n = len(origins)
+    if n == 0:
+        return np.zeros(0)
+    origin = np.array(origins)
+    art = np.array(articles)
+    weight = np.where(origin[:, None] == origin[None, :], 0.0, 1.0)
+    weight[art[:, None] == art[None, :]] = 1 / 3
+    graph = np.where(sim >= 0.08, sim, 0.0) * weight
+    np.fill_diagonal(graph, 0.0)
+    rows = graph.sum(axis=1, keepdims=True)
+    trans = np.divide(graph, rows, out=np.full_like(graph, 1 / n), where=rows > 0)
+    rank = np.full(n, 1 / n)
+    for _ in range(40):
+        new = 0.15 / n + 0.85 * trans.T @ rank
+        if np.abs(new - rank).sum() < 1e-6:
+            rank = new
+            break
+        rank = new
+    return rank / rank.max() if rank.max() > 0 else rank
+
+
+def _support(sim: np.ndarray, origins: list[str]) -> np.ndarray:
+    """Number of other outlets (original articles) with a sentence close to each sentence."""
+    origin = np.array(origins)
+    support = np.zeros(len(origins))
+    for other in dict.fromkeys(origins):
+        cols = origin == other
+        carried = sim[:, cols].max(axis=1) >= SUPPORT_SIMILARITY
+        support += carried & (origin != other)
+    return support
+
+
+def _scores(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
+    """Salience: centrality, outlets carrying the sentence, lead position, clarity."""
+    origins = [c.origin for c in cands]
+    central = _centrality(sim, origins, [c.article for c in cands])
+    outlets = max(1, len(set(origins)) - 1)
+    support = _support(sim, origins) / outlets
+    lead = np.array([1 / (1 + c.position / 3) for c in cands])
+    length = np.array([len(sent.words(c.text)) for c in cands])
+    clarity = -0.15 * np.clip((length - 35) / 25, 0, 1) - 0.1 * np.array(
+        ["[…]" in c.text or "..." in c.text for c in cands])
+    return 0.45 * central + 0.35 * support + 0.2 * lead + clarity
+
+
+def _main_speakers(cands: list[Candidate], scores: np.ndarray, bodies: list[str],
+                   limit: int) -> list[str]:
+    """Speakers worth a section: two usable points (or one carried by two outlets), by reach."""
+    stats: dict[str, list] = {}
+    for c, s in zip(cands, scores):
+        if c.speaker and c.eligible and c.standalone:
+            entry = stats.setdefault(c.speaker, [0, set(), []])
+            entry[0] += 1
+            entry[1].add(c.origin)
+            entry[2].append(float(s))
+    ranked = []
+    for name, (count, origins, pts) in stats.items():
+        if count < 2 and len(origins) < 2:
+            continue
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        reach = sum(1 for body in bodies if pattern.search(body))
+        weight = sum(sorted(pts, reverse=True)[:4])
+        ranked.append((-reach, -len(origins), -weight, name))
+    return [name for *_, name in sorted(ranked)][: max(0, limit)]
+
+
+def _lede(cands: list[Candidate], scores: np.ndarray) -> list[int]:
+    """The most central opening sentence (plus the next one when both are short)."""
+    def narrative(c: Candidate) -> bool:
+        return c.standalone and c.eligible and not c.background and c.how != "quote" \
+            and not c.text.lstrip().startswith(("“", "\"", "«", "„"))
+
+    opening = [i for i, c in enumerate(cands) if c.position <= 1 and narrative(c)]
+    if not opening:
+        opening = [i for i, c in enumerate(cands) if c.eligible] or list(range(len(cands)))
+    best = max(opening, key=lambda i: (scores[i] - 0.15 * cands[i].position, -i))
+    chosen = [best]
+    nxt = best + 1
+    if (nxt < len(cands) and cands[nxt].article == cands[best].article and narrative(cands[nxt])
+            and len(sent.words(cands[best].text)) + len(sent.words(cands[nxt].text)) <= 40):
+        chosen.append(nxt)
+    return chosen
+
+
+def clean_title(title: str, outlet: str = "") -> str:
+    """A title without the site name ('... - Reuters', '... | CNN') or a 'BREAKING:' prefix."""
+    text = _TITLE_PREFIX.sub("", " ".join((title or "").split()))
+    m = _SITE_SUFFIX.search(text)
+    if m:
+        tail = m.group(1).strip()
+        site_like = (outlet and tail.lower() in outlet.lower() or outlet.lower() in tail.lower()) or \
+            re.search(r"\.\w{2,4}\b", tail) or (len(tail.split()) <= 3 and tail.istitle())
+        if site_like and len(text) - len(m.group(0)) >= 15:
+            text = text[: m.start()]
+    return text.strip()
+
+
+def _headline(articles: Sequence[Article], cands: list[Candidate], rows: np.ndarray,
+              vector_of) -> str:
+    """The title closest to the story's centroid, cleaned of site names."""
+    titles = [(clean_title(a.title, a.outlet), i) for i, a in enumerate(articles)
+              if a.title and a.title.strip()]
+    titles = [(t, i) for t, i in titles if len(sent.words(t)) >= 3] or titles
+    if not titles:
+        return cands[0].text if cands else ""
+    vecs = vector_of([t for t, _ in titles])
+    centroid = rows.mean(axis=0)
+    fit = vecs @ centroid if vecs is not None else np.zeros(len(titles))
+    best = max(range(len(titles)), key=lambda k: (float(fit[k]), -titles[k][1]))
+    return titles[best][0]
+
+
+def _section_of(c: Candidate, main: list[str]) -> str | None:
+    """The section key a candidate belongs to ('' general, BACKGROUND) or None when it fits none."""
+    if c.speaker in main:
+        return c.speaker
+    if c.background:
+        return BACKGROUND
+    if c.speaker and c.how != "named":
+        return None  # a quote or 'he said' of a minor speaker needs its context
+    return ""
+
+
+def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: list[str],
+            taken: list[int], per_section: int) -> dict[str, list[int]]:
+    """Greedy choice by score; a candidate close to a chosen point or the lede is skipped."""
+    chosen: dict[str, list[int]] = {}
+    picked = list(taken)
+    pool = np.array([i for i, c in enumerate(cands)
+                     if c.eligible and c.standalone and _section_of(c, main) is not None], dtype=int)
+    near = sim[np.ix_(pool, picked)].max(axis=1) if picked and len(pool) else np.zeros(len(pool))
+    alive = np.ones(len(pool), dtype=bool)
+    while alive.any():
+        gain = np.where(alive, scores[pool] - DIVERSITY * near, -np.inf)
+        best = int(np.argmax(gain))
+        alive[best] = False
+        i = int(pool[best])
+        key = _section_of(cands[i], main)
+        if len(chosen.get(key, [])) >= per_section or near[best] >= MERGE_SIMILARITY:
+            continue
+        if near[best] > 0.1 and any(_same_words(cands[i].text, cands[j].text) for j in picked):
+            continue
+        chosen.setdefault(key, []).append(i)
+        picked.append(i)
+        near = np.maximum(near, sim[pool, i])
+    return chosen
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Near-verbatim overlap (most content words shared), the test's notion of a repeat."""
+    wa, wb = _content(a), _content(b)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+
+
+@lru_cache(maxsize=65536)
+def _content(text: str) -> frozenset[str]:
+    """Lower-case words of four letters or more."""
+    return frozenset(w for w in _TOKEN.findall(text.lower()) if len(w) >= 4)
+
+
+def _sources(points: list[int], cands: list[Candidate], sim: np.ndarray,
+             articles: Sequence[Article]) -> dict[int, tuple[str, ...]]:
+    """Each point's articles: its own, and those of every sentence closest to it and near enough."""
+    found: dict[int, set[int]] = {p: {cands[p].article} for p in points}
+    if points:
+        cols = np.array(points)
+        for i in range(len(cands)):
+            row = sim[i, cols]
+            best = int(row.argmax())
+            if row[best] >= MERGE_SIMILARITY or (row[best] > 0.1 and _same_words(
+                    cands[i].text, cands[points[best]].text)):
+                found[points[best]].add(cands[i].article)
+    return {p: tuple(articles[a].id for a in sorted(arts)) for p, arts in found.items()}
+
+
+def _budgets(config: Config) -> tuple[int, int]:
+    """(points per section, sections per story) from [summary]."""
+    summary = config.section("summary")
+    return int(summary.get("points_per_section", 6)), int(summary.get("sections_per_story", 4))
+
+
+def _story_language(articles: Sequence[Article]) -> str:
+    """The most common language of the story's articles."""
+    langs = [a.language or "und" for a in articles]
+    return max(sorted(set(langs)), key=langs.count) if langs else "und"
+
+
+def _collect(articles: Sequence[Article]) -> list[Candidate]:
+    """Candidates of every article, originals first so copies only corroborate."""
+    ids = {a.id for a in articles}
+    registry: dict[str, set[str]] = {}
+    cands: list[Candidate] = []
+    year = _story_year(articles)
+    for index, article in enumerate(articles):
+        origin = article.copy_of if article.copy_of in ids else article.id
+        cands.extend(_article_candidates(index, article, origin, registry, year))
+    return cands
+
+
+def _story_year(articles: Sequence[Article]) -> int | None:
+    """The story's year: of its latest publication date, else the latest year its texts mention."""
+    dated = [a.published.year for a in articles if a.published]
+    if dated:
+        return max(dated)
+    years = [int(y) for a in articles for y in _YEAR.findall(a.body[:3000]) if int(y) <= 2100]
+    return max(years) if years else None
 
 
 def condense(articles: Sequence[Article], config: Config) -> Condensed:
-    """Lead sentences of each original article, one general section."""
+    """Headline, lede and sections (main speakers, general, background) of one story."""
+    articles = list(articles)
+    cands = _collect(articles)
+    if not cands:
+        title = clean_title(articles[0].title, articles[0].outlet) if articles else ""
+        return Condensed(title, "", ())
+    per_section, max_sections = _budgets(config)
+    names = {c.speaker for c in cands if c.speaker}
+    rows, vector_of = _vectorize([c.text for c in cands], _story_language(articles), names)
+    sim = rows @ rows.T
+    scores = _scores(cands, sim)
+    lede_ids = _lede(cands, scores)
+    bodies = [a.body for a in articles if not a.copy_of]
+    main = _main_speakers(cands, scores, bodies, max_sections)
+    chosen = _select(cands, scores, sim, main, lede_ids, per_section)
+    sections = _arrange(chosen, cands, sim, articles, main, max_sections)
+    lede = " ".join(cands[i].text for i in lede_ids)
+    return Condensed(_headline(articles, cands, rows, vector_of), lede, sections)
+
+
+def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarray,
+             articles: Sequence[Article], main: list[str], max_sections: int) -> tuple[Section, ...]:
+    """Sections in reading order (speakers by rank, general, background) within the budget."""
+    extra = [k for k in ("", BACKGROUND) if chosen.get(k)]
+    speakers_kept = [m for m in main if chosen.get(m)]
+    room = max(max_sections - len(extra), min(1, len(speakers_kept)))
+    order = speakers_kept[:room] + extra
+    order = order[:max_sections]
+    points = [i for key in order for i in chosen[key]]
+    sources = _sources(points, cands, sim, articles)
+    out = []
+    for key in order:
+        kps = tuple(KeyPoint(cands[i].text, sources[i]) for i in chosen[key])
+        if key == BACKGROUND:
+            out.append(Section(BACKGROUND, kps, kind="background"))
+        elif key == "":
+            out.append(Section(None, kps, kind="general"))
+        else:
+            out.append(Section(key, kps, kind="speaker"))
+    return tuple(out)
+
+
+def story_importance(articles: Sequence[Article]) -> float:
+    """Ordering score: outlets covering the story, size, and recency (a day newer counts as one outlet)."""
     originals = [a for a in articles if not a.copy_of] or list(articles)
-    budget = int(config.get("summary", "points_per_section"))
-    points: list[KeyPoint] = []
-    for article in originals:
-        for sentence in sentences(article.body)[1:3]:
-            if len(points) < budget:
-                points.append(KeyPoint(sentence, (article.id,)))
-    lede = (sentences(originals[0].body) or [""])[0]
-    section = Section(None, tuple(points), kind="general")
-    return Condensed(originals[0].title, lede, (section,) if points else ())
+    outlets = len({(a.outlet or a.id).lower() for a in articles})
+    words = sum(len(a.body.split()) for a in originals)
+    dated = [a.published for a in articles if a.published]
+    latest = max(dated).timestamp() / 86400 if dated else 0.0
+    return 3 * math.log2(1 + outlets) + math.log2(1 + len(originals)) + 0.5 * math.log10(1 + words) \
+        + 3 * latest

@@ -5,7 +5,6 @@ import hashlib
 import logging
 import re
 from datetime import datetime, time, timezone
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Any
@@ -29,6 +28,7 @@ def inline_css(html: str) -> str:
         return Premailer(
             html, allow_network=False, strip_important=False, keep_style_tags=False,
             remove_classes=False, preserve_internal_links=True, disable_validation=True,
+            disable_basic_attributes=["width", "height"],
             cssutils_logging_level=logging.CRITICAL, cssutils_logging_handler=logging.NullHandler(),
         ).transform()
     except Exception as exc:  # premailer raises bare exceptions for bad CSS or HTML
@@ -47,6 +47,7 @@ def _unsubscribe_url(config: Config) -> str | None:
 
 
 def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str, Any]:
+    """Template values, with the stories split into shown and omitted at `keep`."""
     ctx = base_context(digest, config)
     stories = ctx["stories"]
     cut = len(stories) if keep is None else keep
@@ -57,11 +58,13 @@ def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str
 
 
 def _render_inlined(digest: Digest, config: Config, keep: int | None) -> tuple[str, str]:
+    """The raw and the CSS-inlined email keeping `keep` stories (None: all)."""
     raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep))
     return raw, inline_css(raw)
 
 
 def _size(text: str) -> int:
+    """Size in bytes as a mail client counts it."""
     return len(text.encode("utf-8"))
 
 
@@ -71,20 +74,34 @@ def render_html(digest: Digest, config: Config) -> str:
     raw, html = _render_inlined(digest, config, None)
     if _size(html) <= limit:
         return html
-    ratio = _size(html) / max(_size(raw), 1)  # inlining grows the HTML by a fairly stable factor
-    keep = len(digest.stories)
-    while keep > 0:
-        keep -= 1
+    keep = _fit(digest, config, limit, ratio=_size(html) / max(_size(raw), 1))
+    if keep is None:
+        raise RenderError(f"[email] max_html_kb = {limit // 1024}: even an email without stories is "
+                          f"larger; raise max_html_kb or shorten the email template")
+    _, html = _render_inlined(digest, config, keep)
+    log.info("email: kept %d of %d stories to stay under %d KB", keep, len(digest.stories), limit // 1024)
+    return html
+
+
+def _fit(digest: Digest, config: Config, limit: int, ratio: float) -> int | None:
+    """The largest number of top stories whose inlined HTML fits in `limit` bytes."""
+    def fits(keep: int) -> bool:
+        """Whether the inlined email with `keep` stories is within the limit."""
+        return _size(_render_inlined(digest, config, keep)[1]) <= limit
+
+    keep = len(digest.stories) - 1
+    while keep > 0:  # estimate from the raw template size (fast), then check with premailer
         estimate = _size(render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep)))
-        if estimate * ratio > limit * 0.98:
-            continue
-        _, html = _render_inlined(digest, config, keep)
-        if _size(html) <= limit:
-            log.info("email: kept %d of %d stories to stay under %d KB", keep, len(digest.stories),
-                     limit // 1024)
-            return html
-    raise RenderError(f"[email] max_html_kb = {limit // 1024}: even an email without stories is larger; "
-                      f"raise max_html_kb or shorten the email template")
+        if estimate * ratio <= limit:
+            break
+        keep -= 1
+    while keep > 0 and not fits(keep):
+        keep -= 1
+    if keep == 0 and not fits(0):
+        return None
+    while keep + 1 < len(digest.stories) and fits(keep + 1):
+        keep += 1
+    return keep
 
 
 def subject(digest: Digest, config: Config) -> str:
@@ -95,6 +112,7 @@ def subject(digest: Digest, config: Config) -> str:
 
 
 def _timezone(config: Config) -> ZoneInfo | timezone:
+    """[digest] timezone as a tzinfo, or a ConfigError naming the option."""
     name = str(config.section("digest").get("timezone", "UTC"))
     try:
         return ZoneInfo(name)
@@ -113,6 +131,7 @@ def message_date(digest: Digest, config: Config) -> datetime:
 
 
 def _addresses(config: Config) -> tuple[str, list[str]]:
+    """[email] from and to, checked so a bad address fails here and not at the SMTP server."""
     section = config.section("email")
     sender = str(section.get("from", ""))
     to = section.get("to", [])
@@ -168,4 +187,4 @@ def build_message(digest: Digest, config: Config, html: str, text: str,
     return msg
 
 
-__all__ = ["Address", "build_message", "inline_css", "message_date", "render_html", "subject"]
+__all__ = ["build_message", "inline_css", "message_date", "render_html", "subject"]

@@ -141,6 +141,7 @@ class StoryView:
 
 
 def _published(article: Article) -> str:
+    """Readable publication date, flagged when it is only the file's date."""
     if article.published is None:
         return "date unknown"
     text = f"{article.published.day} {article.published:%B %Y}"
@@ -148,6 +149,7 @@ def _published(article: Article) -> str:
 
 
 def _section_heading(section: Section) -> str | None:
+    """The heading shown above a section (none for general points)."""
     if section.kind == "background":
         return "Background"
     if section.kind == "general" or not section.speaker:
@@ -159,6 +161,7 @@ class _Sources:
     """Numbers every original article of the digest once, folding copies into their original."""
 
     def __init__(self, stories: tuple[Story, ...]):
+        """Index every article of the digest and the copies of each original."""
         self.by_id: dict[str, Article] = {a.id: a for s in stories for a in s.articles}
         self.views: dict[str, SourceView] = {}
         copies: dict[str, list[str]] = {}
@@ -196,6 +199,7 @@ class _Sources:
 
 
 def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
+    """Resolve a story's sections and sources into display values."""
     sections = tuple(
         SectionView(heading=_section_heading(sec), kind=sec.kind,
                     points=tuple(PointView(text=p.text, sources=sources.for_ids(p.sources))

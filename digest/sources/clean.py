@@ -26,8 +26,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _SENTENCE_END = re.compile(r"[.!?…;][\"'”’»)\]]*$")
 
@@ -46,7 +48,7 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CTA_WORDS = frozenset(
-    "share shares sharing follow subscribe subscribed subscription subscribers join sign signup "
+    "share shares sharing follow subscribe unsubscribe subscribed subscription subscribers join sign signup "
     "newsletter newsletters comment comments like tweet facebook twitter telegram instagram "
     "whatsapp linkedin youtube tiktok viber download app notifications register login donate "
     "click tap channel friends feed rss bookmark inbox alerts podcast"
@@ -66,10 +68,26 @@ _UI_LINE = re.compile(
     r"|^(advertisement|advert|sponsored|promoted|ad)$"
     r"|^(related|read\s+also|also\s+read|see\s+also|most\s+read|tags?|topics?|share\s+this)\s*:?"
     r"|^(skip\s+to|jump\s+to|back\s+to\s+top|print|email|menu|close|loading)\b"
-    r"|^(watch|listen)\s*:?\s*$",
+    r"|^(watch|listen)\s*:?\s*$"
+    r"|^(source|sources|filed\s+under|categories|category)\s*:"
+    r"|^(more|also)\s*:?$"
+    r"|^\d+\s*min(ute)?s?\s+(read|de\s+lecture|de\s+leitura)\b|reading\s+time|tempo\s+de\s+leitura"
+    r"|tiempo\s+de\s+lectura|temps\s+de\s+lecture|lesezeit|время\s+чтения",
     re.IGNORECASE,
 )
 UI_MAX_WORDS = 6
+# Link teasers to other articles: "Read more: ...", "[Related: ...]", "Also on example.com ...".
+_TEASER = re.compile(
+    r"^[\[(]?\s*(?:(?:read\s+more|related|see\s+also|also\s+read|read\s+also|more\s+on\s+this|"
+    r"recommended|lesen\s+sie\s+auch|mehr\s+zum\s+thema|lire\s+aussi|à\s+lire\s+aussi|lee\s+también|"
+    r"leia\s+também|читайте\s+также|читайте\s+також)\s*[:|»›>–—-]"
+    r"|you\s+(?:may|might)\s+also\s+like|also\s+on\s+\S+\.[a-z]{2,}\b)",
+    re.IGNORECASE,
+)
+TEASER_MAX_WORDS = 30
+# An author's contact line: "Jane Doe can be reached at jdoe@example.com".
+_CONTACT = re.compile(r"\b(reached|contact(ed)?|write\s+to|e-?mail)\b[^@]{0,60}\S+@\S+\.\w+", re.IGNORECASE)
+_STRONG_CTA = re.compile(r"\bclick\s+here\b|\bsign\s+up\b|\bsubscribe\b", re.IGNORECASE)
 _LANG_CODE = re.compile(r"^[A-Za-z]{2}$")
 _FUNCTION_END = frozenset(
     "of the a an to and or in on for with at by from as that than into about de la le les el "
@@ -88,7 +106,11 @@ _MONTHS_AND_DAYS = frozenset(
     "января февраля марта апреля мая июня июля августа сентября октября ноября декабря "
     "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня "
     "понедельник вторник среда четверг пятница суббота воскресенье "
-    "понеділок вівторок середа четвер пʼятниця субота неділя"
+    "понеділок вівторок середа четвер пʼятниця субота неділя "
+    "janeiro fevereiro março maio junho julho setembro outubro novembro dezembro segunda terça "
+    "quarta quinta sexta feira sábado "
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre lunedì martedì "
+    "mercoledì giovedì venerdì sabato domenica"
     .split()
 )
 _DATE_NUMERIC = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}")
@@ -97,16 +119,19 @@ _BREADCRUMB = re.compile(r"\S\s*(>|»|›|/|\|)\s*\S")
 HEAD_SENTENCE_WORDS = 8
 TAIL_MAX_LINES = 15
 TAIL_WEAK_WORDS = 12
+SCRIPT_SAMPLE_CHARS = 200_000
+WRAP_SLACK = 15
+TAIL_WEAK_BEFORE_FLAG = 2
 
 
-def _normalise(line: str) -> str:
+def normalise(line: str) -> str:
     """Collapse odd spaces (NBSP, thin, zero-width) into one and trim the line."""
     return _SPACES.sub(" ", line).strip()
 
 
 def line_key(line: str) -> str:
     """Compare lines ignoring case, spacing and punctuation (for title and repeat checks)."""
-    return " ".join(w.casefold() for w in _WORD.findall(line)) or line.strip().casefold()
+    return " ".join(w.casefold() for w in _TOKEN.findall(line)) or line.strip().casefold()
 
 
 def _words(line: str) -> list[str]:
@@ -146,7 +171,9 @@ def _is_cta(line: str, words: list[str]) -> bool:
     addressed = bool(_READER.intersection(lowered)) or lowered[0] in _IMPERATIVE
     if len(lowered) <= 4 and not is_sentence(line.rstrip("!")):
         return addressed or hits == len(lowered)
-    return addressed and hits >= 2 and hits / len(lowered) >= 0.18
+    if _STRONG_CTA.search(line) and (lowered[0] in _IMPERATIVE or {"our", "us"} & set(lowered)):
+        return True
+    return addressed and hits >= 2 and hits / len(lowered) >= 0.15
 
 
 def _is_language_menu(line: str) -> bool:
@@ -161,9 +188,10 @@ def _is_truncated_teaser(line: str, words: list[str]) -> bool:
     """A link teaser cut mid-phrase: several words, no final punctuation, ends on "of"/"the"."""
     if len(words) < 5 or is_sentence(line) or re.search(r"[:,\-–—]$", line):
         return False
-    return words[-1].casefold() in _FUNCTION_END
+    return line.split()[-1].casefold() in _FUNCTION_END
 
 
+@lru_cache(maxsize=4096)
 def _script(ch: str) -> str:
     """The Unicode script family of a letter (LATIN, CYRILLIC, GREEK, ARABIC, CJK...)."""
     try:
@@ -179,7 +207,7 @@ def _script_counts(text: str) -> Counter:
 
 def _dominant_script(lines: list[str]) -> str | None:
     """The script of the body when one script clearly dominates (>= 80% of letters)."""
-    counts = _script_counts("\n".join(lines))
+    counts = _script_counts("\n".join(lines)[:SCRIPT_SAMPLE_CHARS])
     total = sum(counts.values())
     if not total:
         return None
@@ -196,7 +224,7 @@ def _other_script(line: str, dominant: str | None) -> bool:
     return total >= 3 and counts.get(dominant, 0) / total < 0.4
 
 
-def _flag_anywhere(line: str, dominant: str | None) -> bool:
+def _flag_anywhere(line: str) -> bool:
     """Boilerplate wherever it stands in the article."""
     words = _words(line)
     if _COPYRIGHT.search(line) and len(words) <= 30:
@@ -205,11 +233,12 @@ def _flag_anywhere(line: str, dominant: str | None) -> bool:
         return True
     if len(words) <= UI_MAX_WORDS and _UI_LINE.search(line) and not is_sentence(line):
         return True
+    if len(words) <= TEASER_MAX_WORDS and (_TEASER.match(line) or _CONTACT.search(line)):
+        return True
     return (
         _is_cta(line, words)
         or _is_language_menu(line)
         or _is_truncated_teaser(line, words)
-        or _other_script(line, dominant)
     )
 
 
@@ -230,12 +259,47 @@ def _is_weak_tail(line: str) -> bool:
     return (not is_sentence(line) and len(_words(line)) <= TAIL_WEAK_WORDS) or is_date_line(line)
 
 
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text (72-column email, saved .txt) was wrapped at, if it was:
+    most lines end near one width, and many run on into a line starting in lowercase."""
+    lengths = sorted(len(line) for line in lines if len(line) > 20)
+    if len(lengths) < 6:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    full = [i for i, line in enumerate(lines[:-1]) if width - WRAP_SLACK <= len(line) <= width]
+    run_on = sum(1 for i in full if lines[i + 1][:1].islower())
+    if width > 100 or len(full) < 0.5 * len(lengths) or run_on < 0.3 * len(full):
+        return None
+    return width
+
+
+def _continues(previous: str, line: str, width: int | None) -> bool:
+    """True when line goes on with previous's sentence: a wrapped or broken line."""
+    if not previous or is_sentence(previous) or not line:
+        return False
+    if width is not None and len(previous) >= width - WRAP_SLACK:
+        return True
+    if previous.split()[-1].casefold() in _FUNCTION_END and not is_sentence(line):
+        return True
+    return len(previous) >= 40 and line[0].islower()
+
+
 def _split_blocks(text: str) -> list[list[str]]:
-    """Paragraphs (split on blank lines) as lists of normalised non-empty lines."""
-    blocks = []
-    for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
-        lines = [_normalise(line) for line in raw.split("\n")]
-        lines = [line for line in lines if line]
+    """Paragraphs (split on blank lines) as lists of normalised lines, broken lines rejoined."""
+    raw_blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    raw_blocks = [[normalise(line) for line in raw.split("\n")] for raw in raw_blocks]
+    raw_blocks = [[line for line in block if line] for block in raw_blocks]
+    width = _wrap_width([line for block in raw_blocks for line in block])
+    blocks: list[list[str]] = []
+    for block in (b for b in raw_blocks if b):
+        if blocks and _continues(blocks[-1][-1], block[0], width):
+            blocks[-1][-1] += " " + block.pop(0)
+        lines: list[str] = []
+        for line in block:
+            if lines and _continues(lines[-1], line, width):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
         if lines:
             blocks.append(lines)
     return blocks
@@ -259,29 +323,41 @@ def _head_end(lines: list[str], keep: list[bool]) -> int:
 def _keep_flags(lines: list[str], title: str, boilerplate: frozenset[str]) -> list[bool]:
     """Decide line by line what stays, then trim the head and tail zones."""
     dominant = _dominant_script(lines)
-    seen: set[str] = {line_key(title)} if title.strip() else set()
-    keep = []
+    title_key = line_key(title) if title.strip() else None
+    keep, strong = [], []
     for line in lines:
         key = line_key(line)
-        drop = key in seen or key in boilerplate or _flag_anywhere(line, dominant)
-        seen.add(key)
-        keep.append(not drop)
+        flagged = key in boilerplate or _flag_anywhere(line)
+        keep.append(not (flagged or key == title_key))
+        strong.append(flagged)
+        if title_key is None and keep[-1]:
+            title_key = key
     head = _head_end(lines, keep)
     for i in range(head):
         if keep[i] and _flag_head(lines[i]):
             keep[i] = False
-    _trim_tail(lines, keep, head)
+    tail = range(max(0, len(lines) - TAIL_MAX_LINES), len(lines))
+    for i in tail:
+        strong[i] = strong[i] or _other_script(lines[i], dominant)
+    _trim_tail(lines, keep, strong, head)
     return keep
 
 
-def _trim_tail(lines: list[str], keep: list[bool], head: int) -> None:
-    """Drop weak lines after the last sentence (newsletter blocks), within limits."""
-    kept = [i for i, k in enumerate(keep) if k]
-    limit = min(TAIL_MAX_LINES, len(kept) // 2)
-    for count, i in enumerate(reversed(kept)):
-        if count >= limit or i <= head or not _is_weak_tail(lines[i]):
-            return
-        keep[i] = False
+def _trim_tail(lines: list[str], keep: list[bool], strong: list[bool], head: int) -> None:
+    """Drop the closing run of boilerplate: flagged or other-script lines and the weak lines
+    (short, no sentence punctuation) around them, e.g. a newsletter block after the article."""
+    start = len(lines)
+    while start > head + 1 and len(lines) - start < TAIL_MAX_LINES:
+        i = start - 1
+        if not (strong[i] or not keep[i] or _is_weak_tail(lines[i])):
+            break
+        start = i
+    flagged = [i for i in range(start, len(lines)) if strong[i]]
+    if not flagged:
+        return
+    for i in range(max(start, flagged[0] - TAIL_WEAK_BEFORE_FLAG), len(lines)):
+        if strong[i] or _is_weak_tail(lines[i]):
+            keep[i] = False
 
 
 def clean_body(text: str, title: str = "", *, boilerplate: Iterable[str] = ()) -> str:
@@ -309,7 +385,7 @@ def repeated_lines(texts: Iterable[str], min_articles: int = 3, min_share: float
         total += 1
         keys = set()
         for line in text.splitlines():
-            line = _normalise(line)
+            line = normalise(line)
             if line:
                 keys.add(line_key(line))
                 originals.setdefault(line_key(line), line)

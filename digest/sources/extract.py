@@ -33,6 +33,8 @@ _ALLOWED_CONTROLS = set("\t\n\r\f\v")
 MAX_JUNK_SHARE = 0.02
 # Second pass when the first gives less than this: favor_recall rescues thin pages.
 RESCUE_BELOW_CHARS = 250
+# Ask htmldate for the time of day too (it gives midnight when the page has only a date).
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 @dataclass(frozen=True)
@@ -151,15 +153,19 @@ def _parse_date(value: str | None) -> datetime | None:
 def _extract(html: str, url: str | None, favor_recall: bool):
     """Run trafilatura once on a document that is already in memory (no fetching)."""
     import trafilatura
+    from trafilatura.settings import set_date_params
 
+    date_params = {**set_date_params(), "outputformat": DATE_FORMAT}
     return trafilatura.bare_extraction(
         html,
         url=url,
         include_comments=False,
         include_tables=True,
         favor_recall=favor_recall,
+        favor_precision=not favor_recall,
         with_metadata=True,
         deduplicate=False,
+        date_extraction_params=date_params,
     )
 
 
@@ -168,6 +174,28 @@ def _paragraphs(text: str | None) -> str:
     if not text:
         return ""
     return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr",
+               "section", "article", "figcaption", "ul", "ol", "table")
+
+
+def html_fragment_to_text(fragment: str) -> str:
+    """Text of an HTML fragment that is the article already (JSON/CMS bodies): blocks become
+    paragraphs, <br> a line break, scripts and styles dropped."""
+    from lxml import html as lxml_html
+
+    if not fragment.strip():
+        return ""
+    root = lxml_html.fromstring(f"<div>{fragment}</div>")
+    for node in root.xpath("//script|//style|//noscript"):
+        node.drop_tree()
+    for node in root.iter("br"):
+        node.tail = "\n" + (node.tail or "")
+    for node in root.iter(*_BLOCK_TAGS):
+        node.tail = "\n\n" + (node.tail or "")
+    text = root.text_content()
+    return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
 
 
 def html_to_article_fields(html: str | bytes, url: str | None = None) -> PageFields:

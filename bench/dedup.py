@@ -1,0 +1,414 @@
+"""Benchmark near-duplicate detection at corpus scale, with baselines measured in the same run.
+
+Generates news-like articles (Zipf vocabulary, topic words and names, lognormal lengths,
+sentences and paragraphs) with planted copies (syndicated with a new wrapper and
+headline, a paragraph cut, trimmed, updated with new paragraphs, lightly edited, exact
+re-posts) and planted hard negatives (same-topic articles that quote two sentences of an
+earlier one). Every article goes through digest's real path (Deduplicator.check,
+Corpus.insert_article, Deduplicator.remember; one transaction per 200 articles) into a
+real SQLite corpus. At each corpus size it times the per-article check on probe
+articles, and reports throughput, peak memory and precision/recall of planted copies.
+Baselines: a plain datasketch MinHash + MinHashLSH pipeline, and brute-force pairwise
+Jaccard on a sample.
+
+    .venv/bin/python bench/dedup.py                      # 10k, 100k and 1M (about 30 min)
+    .venv/bin/python bench/dedup.py --sizes 10000,100000 # quicker
+
+Exit status 1 when a target is missed: check time at the largest size more than 2x the
+smallest, fewer than 1,000 articles/s, or precision or recall of planted copies < 0.98.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from digest.config import from_mapping  # noqa: E402
+from digest.corpus import Corpus  # noqa: E402
+from digest.dedup import Deduplicator, content_hash, normalise, shingles  # noqa: E402
+from digest.models import Article  # noqa: E402
+
+VOCAB = 60_000
+NAMES = 8_000
+TOPICS = 3_000
+COPY_RATE = 0.05
+NEGATIVE_RATE = 0.03
+BATCH = 200
+TARGET_RATE = 1000.0
+TARGET_PR = 0.98
+EDITS = ("syndicated", "paragraph_cut", "trimmed", "updated", "light_edit", "exact")
+
+
+# --- generation --------------------------------------------------------------------------
+
+
+class NewsGenerator:
+    """Deterministic news-like text: Zipf words, topic vocabularies, names and numbers."""
+
+    def __init__(self, seed: int = 7):
+        self.rng = np.random.default_rng(seed)
+        syll = np.array(["ka", "lo", "mi", "ter", "an", "sto", "ve", "ri", "pol", "en", "dra", "su",
+                         "ne", "gor", "is", "ta", "mon", "ul", "bre", "che", "fa", "dis", "or", "pe"])
+        lengths = self.rng.integers(1, 5, size=VOCAB + NAMES)
+        words = ["".join(self.rng.choice(syll, size=n)) for n in lengths]
+        self.vocab = np.array([f"{w}{i % 97}" if i > 20_000 else w for i, w in enumerate(words[:VOCAB])],
+                              dtype=object)
+        self.names = np.array([w.capitalize() for w in words[VOCAB:]], dtype=object)
+        ranks = np.arange(1, VOCAB + 1)
+        self.p = 1.0 / ranks**1.07
+        self.p /= self.p.sum()
+        self.topics = self.rng.integers(200, VOCAB, size=(TOPICS, 40))
+        self.topic_names = self.rng.integers(0, NAMES, size=(TOPICS, 8))
+
+    def tokens(self, n: int, topic: int) -> np.ndarray:
+        """n words: background Zipf words mixed with the topic's words and names."""
+        words = self.vocab[self.rng.choice(VOCAB, size=n, p=self.p)]
+        mask = self.rng.random(n)
+        topical = mask < 0.12
+        words[topical] = self.vocab[self.rng.choice(self.topics[topic], size=int(topical.sum()))]
+        named = mask > 0.95
+        words[named] = self.names[self.rng.choice(self.topic_names[topic], size=int(named.sum()))]
+        numbers = (mask > 0.12) & (mask < 0.125)
+        words[numbers] = self.rng.integers(1, 3000, size=int(numbers.sum())).astype(str).astype(object)
+        return words
+
+    def paragraphs(self, n_words: int, topic: int) -> list[str]:
+        """Sentences of 8-35 words, 1-4 sentences to a paragraph."""
+        words = self.tokens(n_words, topic)
+        out, sentence, i = [], [], 0
+        while i < len(words):
+            para = []
+            for _ in range(int(self.rng.integers(1, 5))):
+                k = int(self.rng.integers(8, 36))
+                chunk = words[i:i + k]
+                if len(chunk) == 0:
+                    break
+                para.append(str(chunk[0]).capitalize() + " " + " ".join(chunk[1:]) + ".")
+                i += k
+            if para:
+                out.append(" ".join(para))
+        del sentence
+        return out
+
+    def article(self, topic: int | None = None) -> tuple[str, str]:
+        """(title, body) of a fresh article of lognormal length (median ~420 words)."""
+        topic = int(self.rng.integers(TOPICS)) if topic is None else topic
+        n = int(np.clip(self.rng.lognormal(np.log(420), 0.55), 60, 4000))
+        title = " ".join(self.tokens(8, topic)).capitalize()
+        return title, "\n\n".join(self.paragraphs(n, topic))
+
+
+def edit(gen: NewsGenerator, body: str, kind: str) -> str:
+    """A planted copy of `body` made the way copies appear in the wild."""
+    rng = gen.rng
+    paras = body.split("\n\n")
+    wrapper_head = f"{' '.join(gen.tokens(4, 0)).upper()} | Home | World | Subscribe\n\n"
+    wrapper_foot = f"\n\nCopyright {int(rng.integers(2000, 2030))} {' '.join(gen.tokens(3, 0))}. All rights reserved."
+    headline = " ".join(gen.tokens(9, 0)).capitalize() + "\n\n"
+    if kind == "exact":
+        return "  " + body.upper().replace("\n\n", " \n\n ") + "  "
+    if kind == "syndicated":
+        return wrapper_head + headline + _substitute(gen, body, 0.01) + wrapper_foot
+    if kind == "paragraph_cut" and len(paras) > 2:
+        del paras[int(rng.integers(1, len(paras)))]
+        return wrapper_head + headline + "\n\n".join(paras) + wrapper_foot
+    if kind == "trimmed":
+        words = body.split(" ")
+        return headline + " ".join(words[: max(40, int(len(words) * rng.uniform(0.4, 0.8)))]) + " Read more."
+    if kind == "updated":
+        extra = gen.paragraphs(int(rng.integers(40, 160)), int(rng.integers(TOPICS)))
+        return body + "\n\n" + "\n\n".join(extra)
+    return _substitute(gen, body, 0.02)  # light_edit (and paragraph_cut of one-paragraph texts)
+
+
+def _substitute(gen: NewsGenerator, body: str, rate: float) -> str:
+    """Replace a share of words (typo fixes, small rewrites)."""
+    words = body.split(" ")
+    idx = gen.rng.random(len(words)) < rate
+    repl = gen.vocab[gen.rng.integers(0, 5000, size=int(idx.sum()))]
+    for i, w in zip(np.flatnonzero(idx), repl):
+        words[i] = str(w)
+    return " ".join(words)
+
+
+def negative(gen: NewsGenerator, body: str) -> str:
+    """A different article on the topic that quotes two sentences of `body` (not a copy)."""
+    sentences = [s for s in body.replace("\n\n", " ").split(". ") if s.count(" ") >= 7]
+    quotes = ". ".join(sentences[:2]) + "."
+    _, fresh = gen.article()
+    return fresh + "\n\n" + quotes
+
+
+# --- the stream ------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One generated article and, for planted copies, the id of its original."""
+
+    article: Article
+    original: str | None = None
+    kind: str = "fresh"
+
+
+def make_article(title: str, body: str, i: int) -> Article:
+    """A finished article as the inbox would produce it."""
+    digest_hex = content_hash(body)
+    when = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=i)
+    return Article(id="a" + digest_hex[:15], title=title, outlet=f"outlet{i % 50}", body=body,
+                   content_hash=digest_hex, published=when, ingested_at=when)
+
+
+class Stream:
+    """Generates the corpus stream with planted copies and hard negatives."""
+
+    def __init__(self, seed: int = 7):
+        self.gen = NewsGenerator(seed)
+        self.count = 0
+        self.originals: list[tuple[str, str]] = []  # (id, body) of fresh articles, a reservoir
+        self.ids: set[str] = set()
+
+    def next(self, stored: bool = True) -> Item:
+        """The next article: fresh, a planted copy, or a hard negative (probes are not stored)."""
+        self.count += 1
+        roll = self.gen.rng.random()
+        if self.originals and roll < COPY_RATE:
+            oid, body = self.originals[int(self.gen.rng.integers(len(self.originals)))]
+            kind = EDITS[int(self.gen.rng.integers(len(EDITS)))]
+            return Item(make_article("copy", edit(self.gen, body, kind), self.count), oid, kind)
+        if self.originals and roll < COPY_RATE + NEGATIVE_RATE:
+            _, body = self.originals[int(self.gen.rng.integers(len(self.originals)))]
+            return Item(make_article("quote", negative(self.gen, body), self.count), None, "negative")
+        title, body = self.gen.article()
+        item = Item(make_article(title, body, self.count))
+        if not stored:
+            return item
+        if len(self.originals) < 20_000:
+            self.originals.append((item.article.id, body))
+        else:
+            self.originals[int(self.gen.rng.integers(len(self.originals)))] = (item.article.id, body)
+        return item
+
+
+@dataclass
+class Tally:
+    """Planted-copy confusion counts."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    by_kind: Counter = None
+
+    def __post_init__(self):
+        self.by_kind = Counter()
+
+    def add(self, item: Item, kind: str, original: str | None, roots: dict[str, str]) -> None:
+        """Score one decision against the planted truth."""
+        flagged = kind in ("copy", "exact")
+        truth = item.original
+        if truth and flagged and roots.get(original, original) == truth:
+            self.tp += 1
+            self.by_kind[item.kind, "found"] += 1
+        elif flagged:
+            self.fp += 1
+            self.by_kind[item.kind, "false"] += 1
+        elif truth:
+            self.fn += 1
+            self.by_kind[item.kind, "missed"] += 1
+
+    def pr(self) -> tuple[float, float]:
+        """Precision and recall of planted copies."""
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return p, r
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ingest(corpus: Corpus, dedup: Deduplicator, items: list[Item], tally: Tally,
+           roots: dict[str, str]) -> float:
+    """digest's real path for a batch of articles; returns the seconds spent."""
+    start = time.perf_counter()
+    for i in range(0, len(items), BATCH):
+        with corpus.transaction():
+            for item in items[i:i + BATCH]:
+                decision = dedup.check(item.article)
+                tally.add(item, decision.kind, decision.original_id, roots)
+                if decision.kind == "exact":
+                    corpus.record_duplicate(decision.original_id, "exact", 1.0, item.article)
+                    continue
+                article = item.article
+                if decision.kind == "copy":
+                    article = replace(article, copy_of=decision.original_id)
+                    roots[article.id] = decision.original_id
+                corpus.insert_article(article)
+                dedup.remember(article)
+    return time.perf_counter() - start
+
+
+def probe(dedup: Deduplicator, stream: Stream, n: int) -> tuple[float, float, float]:
+    """Mean, p50 and p95 milliseconds of check() on fresh articles and planted copies (not stored)."""
+    times = []
+    for _ in range(n):
+        item = stream.next(stored=False)
+        t = time.perf_counter()
+        dedup.check(item.article)
+        times.append(time.perf_counter() - t)
+    dedup._sketches.clear()
+    dedup._decisions.clear()
+    arr = np.array(times) * 1000
+    return float(arr.mean()), float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
+
+
+# --- baselines -------------------------------------------------------------------------
+
+
+def datasketch_baseline(items: list[Item], threshold: float, num_perm: int) -> dict:
+    """A plain datasketch pipeline: MinHash.bulk over byte shingles, MinHashLSH query then insert."""
+    from datasketch import MinHash, MinHashLSH
+
+    start = time.perf_counter()
+    sets = []
+    for item in items:
+        words = normalise(item.article.body).split()
+        sets.append([" ".join(words[i:i + 5]).encode() for i in range(max(1, len(words) - 4))])
+    hashes = MinHash.bulk(sets, num_perm=num_perm)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    tally, roots, query_time = Tally(), {}, 0.0
+    for item, mh in zip(items, hashes):
+        t = time.perf_counter()
+        found = [item.article.id] if item.article.id in lsh else sorted(lsh.query(mh))
+        query_time += time.perf_counter() - t
+        kind = "copy" if found else "new"
+        original = found[0] if found else None
+        tally.add(item, kind, original, roots)
+        if found:
+            roots[item.article.id] = roots.get(original, original)
+        if item.article.id not in lsh:
+            lsh.insert(item.article.id, mh)
+    seconds = time.perf_counter() - start
+    p, r = tally.pr()
+    return {"articles": len(items), "rate": len(items) / seconds, "query_ms": query_time / len(items) * 1000,
+            "precision": p, "recall": r}
+
+
+def brute_force_baseline(items: list[Item], near: float, contain: float, size: int = 2000) -> dict:
+    """Exact pairwise Jaccard/containment over a sample (sparse matrix product)."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(3)
+    planted = [i for i, it in enumerate(items) if it.original]
+    by_id = {it.article.id: i for i, it in enumerate(items)}
+    chosen = set(rng.choice(planted, size=min(len(planted), size // 4), replace=False).tolist())
+    chosen |= {by_id[items[i].original] for i in list(chosen) if items[i].original in by_id}
+    rest = [i for i in range(len(items)) if i not in chosen]
+    chosen |= set(rng.choice(rest, size=max(0, size - len(chosen)), replace=False).tolist())
+    sample = sorted(chosen)
+    start = time.perf_counter()
+    sets = [shingles(items[i].article.body, 5) for i in sample]
+    vocab = {h: j for j, h in enumerate(np.unique(np.concatenate(sets)).tolist())}
+    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+    cols = np.array([vocab[h] for s in sets for h in s.tolist()])
+    m = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(len(sets), len(vocab)))
+    inter = (m @ m.T).tocoo()
+    sizes = np.array([len(s) for s in sets])
+    pairs = 0
+    for a, b, v in zip(inter.row, inter.col, inter.data):
+        if a < b:
+            jac = v / (sizes[a] + sizes[b] - v)
+            con = v / min(sizes[a], sizes[b])
+            pairs += bool(jac >= near or (con >= contain and min(sizes[a], sizes[b]) >= 40))
+    seconds = time.perf_counter() - start
+    n = len(sample)
+    return {"sample": n, "seconds": seconds, "pairs_found": pairs,
+            "per_article_ms": seconds / n * 1000,
+            "projected_per_article_ms_at_1M": seconds / n * 1000 * 1_000_000 / n}
+
+
+# --- main --------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--probes", type=int, default=1000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--baseline-size", type=int, default=10_000,
+                        help="articles in the datasketch baseline (in-memory)")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="digest-bench-dedup-"))
+    work.mkdir(parents=True, exist_ok=True)
+    config = from_mapping({}, work)
+    corpus = Corpus(work / "corpus.sqlite")
+    dedup = Deduplicator(corpus, config)
+    stream, tally, roots = Stream(), Tally(), {}
+    print(f"digest dedup benchmark: sizes {sizes}, corpus {work / 'corpus.sqlite'}")
+    print(f"settings: shingle {dedup.shingle_size}, num_perm {dedup.num_perm}, LSH {dedup.bands} bands x "
+          f"{dedup.rows} rows, near {dedup.near}, containment {dedup.contain}")
+    results, kept, total_seconds, total_items = [], [], 0.0, 0
+    for size in sizes:
+        while total_items < size:
+            chunk = [stream.next() for _ in range(min(10_000, size - total_items))]
+            if len(kept) < args.baseline_size:
+                kept.extend(chunk[: args.baseline_size - len(kept)])
+            total_seconds += ingest(corpus, dedup, chunk, tally, roots)
+            total_items += len(chunk)
+        stored = corpus.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        mean, p50, p95 = probe(dedup, stream, args.probes)
+        p, r = tally.pr()
+        results.append((size, stored, mean, p50, p95, total_items / total_seconds, p, r, peak_mb()))
+        print(f"  {size:>9,} ingested ({stored:,} stored): check mean {mean:.3f} ms p50 {p50:.3f} "
+              f"p95 {p95:.3f}; ingest {total_items / total_seconds:,.0f} articles/s so far; "
+              f"planted copies P {p:.4f} R {r:.4f}; peak RSS {peak_mb():,.0f} MB", flush=True)
+    print("  planted copies by edit:", dict(sorted(tally.by_kind.items())))
+    print(f"  corpus file {(work / 'corpus.sqlite').stat().st_size / 1e6:,.0f} MB")
+    corpus.close()
+
+    print("baseline: plain datasketch MinHash.bulk + MinHashLSH (in memory, same articles):")
+    base = datasketch_baseline(kept, dedup.near, dedup.num_perm)
+    print(f"  {base['articles']:,} articles: {base['rate']:,.0f} articles/s, query {base['query_ms']:.3f} ms, "
+          f"P {base['precision']:.4f} R {base['recall']:.4f}")
+    brute = brute_force_baseline(kept, dedup.near, dedup.contain)
+    print(f"baseline: brute-force pairwise Jaccard on a {brute['sample']:,}-article sample: "
+          f"{brute['seconds']:.2f} s, {brute['pairs_found']} near pairs, {brute['per_article_ms']:.3f} ms "
+          f"per article, projected {brute['projected_per_article_ms_at_1M']:,.0f} ms per article at 1M")
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return verdict(results)
+
+
+def verdict(results: list[tuple]) -> int:
+    """Compare with the targets; print each and return the exit status."""
+    first, last = results[0], results[-1]
+    ratio = last[2] / first[2]
+    rate = min(r[5] for r in results)
+    p, r = last[6], last[7]
+    checks = [
+        (f"check time flat: {last[0]:,} vs {first[0]:,} = {ratio:.2f}x (target <= 2x)", ratio <= 2.0),
+        (f"ingest rate {rate:,.0f} articles/s (target >= {TARGET_RATE:,.0f})", rate >= TARGET_RATE),
+        (f"planted-copy precision {p:.4f} recall {r:.4f} (target >= {TARGET_PR})",
+         p >= TARGET_PR and r >= TARGET_PR),
+    ]
+    for text, ok in checks:
+        print(("PASS " if ok else "FAIL ") + text)
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

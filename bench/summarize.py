@@ -1,0 +1,218 @@
+"""ROUGE of digest's condensation against LexRank, TextRank and Lead-3, plus condensation speed.
+
+Usage: python bench/summarize.py DATA.jsonl [--words 250]
+
+Each line of DATA.jsonl is {"id", "documents": [text, ...], "summary": reference} (one story).
+Every system gets the same documents and the same word budget; its output is cut to
+--words words. digest's output is its lede then its points in section order. The
+baselines (sumy) read the documents joined, split into sentences by pysbd (NLTK's
+punkt data cannot be downloaded here) with a regex word tokenizer; Lead-3 takes the
+first three sentences of each document in turn (first sentences of all documents,
+then second sentences, ...). Scores are ROUGE-1/2/L F-measures (rouge-score, Porter
+stemming on), averaged over stories. rouge-score keeps only ASCII letters and digits,
+so it cannot score non-Latin texts.
+
+Exits 1 when digest is not above every baseline on all three scores, or when a
+10-article story takes 100 ms or more, or a 300-article day 10 s or more.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from rouge_score import rouge_scorer
+from sumy.nlp.stemmers import Stemmer
+from sumy.parsers.plaintext import PlaintextParser
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+from sumy.utils import get_stop_words
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from digest.config import from_mapping  # noqa: E402
+from digest.models import Article  # noqa: E402
+from digest.sentences import split_sentences  # noqa: E402
+from digest.summarize import condense, story_importance  # noqa: E402
+
+STORY_MS_FLOOR = 100.0
+DAY_S_FLOOR = 10.0
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class PysbdTokenizer:
+    """sumy tokenizer: pysbd sentences per line, regex words (no NLTK data needed)."""
+
+    language = "english"
+
+    def to_sentences(self, text: str) -> tuple[str, ...]:
+        """Sentences of every non-empty line."""
+        return tuple(s for line in text.splitlines() for s in split_sentences(line, "en"))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        """Word tokens."""
+        return tuple(_WORD.findall(sentence))
+
+
+def truncate(sentences: list[str], words: int) -> str:
+    """Sentences joined and cut to the word budget."""
+    out = " ".join(" ".join(sentences).split()[:words])
+    return out
+
+
+def articles_of(story_id: str, documents: list[str]) -> list[Article]:
+    """Articles from raw documents: a short first line without a full stop is the title."""
+    articles = []
+    for i, text in enumerate(documents):
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        title = first if len(first.split()) <= 25 and not first.endswith((".", "!", "?")) else ""
+        articles.append(Article(id=f"{story_id}-{i}", title=title, outlet=f"outlet{i}", body=text,
+                                language="en"))
+    return articles
+
+
+def digest_summary(documents: list[str], words: int, story_id: str = "s") -> str:
+    """digest's lede and points, in reading order, within the budget."""
+    condensed = condense(articles_of(story_id, documents), from_mapping({}, Path(".")))
+    texts = [condensed.lede] + [p.text for s in condensed.sections for p in s.points]
+    return truncate([t for t in texts if t], words)
+
+
+def ranked(summarizer_cls):
+    """A sumy summarizer class that returns every sentence, best rated first."""
+    class Ranked(summarizer_cls):
+        @staticmethod
+        def _get_best_sentences(sentences, count, rating, *args, **kwargs):
+            rate = rating if callable(rating) else rating.__getitem__
+            order = sorted(range(len(sentences)), key=lambda i: (-rate(sentences[i], *args, **kwargs), i))
+            return tuple((i, sentences[i]) for i in order)
+    return Ranked
+
+
+def sumy_summary(summarizer_cls, documents: list[str], words: int) -> str:
+    """The best-rated sentences of the joined documents up to the budget, in document order."""
+    parser = PlaintextParser.from_string("\n\n".join(documents), PysbdTokenizer())
+    summarizer = ranked(summarizer_cls)(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    picked, total = [], 0
+    for index, sentence in summarizer(parser.document, len(parser.document.sentences)):
+        picked.append((index, str(sentence)))
+        total += len(str(sentence).split())
+        if total >= words:
+            break
+    return truncate([text for _, text in sorted(picked)], words)
+
+
+def lead3_summary(documents: list[str], words: int) -> str:
+    """First three sentences of each document, taken in turn."""
+    tokenizer = PysbdTokenizer()
+    leads = [list(tokenizer.to_sentences(d))[:3] for d in documents]
+    ordered = [lead[k] for k in range(3) for lead in leads if k < len(lead)]
+    return truncate(ordered, words)
+
+
+SYSTEMS = {
+    "digest": lambda docs, words: digest_summary(docs, words),
+    "LexRank": lambda docs, words: sumy_summary(LexRankSummarizer, docs, words),
+    "TextRank": lambda docs, words: sumy_summary(TextRankSummarizer, docs, words),
+    "Lead-3": lead3_summary,
+}
+
+
+def score_all(stories: list[dict], words: int) -> dict[str, dict[str, float]]:
+    """Mean ROUGE-1/2/L F per system over the stories."""
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    totals: dict[str, dict[str, list[float]]] = {name: {"rouge1": [], "rouge2": [], "rougeL": []}
+                                                 for name in SYSTEMS}
+    for story in stories:
+        for name, system in SYSTEMS.items():
+            summary = system(story["documents"], words)
+            scores = scorer.score(story["summary"], summary)
+            for key in totals[name]:
+                totals[name][key].append(scores[key].fmeasure)
+    return {name: {k: 100 * statistics.mean(v) for k, v in keys.items()} for name, keys in totals.items()}
+
+
+def _variant(text: str, k: int) -> str:
+    """A document with its paragraphs rotated: another outlet's take with the same facts."""
+    paras = [p for p in text.split("\n") if p.strip()]
+    if not paras:
+        return text
+    k %= len(paras)
+    return "\n".join(paras[k:] + paras[:k])
+
+
+def time_story(documents: list[str], n: int = 10) -> tuple[float, float]:
+    """(first, median of 5) milliseconds to condense an n-article story built from the documents."""
+    docs = [_variant(documents[i % len(documents)], i // len(documents)) for i in range(n)]
+    articles = articles_of("t", docs)
+    config = from_mapping({}, Path("."))
+    start = time.perf_counter()
+    condense(articles, config)
+    first = (time.perf_counter() - start) * 1000
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        condense(articles, config)
+        runs.append((time.perf_counter() - start) * 1000)
+    return first, statistics.median(runs)
+
+
+def time_day(stories: list[dict], total: int = 300) -> tuple[float, int]:
+    """(seconds, stories) to rank and condense a synthetic day of `total` articles from the data."""
+    pool = [d for s in stories for d in s["documents"]]
+    sizes = [1, 2, 3, 5, 8, 1, 4, 10, 2, 6]  # a day has many small stories and a few big ones
+    groups, used, k = [], 0, 0
+    while used < total:
+        size = min(sizes[k % len(sizes)], total - used)
+        docs = [_variant(pool[(used + j) % len(pool)], (used + j) // len(pool) + k) for j in range(size)]
+        groups.append(articles_of(f"d{k}", docs))
+        used += size
+        k += 1
+    config = from_mapping({}, Path("."))
+    start = time.perf_counter()
+    ranked = sorted(groups, key=story_importance, reverse=True)
+    for articles in ranked:
+        condense(articles, config)
+    return time.perf_counter() - start, len(groups)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the ROUGE table and timings; non-zero exit when a floor is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--words", type=int, default=250)
+    args = parser.parse_args(argv)
+    stories = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not stories:
+        print(f"{args.data}: no stories (one JSON object per line expected)", file=sys.stderr)
+        return 2
+    table = score_all(stories, args.words)
+    print(f"{len(stories)} stories, {args.words}-word budget, ROUGE F (stemmed), x100")
+    print(f"{'system':<10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
+    for name, row in table.items():
+        print(f"{name:<10} {row['rouge1']:8.2f} {row['rouge2']:8.2f} {row['rougeL']:8.2f}")
+    failures = []
+    for key in ("rouge1", "rouge2", "rougeL"):
+        best = max(row[key] for name, row in table.items() if name != "digest")
+        if table["digest"][key] <= best:
+            failures.append(f"digest {key} {table['digest'][key]:.2f} not above best baseline {best:.2f}")
+    first, median = time_story(stories[0]["documents"])
+    seconds, count = time_day(stories)
+    print(f"10-article story: {median:.1f} ms (first run {first:.1f} ms; floor {STORY_MS_FLOOR:.0f} ms)")
+    print(f"300-article day ({count} stories): {seconds:.2f} s (floor {DAY_S_FLOOR:.0f} s)")
+    if median >= STORY_MS_FLOOR:
+        failures.append(f"10-article story took {median:.1f} ms")
+    if seconds >= DAY_S_FLOOR:
+        failures.append(f"300-article day took {seconds:.2f} s")
+    for failure in failures:
+        print("FAIL:", failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""PDF briefing with WeasyPrint, behind a URL fetcher that refuses the network and foreign files."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from datetime import datetime, time, timezone
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import unquote, urlsplit
+
+from ..config import Config
+from ..errors import ConfigError, RenderError
+from ..models import Digest
+from .environment import base_context, builtin_dir, render_template, user_dir
+
+log = logging.getLogger(__name__)
+
+PDF_TEMPLATE = "pdf.html"
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+DATA_PREFIXES = ("data:image/",)  # inline images a template may embed; never fetched from outside
+
+
+def _weasy_urls():
+    """weasyprint.urls, imported lazily (importing WeasyPrint takes about a second)."""
+    from weasyprint import urls
+
+    return urls
+
+
+class RefusedURL(ValueError):
+    """A resource the PDF renderer is not allowed to fetch."""
+
+
+def make_fetcher(config: Config) -> Any:
+    """A WeasyPrint URLFetcher allowing only files inside the workspace and template folders."""
+    urls = _weasy_urls()
+
+    class SafeFetcher(urls.URLFetcher):
+        """Refuses http(s), ftp and files outside the allowed folders; records what it refused."""
+
+        def __init__(self, roots: tuple[Path, ...]):
+            """Only local files and data: images; no redirects, short timeout."""
+            super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
+            self.roots = roots
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            """Fetch an allowed file or inline image, refuse everything else with a logged reason."""
+            reason = self._refusal(url)
+            if reason:
+                self.refused.append(url)
+                log.warning("PDF: refused to fetch %s: %s", url[:200], reason)
+                raise RefusedURL(f"digest refuses to fetch {url[:200]}: {reason}")
+            return super().fetch(url, headers)
+
+        def _refusal(self, url: str) -> str | None:
+            """Why `url` may not be fetched, or None when it may."""
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                ok = url.lower().startswith(DATA_PREFIXES)
+                return None if ok else "only data:image/ URLs are allowed"
+            if scheme != "file":
+                return (f"{scheme}: URLs are never fetched (no network); put the file in "
+                        f"the workspace templates folder and refer to it by a relative path")
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if any(path.is_relative_to(root) for root in self.roots):
+                return None
+            return f"{path} is outside the workspace and template folders"
+
+    roots = tuple(dict.fromkeys(p.resolve() for p in (config.root, user_dir(config), builtin_dir())))
+    return SafeFetcher(roots)
+
+
+def page_size(config: Config) -> str:
+    """[pdf] page_size as a CSS page size, refusing anything but A4 and Letter."""
+    value = str(config.section("pdf").get("page_size", "A4"))
+    size = PAGE_SIZES.get(value.strip().lower())
+    if size is None:
+        raise ConfigError(f"[pdf] page_size = {value!r} is not supported; use \"A4\" or \"Letter\"")
+    return size
+
+
+def created_stamp(digest: Digest) -> str:
+    """A fixed creation date (the digest's, else its day at 07:00 UTC) so the same digest gives the same PDF."""
+    stamp = digest.generated_at or datetime.combine(digest.date, time(7, 0), tzinfo=timezone.utc)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextlib.contextmanager
+def _source_date(digest: Digest) -> Iterator[None]:
+    """Pin SOURCE_DATE_EPOCH while rendering: fontTools stamps subset fonts with it instead of "now"."""
+    stamp = datetime.strptime(created_stamp(digest), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def pdf_html(digest: Digest, config: Config) -> str:
+    """The HTML handed to WeasyPrint (pdf.html with pdf.css inlined)."""
+    ctx = base_context(digest, config)
+    ctx.update(page_size=page_size(config), created=created_stamp(digest),
+               author=str(config.section("pdf").get("author", "")))
+    return render_template(config, PDF_TEMPLATE, ctx)
+
+
+def render_pdf(digest: Digest, config: Config, html: str | None = None, fetcher: Any = None) -> bytes:
+    """The PDF briefing as bytes (tagged PDF/UA-1); `html` overrides the rendered pdf.html."""
+    from weasyprint import HTML
+
+    source = html if html is not None else pdf_html(digest, config)
+    fetcher = fetcher or make_fetcher(config)
+    identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    base_url = user_dir(config).as_uri() + "/" if user_dir(config).is_dir() else builtin_dir().as_uri() + "/"
+    try:
+        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        with _source_date(digest):
+            return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    except RenderError:
+        raise
+    except Exception as exc:  # WeasyPrint raises many types for bad CSS/HTML
+        raise RenderError(f"{PDF_TEMPLATE}: WeasyPrint could not render the PDF ({type(exc).__name__}: "
+                          f"{exc}); check pdf.html/pdf.css in your templates folder") from exc

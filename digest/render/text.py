@@ -1,0 +1,81 @@
+"""Plain-text alternative: wrapped at 72 columns, links as numbered footnotes."""
+from __future__ import annotations
+
+import textwrap
+
+from ..config import Config
+from ..models import Digest
+from .environment import SourceView, StoryView, base_context, long_date, plural
+
+WIDTH = 72
+RULE = "=" * WIDTH
+THIN = "-" * WIDTH
+
+
+def _fill(text: str, indent: str = "", hanging: str | None = None) -> str:
+    """Wrap one paragraph at WIDTH columns without breaking words or URLs."""
+    return textwrap.fill(" ".join(str(text).split()), width=WIDTH, initial_indent=indent,
+                         subsequent_indent=indent if hanging is None else hanging,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _cite(sources: tuple[SourceView, ...]) -> str:
+    """'3 sources: NV [1], Reuters [2] (also carried by Yahoo), AP [3]'."""
+    names = []
+    for source in sources:
+        also = f" (also carried by {', '.join(source.carried_by)})" if source.carried_by else ""
+        names.append(f"{source.outlet} [{source.number}]{also}")
+    return f"{plural(len(sources), 'source')}: {', '.join(names)}"
+
+
+def _story(story: StoryView) -> list[str]:
+    """The lines of one story."""
+    badge = " (UPDATE)" if story.is_update else ""
+    lines = ["", RULE, _fill(f"{story.number}. {story.title.upper()}{badge}"), RULE]
+    if story.topic:
+        lines.append(_fill(f"Topic: {story.topic}"))
+    if story.lede:
+        lines += ["", _fill(story.lede)]
+    for section in story.sections:
+        lines.append("")
+        if section.heading:
+            lines += [_fill(section.heading.upper()), ""]
+        for point in section.points:
+            lines.append(_fill(point.text, indent="  * ", hanging="    "))
+            if point.sources:
+                lines.append(_fill(f"({_cite(point.sources)})", indent="    "))
+    if story.sources:
+        lines += ["", _fill(f"Sources of this story: {_cite(story.sources).split(': ', 1)[1]}")]
+    return lines
+
+
+def _footnotes(sources: tuple[SourceView, ...]) -> list[str]:
+    """The numbered list of every cited article with its link."""
+    if not sources:
+        return []
+    lines = ["", THIN, "SOURCES", ""]
+    for source in sources:
+        lines.append(_fill(f"[{source.number}] {source.outlet}: {source.title} ({source.published})",
+                           hanging=" " * (len(str(source.number)) + 3)))
+        lines.append(" " * (len(str(source.number)) + 3) + (source.url or "(no link)"))
+    return lines
+
+
+def render_text(digest: Digest, config: Config) -> str:
+    """The whole digest as plain text that reads well on its own."""
+    ctx = base_context(digest, config)
+    stories, sources = ctx["stories"], ctx["sources"]
+    lines = [_fill(ctx["title"].upper()), long_date(digest.date),
+             f"{plural(len(stories), 'story', 'stories')} from {plural(len(sources), 'source')}"]
+    if stories:
+        lines += ["", "CONTENTS", ""]
+        lines += [_fill(f"{s.number:>2}. {s.title}{' (update)' if s.is_update else ''}",
+                        hanging="    ") for s in stories]
+    else:
+        lines += ["", "No new stories since the last digest."]
+    for story in stories:
+        lines += _story(story)
+    lines += _footnotes(sources)
+    if digest.notes:
+        lines += ["", THIN] + [_fill(note) for note in digest.notes]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,116 @@
+"""OPML import (what every feed reader exports) and [[feed]] tables appended to digest.toml.
+
+digest.toml is never rewritten: new tables are appended as text, so the user's
+comments and layout stay as they were, and the result is checked before it is
+saved (atomically).
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from ..config import merge
+from ..errors import ConfigError, InputError
+from .feeds import FeedSpec
+
+MAX_OPML_BYTES = 10 * 1024 * 1024
+
+
+def _attr(element: ET.Element, name: str) -> str:
+    """An attribute looked up without regard to case (xmlUrl, xmlurl, XMLURL)."""
+    for key, value in element.attrib.items():
+        if key.lower() == name.lower():
+            return value.strip()
+    return ""
+
+
+def _walk(element: ET.Element, topic: str) -> Iterator[FeedSpec]:
+    """Feed outlines under element; a folder outline's text becomes its feeds' topic."""
+    for outline in element.findall("outline"):
+        url = _attr(outline, "xmlUrl")
+        label = _attr(outline, "title") or _attr(outline, "text")
+        if url:
+            if urlsplit(url).scheme in ("http", "https"):
+                yield FeedSpec(url=url, name=label, topic=topic)
+        else:
+            yield from _walk(outline, label or topic)
+
+
+def read_opml(path: Path) -> list[FeedSpec]:
+    """The feeds of an OPML file, in order, without duplicates."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_OPML_BYTES:
+            raise InputError(str(path), "file over 10 MB: not an OPML subscription list")
+        root = ET.fromstring(path.read_bytes())
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from exc
+    except ET.ParseError as exc:
+        raise InputError(str(path), f"not valid XML ({exc}); export the subscriptions again as OPML") from exc
+    body = root.find("body")
+    if root.tag.lower() != "opml" or body is None:
+        raise InputError(str(path), "not an OPML file (no <opml><body>); export the subscriptions as OPML")
+    specs, seen = [], set()
+    for spec in _walk(body, ""):
+        if spec.url not in seen:
+            seen.add(spec.url)
+            specs.append(spec)
+    return specs
+
+
+def feed_table(spec: FeedSpec) -> str:
+    """A [[feed]] table in TOML (JSON strings are valid TOML basic strings)."""
+    lines = ["[[feed]]", f"url = {json.dumps(spec.url, ensure_ascii=False)}"]
+    if spec.name:
+        lines.append(f"name = {json.dumps(spec.name, ensure_ascii=False)}")
+    if spec.topic:
+        lines.append(f"topic = {json.dumps(spec.topic, ensure_ascii=False)}")
+    if spec.full_article:
+        lines.append("full_article = true")
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Replace a file through a temp file in the same folder, keeping its permissions."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def append_feeds(config_file: Path, specs: Iterable[FeedSpec], comment: str = "") -> list[FeedSpec]:
+    """Append [[feed]] tables for the feeds not yet listed; return those added."""
+    config_file = Path(config_file)
+    text = config_file.read_text(encoding="utf-8")
+    present = {str(t.get("url", "")) for t in tomllib.loads(text).get("feed", [])}
+    new = []
+    for spec in specs:
+        if spec.url not in present:
+            present.add(spec.url)
+            new.append(spec)
+    if not new:
+        return []
+    addition = ("\n" if text and not text.endswith("\n") else "") + "\n"
+    addition += (f"# {comment}\n" if comment else "") + "\n".join(feed_table(s) for s in new)
+    result = text + addition
+    try:
+        merge(tomllib.loads(result), str(config_file))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_file}: adding [[feed]] tables would break the file ({exc}); "
+                          "is `feed` defined another way in it?") from exc
+    _write_atomic(config_file, result)
+    return new
+
+
+__all__ = ["append_feeds", "feed_table", "read_opml"]

@@ -1,0 +1,290 @@
+"""Who said each sentence of an article: quotes, speech verbs, titles, name variants, pronouns.
+
+Rules, not a model: a speaker is a capitalised name phrase, a pronoun, a title
+("the secretary") or an organisation ("NATO", "the Kremlin") standing next to a
+speech verb ("said", "told reporters", "according to"). People are keyed by
+surname ("Secretary of State Antony Blinken" -> "Blinken"); "he"/"she" is the last
+person named, "the secretary" the last person introduced with that title. A
+sentence inside a quotation, or in the first person, belongs to the speaker of
+its paragraph, or of the paragraph next to it when it has none. Speech verbs are
+listed for English, Spanish, French, German, Italian, Portuguese and Russian;
+other languages get no attribution (every point goes to the general section).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .sentences import UPPER
+
+_VERBS_EN = (
+    "said|says|told|tells|added|adds|noted|stressed|stresses|emphasized|emphasised|emphasizes|emphasises"
+    "|reiterated|reiterates|announced|announces|revealed|replied|concluded|continued|highlighted"
+    "|stated|warned|warns|insisted|insists|argued|argues|claimed|explained|explains"
+    "|declared|wrote|writes|tweeted|urged|urges|acknowledged|acknowledges|confirmed|confirms"
+    "|denied|denies|asserted|observed|remarked|suggested|suggests|predicted|promised|pledged|vowed"
+    "|cautioned|recalled|indicated|admitted|maintained|responded|answered|expressed|believes"
+    "|hopes|expects|agreed|called for|called on|proposed|proposes|assured|reaffirmed"
+    "|underlined|underscored|pointed out|made clear|went on|declined|refused|rejected"
+)
+_VERBS_OTHER = (
+    "dijo|afirmó|señaló|declaró|indicó|aseguró|explicó|añadió|agregó|subrayó|destacó|reiteró|advirtió"
+    "|a déclaré|a dit|a affirmé|a souligné|a ajouté|a expliqué|déclare|affirme|sagte|erklärte|betonte"
+    "|fügte|meinte|sagt|erklärt|ha detto|ha dichiarato|ha affermato|ha sottolineato|disse|afirmou"
+    "|declarou|сказал|сказала|заявил|заявила|отметил|отметила|подчеркнул|подчеркнула|добавил"
+    "|добавила|сообщил|сообщила|считает|пояснил|пояснила|написал|написала"
+)
+VERBS = rf"(?:{_VERBS_EN}|{_VERBS_OTHER})"
+
+_CONNECT = r"(?:of|the|for|in|de|del|la|van|von|der|al|bin|da|di|du|le)"
+_CAP = rf"[{UPPER}][\w’'.\-]*"
+NAME = rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)*{_CAP})*"
+PRONOUNS = {"he", "she", "él", "ella", "il", "elle", "er", "sie", "lui", "он", "она"}
+_PRON = r"(?:[Hh]e|[Ss]he|él|[Ee]lla|[Ii]l|[Ee]lle|[Ee]r|Он|он|Она|она)"
+_TITLE_REF = rf"(?:[Tt]he|[Ee]l|[Ll]a|[Ll]e|[Dd]er|[Dd]ie)\s+(?:[\w\-]+\s+){{0,3}}(?:{NAME}|[\w\-]+)"
+
+_SUBJECT = re.compile(
+    rf"(?:^|(?<=[\s,;:—–(“\"«]))(?P<who>{NAME}|{_PRON}|{_TITLE_REF})"
+    rf"(?:\s*,\s+(?P<appos>(?:who|which|the|a|an|[{UPPER}])[^,]{{0,60}}),)?\s+(?:\w+ly\s+|also\s+|then\s+|has\s+|had\s+|was\s+|later\s+)?"
+    rf"(?P<verb>{VERBS})\b"
+)
+_INVERTED = re.compile(
+    rf"(?:[,”\"»]|^)\s*[,—–-]?\s*[—–-]?\s*(?:{VERBS})\s+"
+    rf"(?P<who>{NAME}|{_PRON}|{_TITLE_REF}|(?:[a-zа-яёß-ÿ\-]+\s+){{1,2}}{NAME})"
+)
+_ACCORDING = re.compile(
+    rf"(?:[Aa]ccording to|[Ii]n the (?:opinion|view|words) of|[Ss]egún|[Ss]elon|[Ll]aut|"
+    rf"[Пп]о словам|[Пп]о мнению)\s+(?P<who>{NAME}|{_TITLE_REF}|(?:[\w\-]+\s+){{1,3}}{NAME})"
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+_TRIGGERS = frozenset(w for w in _WORDS.findall(f"{_VERBS_EN}|{_VERBS_OTHER}".lower())
+                      if len(w) > 2 and w not in {"for", "out", "clear", "has", "went"}) | {
+    "according", "opinion", "view", "words", "según", "selon", "laut", "словам", "мнению", "went"}
+_POSSESSIVE_WORDS = re.compile(rf"^[Ii]n (?P<who>his|her) (?:words|view|opinion)\b")
+
+TITLE_WORDS = {
+    "secretary", "state", "general", "president", "vice", "prime", "minister", "foreign", "defense",
+    "defence", "ambassador", "spokesman", "spokeswoman", "spokesperson", "chancellor", "senator",
+    "sen.", "sens.", "rep.", "gov.", "governor", "mayor", "chairman", "chairwoman", "chair", "director",
+    "chief", "executive", "ceo", "mr.", "mrs.", "ms.", "dr.", "prof.", "professor", "analyst",
+    "political", "economist", "commissioner", "king", "queen", "pope", "judge", "justice", "attorney",
+    "deputy", "press", "us", "u.s.", "uk", "u.k.", "eu", "un", "nato", "russian", "american",
+    "ukrainian", "british", "french", "german", "chinese", "foreign-policy", "interior", "finance",
+    "health", "economy", "treasury", "white", "house", "leader", "head", "sir", "lord", "lady",
+    "premier", "officer", "manager", "founder", "coach", "captain", "lt.", "col.", "gen.", "adm.",
+    "sgt.", "capt.", "connecticut", "democratic", "republican", "also", "but", "and", "then",
+    "meanwhile", "however", "regarding", "earlier", "later", "on", "in", "of", "the", "for", "de",
+    "secretary-general", "high", "representative", "ministry", "national", "security", "adviser",
+    "advisor", "envoy", "special", "spokesperson", "colleague", "counterpart",
+}
+ORG_WORDS = {
+    "kremlin", "pentagon", "white house", "ministry", "department", "embassy", "government",
+    "parliament", "congress", "senate", "commission", "council", "agency", "police", "army", "company",
+    "committee", "office", "court", "bank", "union", "alliance", "administration", "party", "group",
+    "organization", "organisation", "institute", "university", "federation", "authority", "service",
+    "forces", "command", "cabinet", "board", "fund", "coalition", "association",
+}
+_NOT_SPEAKERS = {"it", "this", "that", "they", "we", "i", "you", "one", "there", "which", "who", "i’ve",
+                 "i've", "i’m", "i'm", "i’d", "i'd", "i’ll", "i'll", "we’ve", "we’re", "both"}
+_SEVERAL = re.compile(r"(?:\band|&|\by|\bet|\bund|\bи)\s+$", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|we|We|we’re|We’re|we're|We're|our|Our|us|my|My)\b")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The speaker of one sentence and how it was found."""
+
+    speaker: str | None
+    how: str  # "named", "pronoun", "title", "quote", "first-person", "none"
+    is_org: bool = False
+
+
+@dataclass
+class _Context:
+    """Running state while reading one article: last person, titles of people met."""
+
+    last_person: str | None = None
+    titles: dict[str, set[str]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+
+def _clean_tokens(phrase: str) -> list[str]:
+    """Tokens of a name phrase with possessives and trailing punctuation removed."""
+    toks = [t.strip(".,;:’'\"”“«»()") for t in phrase.split()]
+    toks = [re.sub(r"(?:’s|'s)$", "", t) for t in toks]
+    return [t for t in toks if t]
+
+
+def resolve_name(phrase: str) -> tuple[str | None, bool, set[str]]:
+    """(key, is_org, title words) of a capitalised phrase; key None when no name is left."""
+    raw = phrase.strip()
+    toks = _clean_tokens(raw)
+    while toks and toks[0].lower() in {"the", "el", "la", "le", "der", "die", "also", "but", "and"}:
+        toks = toks[1:]
+    if not toks:
+        return None, False, set()
+    lowered = " ".join(t.lower() for t in toks)
+    if any(w in lowered.split() or (" " in w and w in lowered) for w in ORG_WORDS):
+        display = re.sub(r"^(?:the|el|la|le|der|die)\s+", "", raw, flags=re.IGNORECASE)
+        return display.strip(" ,;:"), True, set()
+    if toks[-1].replace(".", "").isupper() and len(toks[-1]) >= 2:
+        return toks[-1] + ("." if "." in toks[-1] else ""), True, set()
+    names: list[str] = []
+    for t in toks:
+        if t[:1].isupper() and t.lower() not in TITLE_WORDS and t.lower() not in _CALENDAR \
+                and not re.fullmatch(r"\w\.?", t):
+            names.append(t)
+        elif names and t[:1].islower() and t.lower() not in _CONNECT_SET:
+            break
+    titles = {t.lower() for t in toks if t.lower() in TITLE_WORDS}
+    if not names or names[-1].lower() in _NOT_SPEAKERS:
+        return None, False, titles
+    return names[-1], False, titles
+
+
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+             "february", "march", "april", "june", "july", "august", "september", "october",
+             "november", "december", "today", "yesterday", "tomorrow", "twitter", "facebook", "telegram"}
+_FILLER = {"also", "but", "and", "then", "meanwhile", "however", "regarding", "earlier", "later", "on"}
+_CONNECT_SET = {"of", "the", "for", "in", "de", "del", "la", "van", "von", "der", "al", "bin", "da",
+                "di", "du", "le"}
+
+
+def _title_lookup(phrase: str, ctx: _Context, registry: dict[str, set[str]]) -> str | None:
+    """The person a lower-case title ('the secretary of state') refers to, or None."""
+    words = {w.lower() for w in _clean_tokens(phrase)[1:]}
+    words = {w for w in words if w in TITLE_WORDS and w not in _CONNECT_SET}
+    if not words:
+        return None
+    best, best_score = None, 0.0
+    pools = (ctx.titles, registry)
+    for rank, pool in enumerate(pools):
+        for person in reversed(ctx.order if rank == 0 else list(pool)):
+            overlap = len(words & pool.get(person, set()))
+            score = overlap / len(words) - rank * 0.01
+            if overlap and score > best_score:
+                best, best_score = person, score
+        if best:
+            return best
+    return best
+
+
+def _who(phrase: str, ctx: _Context, registry: dict[str, set[str]]) -> Attribution | None:
+    """Resolve the speaker phrase of a match into an Attribution, or None when it names no one."""
+    text = phrase.strip()
+    first = text.split()[0] if text else ""
+    if first.lower() in PRONOUNS and len(text.split()) == 1:
+        return Attribution(ctx.last_person, "pronoun") if ctx.last_person else None
+    if (first[:1].islower() or first.lower() in {"the", "el", "la", "le", "der", "die"}) and \
+            not any(w[:1].isupper() for w in text.split()[1:]):
+        person = _title_lookup(text, ctx, registry)
+        return Attribution(person, "title") if person else None
+    key, is_org, titles = resolve_name(text)
+    if not key:
+        person = _title_lookup("the " + " ".join(titles), ctx, registry) if titles else None
+        return Attribution(person, "title") if person else None
+    if not is_org:
+        ctx.titles.setdefault(key, set()).update(titles)
+        registry.setdefault(key, set()).update(titles)
+        ctx.last_person = key
+        if key in ctx.order:
+            ctx.order.remove(key)
+        ctx.order.append(key)
+    return Attribution(key, "named", is_org)
+
+
+def explicit(sentence: str, ctx: _Context, registry: dict[str, set[str]]) -> Attribution | None:
+    """The speaker a sentence names itself (speech verb, 'according to'), or None."""
+    text = sentence.strip()
+    if _TRIGGERS.isdisjoint(_WORDS.findall(text.lower())):
+        return None  # no speech verb at all: skip the costly patterns
+    m = _POSSESSIVE_WORDS.search(text)
+    if m and ctx.last_person:
+        return Attribution(ctx.last_person, "pronoun")
+    outside = _outside_quotes(text)
+    found = []
+    for pattern in (_SUBJECT, _INVERTED, _ACCORDING):
+        for m in pattern.finditer(outside):
+            who = m.group("who")
+            appos = m.groupdict().get("appos") or ""
+            if appos[:1].isupper() and not resolve_name(appos)[1] and resolve_name(appos)[0]:
+                who = appos
+            if who.split()[0].lower() in _NOT_SPEAKERS:
+                continue
+            found.append((m.start("who"), who, bool(_SEVERAL.search(outside[:m.start("who")]))))
+    for _, who, several in sorted(found):
+        att = _who(who, ctx, registry)
+        if att and att.speaker:
+            return Attribution(None, "several") if several else att
+    return None
+
+
+_QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|„[^“”]*[“”]?")
+
+
+def _outside_quotes(text: str) -> str:
+    """The sentence with quoted passages blanked (kept in length), so names in quotes do not count."""
+    return _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1]
+                       if len(m.group(0)) > 1 else m.group(0), text)
+
+
+def is_quoted(sentence: str) -> bool:
+    """A sentence that opens or closes a quotation, or speaks in the first person."""
+    text = sentence.strip()
+    opens = sum(text.count(c) for c in "“«„")
+    closes = sum(text.count(c) for c in "”»")
+    return text[:1] in "“«„\"" or closes > opens or bool(_FIRST_PERSON.search(_outside_quotes(text)))
+
+
+def _mentions(text: str, ctx: _Context, registry: dict[str, set[str]]) -> None:
+    """Note a titled person who is a sentence's subject, so a later 'he' or title resolves to them."""
+    m = re.match(rf"^(?:[\w,]+\s+){{0,3}}?(?P<who>{NAME})\s+[a-z]", text)
+    if m:
+        key, is_org, titles = resolve_name(m.group("who"))
+        if key and not is_org and len(key) > 2 and titles - _CONNECT_SET - _FILLER:
+            ctx.titles.setdefault(key, set()).update(titles)
+            registry.setdefault(key, set()).update(titles)
+            ctx.last_person = key
+            if key in ctx.order:
+                ctx.order.remove(key)
+            ctx.order.append(key)
+
+
+def attribute_article(paras: Sequence[Sequence[str]],
+                      registry: dict[str, set[str]] | None = None) -> list[list[Attribution]]:
+    """Attribution of every sentence of an article given as paragraphs of sentences."""
+    registry = {} if registry is None else registry
+    ctx = _Context()
+    result: list[list[Attribution]] = []
+    for para in paras:
+        row = []
+        for sentence in para:
+            att = explicit(sentence, ctx, registry)
+            if att is None:
+                _mentions(sentence, ctx, registry)
+            row.append(att or Attribution(None, "none"))
+        result.append(row)
+    _propagate(paras, result)
+    return result
+
+
+def _propagate(paras: Sequence[Sequence[str]], result: list[list[Attribution]]) -> None:
+    """Give quoted and first-person sentences the speaker of their paragraph or its neighbour."""
+    def named(row: list[Attribution]) -> list[Attribution]:
+        return [a for a in row if a.speaker]
+
+    for p, (para, row) in enumerate(zip(paras, result)):
+        for i, (sentence, att) in enumerate(zip(para, row)):
+            if att.speaker or att.how == "several" or not is_quoted(sentence):
+                continue
+            before = [a for a in row[:i] if a.speaker]
+            after = [a for a in row[i + 1:] if a.speaker]
+            near = before[-1:] or after[:1]
+            if not near and p > 0 and named(result[p - 1]):
+                near = named(result[p - 1])[-1:]
+            if not near and p + 1 < len(result) and named(result[p + 1]) and \
+                    is_quoted(paras[p + 1][0]):
+                near = named(result[p + 1])[:1]
+            if near:
+                row[i] = Attribution(near[0].speaker, "quote", near[0].is_org)

@@ -1,0 +1,119 @@
+"""Inbox ingestion: commit first, then move; failures aside with a reason; nothing twice."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from digest import workspace
+from digest.corpus import Corpus
+from digest.sources import inbox
+
+GOOD = """Harbour ferry returns after storm repairs
+Source: Test Gazette
+Date: 2026-03-01
+
+The harbour ferry between the two islands returned to service on Sunday after six weeks of repairs to its hull, the operator said.
+
+About 900 passengers a day use the ferry, which links the islands' schools and the hospital on the mainland.
+"""
+
+
+def _ingest(config, *paths):
+    with workspace.open_corpus(config) as corpus:
+        return inbox.ingest(config, corpus, paths)
+
+
+def test_file_moves_to_processed_after_commit(ws_config):
+    (ws_config.path("inbox") / "ferry.txt").write_text(GOOD)
+    report = _ingest(ws_config)
+    assert len(report.added) == 1
+    assert not (ws_config.path("inbox") / "ferry.txt").exists()
+    assert (ws_config.path("inbox") / "processed" / "ferry.txt").exists()
+    with Corpus(ws_config.path("corpus")) as corpus:
+        article = corpus.article(report.added[0])
+    assert article.title == "Harbour ferry returns after storm repairs"
+    assert article.outlet == "Test Gazette"
+    assert "900 passengers" in article.body
+
+
+def test_rerun_on_same_files_adds_nothing(ws_config):
+    source = ws_config.path("inbox") / "ferry.txt"
+    source.write_text(GOOD)
+    _ingest(ws_config)
+    shutil.copy(ws_config.path("inbox") / "processed" / "ferry.txt", source)
+    report = _ingest(ws_config)
+    assert report.added == [] and report.already_seen == [str(source)]
+    with Corpus(ws_config.path("corpus")) as corpus:
+        assert corpus.stats()["articles"] == 1
+
+
+def test_same_article_in_another_file_is_an_exact_duplicate(ws_config):
+    (ws_config.path("inbox") / "a.txt").write_text(GOOD)
+    (ws_config.path("inbox") / "b.txt").write_text(GOOD.replace("\n", "\r\n") + "\n\n")
+    report = _ingest(ws_config)
+    assert len(report.added) == 1 and len(report.duplicates) == 1
+    with Corpus(ws_config.path("corpus")) as corpus:
+        stats = corpus.stats()
+    assert stats["articles"] == 1 and stats["duplicates_dropped"] == 1
+
+
+@pytest.mark.parametrize("name, data", [
+    ("empty.txt", b""),
+    ("junk.txt", bytes(range(256)) * 40),
+    ("broken.json", b'{"title": "x", "body": '),
+    ("notes.xyz", b"some text"),
+])
+def test_bad_file_goes_to_failed_with_reason_and_run_goes_on(ws_config, name, data):
+    folder = ws_config.path("inbox")
+    (folder / name).write_bytes(data)
+    (folder / "ferry.txt").write_text(GOOD)
+    report = _ingest(ws_config)
+    assert len(report.added) == 1
+    assert [p for p, _ in report.failed] == [str(folder / name)]
+    assert (folder / "failed" / name).read_bytes() == data
+    reason = (folder / "failed" / f"{name}.reason").read_text()
+    assert name in reason and len(reason.strip()) > len(str(folder / name)) + 5
+
+
+def test_oversized_file_is_refused_before_reading(ws_config, tmp_path):
+    big = ws_config.path("inbox") / "huge.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(ws_config.get("ingest", "max_file_mb") * 1024 * 1024 + 1)
+    report = _ingest(ws_config)
+    assert report.failed and "limit" in report.failed[0][1]
+    assert (ws_config.path("inbox") / "failed" / "huge.txt").exists()
+
+
+def test_crash_before_commit_leaves_the_file_in_the_inbox(ws_config, monkeypatch):
+    source = ws_config.path("inbox") / "ferry.txt"
+    source.write_text(GOOD)
+
+    def crash(self, article):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crash)
+    with pytest.raises(RuntimeError):
+        _ingest(ws_config)
+    assert source.exists()
+    monkeypatch.undo()
+    report = _ingest(ws_config)
+    assert len(report.added) == 1 and not source.exists()
+
+
+def test_files_outside_the_inbox_are_read_but_not_moved(ws_config, tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(GOOD)
+    report = _ingest(ws_config, outside)
+    assert len(report.added) == 1 and outside.exists()
+
+
+def test_seed_articles_ingest_with_their_text(ws_config, seeds_dir):
+    report = _ingest(ws_config, seeds_dir)
+    assert len(report.added) + len(report.copies) == 5 and not report.failed
+    with Corpus(ws_config.path("corpus")) as corpus:
+        bodies = [a.body for a in corpus.unsent_articles()]
+    joined = "\n".join(bodies)
+    assert "283 tons of ammunition" in joined
+    assert "Source link" not in joined and "Leave a Comment" not in joined
+    assert all(path.exists() for path in seeds_dir.iterdir())

@@ -1,0 +1,124 @@
+"""Local preview server, and the email in headless Chromium at phone and desktop widths."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from digest.config import from_mapping
+from digest.jsonout import digest_to_dict
+from digest.render import render_html
+from digest.render.preview import digest_from_json, start
+from digest.render.sample import synthetic_digest
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+SHOTS = Path(tempfile.gettempdir()) / "digest-screenshots"
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium not installed (Debian package chromium, "
+                             "installed by scripts/system-deps.sh)")
+
+
+def chromium(profile: Path, width: int, *args: str, height: int = 1400) -> str:
+    """Run headless Chromium once and return its stdout."""
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+               f"--user-data-dir={profile}", f"--window-size={width},{height}", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A workspace whose outbox day folder holds a digest.json, as `digest build` leaves it."""
+    day = tmp_path / "outbox" / "2026-03-02"
+    day.mkdir(parents=True)
+    digest = synthetic_digest(4)
+    (day / "digest.json").write_text(json.dumps(digest_to_dict(digest)), encoding="utf-8")
+    return tmp_path, day, digest
+
+
+def test_digest_json_round_trip(workspace):
+    _, day, digest = workspace
+    loaded = digest_from_json(json.loads((day / "digest.json").read_text(encoding="utf-8")))
+    assert [s.title for s in loaded.stories] == [s.title for s in digest.stories]
+    assert loaded.stories[0].sections == digest.stories[0].sections
+    assert [a.url for a in loaded.stories[1].articles] == [a.url for a in digest.stories[1].articles]
+
+
+def test_preview_serves_outputs_and_rebuilds_on_template_change(workspace):
+    root, day, digest = workspace
+    server = start(from_mapping({}, root), day)
+    try:
+        assert server.url.startswith("http://127.0.0.1:")
+        page = get(server.url).decode()
+        assert 'src="/email.html?v=1"' in page and 'width="375"' in page and 'width="600"' in page
+        assert "CONTENTS" in page and "[1] " in page  # the plain text is on the page
+        assert digest.stories[0].title in get(server.url + "email.html").decode()
+        assert get(server.url + "digest.pdf").startswith(b"%PDF-")
+        assert get(server.url + "version") == b"1"
+        templates = root / "templates"
+        templates.mkdir()
+        (templates / "email.html").write_text(
+            '{% extends "default:email.html" %}{% block footer %}<tr><td>LIVE EDIT</td></tr>{% endblock %}',
+            encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while get(server.url + "version") == b"1" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "LIVE EDIT" in get(server.url + "email.html").decode()
+        (templates / "email.html").write_text("{% block broken %}", encoding="utf-8")
+        while "syntax" not in get(server.url).decode() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "template syntax error" in get(server.url).decode()
+        assert "LIVE EDIT" in get(server.url + "email.html").decode()  # last good version kept
+    finally:
+        server.stop()
+
+
+@needs_chromium
+def test_preview_page_in_chromium_shows_no_overflow(workspace, tmp_path):
+    root, day, _ = workspace
+    server = start(from_mapping({}, root), day)
+    try:
+        dom = chromium(tmp_path / "profile", 1100, "--virtual-time-budget=3000", "--dump-dom", server.url)
+        body = re.search(r"<body[^>]*>", dom).group(0)
+        assert 'data-overflow-600="0"' in body and 'data-overflow-375="0"' in body, body
+        SHOTS.mkdir(exist_ok=True)
+        chromium(tmp_path / "profile", 1100, "--virtual-time-budget=3000",
+                 f"--screenshot={SHOTS / 'preview.png'}", server.url)
+        assert (SHOTS / "preview.png").stat().st_size > 10_000
+    finally:
+        server.stop()
+
+
+PROBE = """<script>addEventListener('load', function () {
+  var e = document.documentElement, s = getComputedStyle(document.querySelector('.story'));
+  document.body.setAttribute('data-probe', [e.scrollWidth - e.clientWidth, s.paddingLeft].join(' '));
+});</script></body>"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("width,padding", [(1000, "32px"), (560, "16px")])
+def test_email_reflows_in_chromium(tmp_path, width, padding):
+    html = render_html(synthetic_digest(3), from_mapping({}, tmp_path))
+    page = tmp_path / "probe.html"
+    page.write_text(html.replace("</body>", PROBE), encoding="utf-8")  # a probe in a copy, never in the email
+    dom = chromium(tmp_path / "profile", width, "--dump-dom", page.as_uri())
+    overflow, pad = re.search(r'data-probe="(-?\d+) ([^"]+)"', dom).groups()
+    assert overflow == "0" and pad == padding  # media query (with !important) wins on narrow screens
+    SHOTS.mkdir(exist_ok=True)
+    email = tmp_path / "email.html"
+    email.write_text(html, encoding="utf-8")
+    chromium(tmp_path / "profile", width, f"--screenshot={SHOTS / f'email-{width}.png'}", email.as_uri(),
+             height=2400)
+    assert (SHOTS / f"email-{width}.png").stat().st_size > 10_000

@@ -1,0 +1,413 @@
+"""Readers: every inbox format, encodings, bad inputs, seeds read as .txt, language detection."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from datetime import datetime, timezone
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from digest.errors import InputError
+from digest.sources.extract import decode_bytes, html_to_article_fields
+from digest.sources.language import detect
+from digest.sources.readers import ReadDefaults, parse_date, read
+
+DATA = Path(__file__).resolve().parent / "data" / "inbox"
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+DEFAULTS = ReadDefaults()
+
+RUSSIAN = (
+    "Городской совет утвердил строительство новой трамвайной линии\n\n"
+    "Депутаты городского совета в четверг вечером проголосовали за строительство трамвайной линии, "
+    "которая соединит железнодорожный вокзал с восточными жилыми кварталами.\n\n"
+    "По оценке транспортного управления, линией будут пользоваться около двадцати восьми тысяч "
+    "пассажиров в день после её открытия."
+)
+
+
+def read_one(path: Path, defaults: ReadDefaults = DEFAULTS):
+    """Read a file that holds exactly one article."""
+    articles = read(path, path.read_bytes(), defaults)
+    assert len(articles) == 1
+    return articles[0]
+
+
+def flat(text: str) -> str:
+    """Whitespace folded for comparisons."""
+    return " ".join(text.split())
+
+
+def refused(path: Path, data: bytes | None = None, defaults: ReadDefaults = DEFAULTS) -> InputError:
+    """The InputError reading path raises (fails the test when nothing is raised)."""
+    with pytest.raises(InputError) as info:
+        read(path, path.read_bytes() if data is None else data, defaults)
+    assert str(path) in str(info.value)
+    return info.value
+
+
+def test_text_file_with_header_lines():
+    article = read_one(DATA / "council-tram.txt")
+    assert article.title == "Council approves the east tram line after a four-hour debate"
+    assert article.outlet == "Riverside Gazette"
+    assert article.url == "https://www.riverside-gazette.example/news/2024/03/tram-line-approved"
+    assert article.published == datetime(2024, 3, 14, 17, 30, tzinfo=timezone.utc)
+    assert article.published_is_guess is False
+    assert article.author == "Mara Lindqvist"
+    assert article.language == "en"
+    assert article.id == "" and article.content_hash == ""
+    assert article.source_path == str(DATA / "council-tram.txt")
+    assert article.body.startswith("The city council voted 31 to 12 on Thursday evening")
+    assert article.body.endswith("once the regional government confirms its share of the funding.")
+    for junk in ("Source:", "Share this article", "Follow us", "©", "four-hour debate"):
+        assert junk not in article.body
+    assert article.body.count("\n\n") == 3
+
+
+def test_markdown_becomes_plain_text():
+    article = read_one(DATA / "harbour-notes.md")
+    assert article.title == "Harbour cranes return after two years of repairs"
+    for markup in ("#", "**", "*", "](", "[", "`"):
+        assert markup not in article.body
+    assert "According to the port authority's statement, the cranes can now lift" in article.body
+    assert "\n\nWhat changes for shipping lines\n\n" in article.body
+    assert "Night shifts resume from 1 April, the operators' union confirmed." in article.body
+    assert article.outlet == "inbox"
+    assert article.published_is_guess is True
+
+
+def test_html_page_main_text_and_metadata():
+    article = read_one(DATA / "bakery-strike.html")
+    assert article.title == "Bakery workers end strike after pay deal"
+    assert article.outlet == "Northfield Courier"
+    assert article.url == "https://northfield-courier.example/business/bakery-strike-ends"
+    assert article.author == "Tomas Berg"
+    assert article.published == datetime(2024, 5, 2, 9, 15, tzinfo=timezone.utc)
+    assert article.published_is_guess is False
+    assert article.body.startswith("Workers at the Northfield industrial bakery returned to their ovens")
+    assert article.body.endswith("they had doubled their output to keep up with demand.")
+    assert article.body.count("\n\n") == 4
+    for junk in ("cookies", "Accept", "Home", "Share on", "Related stories", "Dairy prices",
+                 "newsletter", "©", "Terms", "By Tomas Berg"):
+        assert junk not in article.body, junk
+
+
+def test_forwarded_email_uses_the_forwarded_article():
+    article = read_one(DATA / "dike-forward.eml")
+    assert article.title == "Water board to raise the Oster dike by 60 cm"
+    assert article.outlet == "Delta Post"
+    assert article.published == datetime(2024, 4, 9, 5, 45, tzinfo=timezone.utc)
+    assert article.body.startswith("The regional water board will raise the level of the Oster dike")
+    assert article.body.endswith("would lower peak water levels more cheaply.")
+    for junk in ("Thought you would", "Forwarded message", "From:", "Unsubscribe", "Subject:"):
+        assert junk not in article.body
+
+
+def test_email_with_only_an_html_part(tmp_path):
+    original = (DATA / "dike-forward.eml").read_bytes()
+    from email import message_from_bytes
+    html = message_from_bytes(original, policy=policy.default).get_body(("html",)).get_content()
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = '"Evening Star" <news@evening-star.example>'
+    msg["Subject"] = "TR: Fw: Dike works planned"
+    msg["Date"] = "Thu, 11 Apr 2024 18:00:00 +0000"
+    msg.set_content(html.replace("Forwarded message", "Message"), subtype="html")
+    path = tmp_path / "html-only.eml"
+    path.write_bytes(msg.as_bytes())
+    article = read_one(path)
+    assert article.title == "Dike works planned"
+    assert article.outlet == "Evening Star"
+    assert "Environmental groups welcomed the plan" in article.body
+    assert "<p>" not in article.body
+
+
+def test_email_outlet_falls_back_to_sender_domain(tmp_path):
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = "alerts@valley-news.example"
+    msg["Subject"] = "Fwd: Bridge closed for repairs"
+    msg["Date"] = "Fri, 12 Apr 2024 06:30:00 +0000"
+    msg.set_content("The old river bridge will be closed to cars for six weeks from Monday while engineers "
+                    "replace its bearings, the county said. Buses will be diverted over the ring road.")
+    path = tmp_path / "bridge.eml"
+    path.write_bytes(msg.as_bytes())
+    article = read_one(path)
+    assert article.outlet == "valley-news.example"
+    assert article.title == "Bridge closed for repairs"
+    assert article.published == datetime(2024, 4, 12, 6, 30, tzinfo=timezone.utc)
+
+
+def test_json_list_of_articles():
+    path = DATA / "articles.json"
+    first, second = read(path, path.read_bytes(), DEFAULTS)
+    assert first.title == "Library extends opening hours for exam season"
+    assert first.outlet == "Campus Weekly"
+    assert first.url == "https://campus-weekly.example/library-hours"
+    assert first.published == datetime(2024, 4, 20, 8, 0, tzinfo=timezone.utc)
+    assert first.author == "Noor Haddad" and first.language == "en"
+    assert "\n\nThe extra hours are paid for by the university" in first.body
+    assert second.outlet == "Diario del Norte" and second.language == "es"
+    assert second.published == datetime(2024, 4, 21, tzinfo=timezone.utc)
+    assert second.url is None and second.author is None
+
+
+def test_json_single_object_with_source_object_and_language(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text('{"title": "Zoo welcomes twin otters", "content": "Two otter cubs were born at the city zoo '
+                    'last week and can now be seen by visitors in the river enclosure every afternoon.", '
+                    '"source": {"id": null, "name": "Metro Daily"}, "publishedAt": "2024-06-01T10:00:00Z", '
+                    '"language": "EN"}', encoding="utf-8")
+    article = read_one(path)
+    assert article.outlet == "Metro Daily" and article.language == "en"
+    assert article.published == datetime(2024, 6, 1, 10, tzinfo=timezone.utc)
+
+
+def test_outlet_fallbacks(tmp_path):
+    text = "Bridge closed for repairs\n\n" + "The old river bridge will be closed to cars for six weeks. " * 3
+    folder = tmp_path / "Valley Radio"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    assert read_one(folder / "a.txt").outlet == "Valley Radio"
+    assert read_one(folder / "a.txt", ReadDefaults(outlet="My Desk")).outlet == "My Desk"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "b.txt").write_text(text, encoding="utf-8")
+    assert read_one(inbox / "b.txt").outlet == "inbox"
+    (inbox / "c.txt").write_text("URL: https://www.valley.example/x\n\n" + text, encoding="utf-8")
+    assert read_one(inbox / "c.txt").outlet == "valley.example"
+
+
+def test_mtime_is_the_date_guess(tmp_path):
+    path = tmp_path / "undated.txt"
+    path.write_text("Bridge closed\n\n" + "The old river bridge will be closed to cars for six weeks. " * 3,
+                    encoding="utf-8")
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    article = read_one(path)
+    assert article.published_is_guess is True
+    assert article.published == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
+
+
+def test_leading_date_line_gives_the_date(tmp_path):
+    path = tmp_path / "dated.txt"
+    path.write_text("Bridge closed\n\n27 January 2022, 05:46 PM\n\n"
+                    + "The old river bridge will be closed to cars for six weeks. " * 3, encoding="utf-8")
+    article = read_one(path)
+    assert article.published == datetime(2022, 1, 27, 17, 46, tzinfo=timezone.utc)
+    assert article.published_is_guess is False
+    assert "05:46" not in article.body
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "utf-16", "utf-16-be", "utf-8-sig", "koi8-r"])
+def test_encodings_are_detected(tmp_path, encoding):
+    data = RUSSIAN.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(data)
+    article = read_one(path)
+    assert article.title == "Городской совет утвердил строительство новой трамвайной линии"
+    assert "восточными жилыми кварталами" in article.body
+    assert article.language == "ru"
+
+
+def test_html_meta_charset_is_honoured(tmp_path):
+    html = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1251'>"
+            "<title>Трамвай</title></head><body><article><h1>Трамвай</h1>"
+            + "".join(f"<p>{p}</p>" for p in RUSSIAN.split("\n\n")[1:]) + "</article></body></html>")
+    path = tmp_path / "page.htm"
+    path.write_bytes(html.encode("cp1251"))
+    article = read_one(path)
+    assert "восточными жилыми кварталами" in article.body
+    assert decode_bytes(html.encode("cp1251"), path) == html
+
+
+def test_unsupported_suffix(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    error = refused(path)
+    assert "unsupported file type .pdf" in error.reason and "supported:" in error.reason
+    assert ".eml" in error.reason
+
+
+def test_empty_file():
+    error = refused(DATA / "bad" / "empty.txt")
+    assert "empty" in error.reason
+
+
+def test_binary_junk(tmp_path):
+    path = tmp_path / "junk.txt"
+    path.write_bytes(random.Random(7).randbytes(4096))
+    assert "binary" in refused(path).reason
+
+
+def test_undecodable_bytes(tmp_path):
+    path = tmp_path / "broken-utf16.txt"
+    path.write_bytes(b"\xff\xfe" + b"\x00\xd8A\x00" * 50)
+    assert "fit no text encoding" in refused(path).reason
+
+
+def test_file_over_a_small_size_limit():
+    error = refused(DATA / "council-tram.txt", defaults=ReadDefaults(max_bytes=100))
+    assert "limit" in error.reason and "max_file_mb" in error.reason
+
+
+def test_real_50_mb_file_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as out:
+        out.write(b"\xff" * (50 * 1024 * 1024))
+    error = refused(path)
+    assert "50.0 MB" in error.reason and "20.0 MB" in error.reason
+
+
+def test_invalid_json_names_line_and_column():
+    error = refused(DATA / "bad" / "broken.json")
+    assert "invalid JSON at line 3, column 34" in error.reason
+
+
+def test_json_missing_fields_are_named():
+    error = refused(DATA / "bad" / "missing-fields.json")
+    assert "title" in error.reason and "body" in error.reason
+
+
+def test_json_list_item_missing_body_is_named(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text('[{"title": "A", "body": "' + "word " * 30 + '"}, {"title": "B"}]', encoding="utf-8")
+    error = refused(path)
+    assert "item 2" in error.reason and "body" in error.reason
+
+
+def test_email_without_text_part():
+    error = refused(DATA / "bad" / "attachment-only.eml")
+    assert "no text/plain or text/html part" in error.reason
+
+
+def test_no_article_text_left():
+    error = refused(DATA / "bad" / "too-short.txt")
+    assert "no article text" in error.reason and "min_chars" in error.reason
+
+
+def test_seeds_read_as_text(tmp_path):
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS} (../shared/seeds next to the repo)")
+    titles = {
+        "000": "US response to Russia's demand of \"safety guarantees\": Blinken revealed the details",
+        "001": "US responds to Russia’s Ukraine demands",
+        "003": "Moscow gets ‘written response’ it demanded from US and NATO",
+        "004": "US’ written response to Russia ‘isn’t about concession,’ Blinken says",
+    }
+    for seed in sorted(SEEDS.glob("*.txt")):
+        path = tmp_path / seed.name
+        shutil.copyfile(seed, path)
+        article = read_one(path)
+        body = flat(article.body)
+        assert article.language == "en"
+        if seed.name[:3] in titles:
+            assert article.title == titles[seed.name[:3]]
+        assert article.title not in article.body
+        for junk in ("RU UA EN", "Source link", "Leave a Comment", "Telegram", "Follow us on",
+                     "Getty Images", "©", "Distributed by", "Video of day", "Show more news", "Рассылка"):
+            assert junk not in body, (seed.name, junk)
+        last = [line for line in seed.read_text(encoding="utf-8").splitlines() if len(line.split()) > 20][-1]
+        assert flat(last) in body, seed.name
+    nv = read_one(tmp_path / "003_2643c82c3a0dc6eb.txt")
+    assert nv.published == datetime(2022, 1, 27, 17, 46, tzinfo=timezone.utc)
+
+
+def test_html_extraction_makes_paragraphs_and_never_fetches():
+    page = html_to_article_fields((DATA / "bakery-strike.html").read_bytes(), url=None)
+    assert page.sitename == "Northfield Courier"
+    assert page.text.count("\n\n") >= 4
+    assert html_to_article_fields("").text == ""
+
+
+def test_parse_date_formats():
+    assert parse_date("2022-01-26T17:47:00Z") == datetime(2022, 1, 26, 17, 47, tzinfo=timezone.utc)
+    assert parse_date("Wed, 26 Jan 2022 17:47:00 +0000") == datetime(2022, 1, 26, 17, 47, tzinfo=timezone.utc)
+    assert parse_date("January 27, 2022") == datetime(2022, 1, 27, tzinfo=timezone.utc)
+    assert parse_date("not a date") is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The harbour master confirmed on Friday that the northern basin will be dredged this summer.", "en"),
+    ("El ayuntamiento instalará doce nuevas estaciones de bicicletas públicas antes del verano.", "es"),
+    ("Депутаты городского совета проголосовали за строительство новой трамвайной линии в четверг.", "ru"),
+    ("Депутати міської ради проголосували за будівництво нової трамвайної лінії в четвер.", "uk"),
+    ("Der Stadtrat hat am Donnerstag den Bau einer neuen Straßenbahnlinie beschlossen, sagte er.", "de"),
+])
+def test_language_detection(text, code):
+    assert detect(text) == code
+
+
+def test_language_of_short_text_is_undetermined():
+    assert detect("Blinken said no.") == "und"
+    assert detect("") == "und"
+
+
+def test_front_matter_and_title_header(tmp_path):
+    path = tmp_path / "fm.md"
+    path.write_text("---\nTitle: Night buses return\nOutlet: Metro Daily\nDate: 3 March 2024\n"
+                    "Lang: en\n---\n\nThe night bus network returns on Friday after a two-year pause, with "
+                    "six lines running every half hour between midnight and five in the morning.\n",
+                    encoding="utf-8")
+    article = read_one(path)
+    assert article.title == "Night buses return" and article.outlet == "Metro Daily"
+    assert article.published == datetime(2024, 3, 3, tzinfo=timezone.utc)
+    assert article.body.startswith("The night bus network returns on Friday")
+    assert "---" not in article.body and "Title:" not in article.body
+
+
+def test_hard_wrapped_email_keeps_every_sentence(tmp_path):
+    paragraphs = [
+        "The night bus network returns on Friday after a two-year pause, with six lines running "
+        "every half hour between midnight and five in the morning, the transport company said.",
+        "Drivers will be paid a night supplement of twenty percent, which the union said had been "
+        "the main obstacle in talks that lasted most of the winter and the early spring.",
+    ]
+    import textwrap
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = "Metro Daily <desk@metro.example>"
+    msg["Subject"] = "Night buses return"
+    msg["Date"] = "Mon, 4 Mar 2024 08:00:00 +0000"
+    msg.set_content("\n\n".join(textwrap.fill(p, 64) for p in paragraphs) + "\n")
+    path = tmp_path / "wrapped.eml"
+    path.write_bytes(msg.as_bytes())
+    article = read_one(path)
+    assert article.body == "\n\n".join(paragraphs)
+
+
+def test_json_body_with_html_markup_keeps_paragraphs(tmp_path):
+    body = ("<p>The night bus network returns on Friday after a two-year pause, with six lines running "
+            "every half hour.</p><p>Drivers will be paid a <strong>night supplement</strong> of twenty "
+            "percent, the union said.</p><div class='share'>Share on Facebook</div><script>track()</script>")
+    path = tmp_path / "cms.json"
+    path.write_text(json.dumps({"title": "Night buses return", "body": body}), encoding="utf-8")
+    article = read_one(path)
+    assert article.body == ("The night bus network returns on Friday after a two-year pause, with six lines "
+                            "running every half hour.\n\nDrivers will be paid a night supplement of twenty "
+                            "percent, the union said.")
+
+
+def test_email_plain_stub_gives_way_to_html(tmp_path):
+    paragraphs = "".join(f"<p>{p}</p>" for p in (
+        "The night bus network returns on Friday after a two-year pause, with six lines running every "
+        "half hour between midnight and five in the morning, the transport company said.",
+        "Drivers will be paid a night supplement of twenty percent, which the union said had been the "
+        "main obstacle in talks that lasted most of the winter.",
+        "Tickets bought for day services will also be valid at night, and the fares will not change.",
+    ))
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = "Metro Daily <desk@metro.example>"
+    msg["Subject"] = "Night buses return"
+    msg["Date"] = "Mon, 4 Mar 2024 08:00:00 +0000"
+    msg.set_content("View this email in your browser.")
+    msg.add_alternative(f"<html><body><article><h1>Night buses return</h1>{paragraphs}</article></body></html>",
+                        subtype="html")
+    path = tmp_path / "stub.eml"
+    path.write_bytes(msg.as_bytes())
+    article = read_one(path)
+    assert article.body.startswith("The night bus network returns on Friday")
+    assert "Tickets bought for day services" in article.body
+    assert "browser" not in article.body

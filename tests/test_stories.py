@@ -1,0 +1,236 @@
+"""Story grouping on the real seed articles: one event, five outlets, one stable story."""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from digest.config import from_mapping
+from digest.corpus import Corpus
+from digest.dedup import Deduplicator, content_hash
+from digest.models import Article
+from digest.stories import StoryIndex, article_terms, new_story_id, story_report
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+UNRELATED = """Regional rail workers in Catalonia began a 48-hour strike on Monday, halting most
+commuter services around Barcelona and leaving thousands of passengers to find buses or taxis.
+
+The walkout was called by the train drivers' union SEMAF after talks with the operator Rodalies
+broke down over staffing levels and the maintenance of ageing rolling stock, a union spokeswoman said.
+
+Only 30 percent of scheduled trains ran during the morning rush hour, according to the regional
+transport department, which had ordered minimum services. Queues stretched along the Gran Via.
+
+The operator said it regretted the disruption and would refund season tickets for the two days.
+Negotiations are due to resume on Thursday in Girona, where the union wants a written commitment
+to hire 120 drivers before the summer timetable starts."""
+
+FOLLOW_UP = """Kremlin weighs Washington's written reply on NATO
+
+Russian Foreign Minister Sergey Lavrov said on Friday that the written response delivered by
+the United States on Wednesday left Moscow's main concern unanswered: its demand that NATO
+stop expanding eastward and rule out membership for Ukraine.
+
+Lavrov told Russian radio stations that the document handed over by Ambassador John Sullivan
+contained "rational grains" on secondary issues such as arms control and military exercises,
+but that the American side kept insisting on NATO's open door policy.
+
+U.S. Secretary of State Antony Blinken has said the reply sets out a serious diplomatic path,
+and that Washington consulted Ukraine and its European allies before sending it. NATO Secretary
+General Jens Stoltenberg delivered a separate reply from the alliance.
+
+Kremlin spokesman Dmitry Peskov said President Vladimir Putin would study the American and NATO
+responses before deciding on next steps, and that there was no reason for optimism yet."""
+
+SITE_FOOTER = """
+
+Subscribe to the Daily Courier newsletter. Follow the Daily Courier on Twitter, Facebook and
+Instagram. Copyright Daily Courier Media Group, all rights reserved. Privacy policy, cookie
+settings and terms of use apply to all readers of the Daily Courier website."""
+
+GARDEN = """Allotment holders in the northern town of Hebden Bridge are celebrating a record
+harvest of heritage apples after a mild spring and a wet summer, the local growers' society said.
+
+The society's orchard keeper, Margaret Ollerton, said more than 40 varieties had fruited this
+year, including several that had not cropped since the orchard was replanted in 1998.
+
+Volunteers will press the surplus into juice at the community hall on Saturday, and the society
+plans to sell grafted saplings of the rarest trees to raise money for a new tool shed."""
+
+
+def make(body: str, title: str, outlet: str = "Outlet", day: int = 27) -> Article:
+    """A finished article dated January `day`, 2022 (days past 31 run into February)."""
+    digest_hex = content_hash(body)
+    month, day = (1, day) if day <= 31 else (2, day - 31)
+    when = datetime(2022, month, day, 12, tzinfo=timezone.utc)
+    return Article(id="a" + digest_hex[:15], title=title, outlet=outlet, body=body,
+                   content_hash=digest_hex, language="en", published=when, ingested_at=when)
+
+
+def seed_articles(day: int = 27) -> list[Article]:
+    """The five real seeds, or skip when shared/ is not beside the repo."""
+    files = sorted(SEEDS.glob("*.txt"))
+    if len(files) < 5:
+        pytest.skip(f"seed articles not found in {SEEDS} (shared/ must sit next to the repo)")
+    out = []
+    for i, path in enumerate(files):
+        text = path.read_text(encoding="utf-8")
+        title = next(line for line in text.splitlines() if line.strip())
+        out.append(make(text, title, outlet=f"Outlet{i}", day=day))
+    return out
+
+
+class Pipeline:
+    """The ingest order of digest.sources.inbox: check, copy_of, story, one transaction."""
+
+    def __init__(self, path: Path, settings: dict | None = None):
+        self.corpus = Corpus(path / "c.sqlite")
+        config = from_mapping(settings or {}, path)
+        self.dedup = Deduplicator(self.corpus, config)
+        self.stories = StoryIndex(self.corpus, config)
+
+    def add(self, article: Article):
+        """Ingest one article; returns (story decision, stored article) or (None, None) if exact."""
+        decision = self.dedup.check(article)
+        if decision.kind == "exact":
+            with self.corpus.transaction():
+                self.corpus.record_duplicate(decision.original_id, "exact", 1.0, article)
+            return None, None
+        if decision.kind == "copy":
+            article = replace(article, copy_of=decision.original_id)
+        story = self.stories.assign(article)
+        article = replace(article, story_id=story.story_id)
+        with self.corpus.transaction():
+            self.corpus.insert_article(article)
+            self.dedup.remember(article)
+            self.stories.remember(article, story)
+        return story, article
+
+    def story_of(self, article: Article) -> str:
+        """The story id stored now (merges may have moved it since assignment)."""
+        return self.corpus.article(article.id).story_id
+
+
+@pytest.fixture
+def pipe(tmp_path):
+    p = Pipeline(tmp_path)
+    yield p
+    p.corpus.close()
+
+
+def test_five_seed_outlets_form_one_story_with_a_stable_id(pipe):
+    articles = seed_articles()
+    decisions = [pipe.add(a)[0] for a in articles]
+    assert {pipe.story_of(a) for a in articles} == {new_story_id(articles[0])}
+    assert decisions[0].is_new and not any(d.is_new for d in decisions[1:])
+    for d in decisions[1:]:
+        assert d.similarity >= 0.3 and d.matched_article_id in {a.id for a in articles}
+        assert "cosine" in d.reason
+    assert pipe.corpus.stats()["copies"] == 0
+
+
+@pytest.mark.parametrize("order", list(itertools.islice(itertools.permutations(range(5)), 0, 120, 17)))
+def test_seed_story_does_not_depend_on_arrival_order(pipe, order):
+    articles = seed_articles()
+    for i in order:
+        pipe.add(articles[i])
+    assert len({pipe.story_of(a) for a in articles}) == 1
+
+
+def test_unrelated_event_is_a_separate_story(pipe):
+    articles = seed_articles()
+    for article in articles:
+        pipe.add(article)
+    decision, stored = pipe.add(make(UNRELATED, "Rail strike halts Barcelona commuter trains"))
+    assert decision.is_new and stored.story_id != pipe.story_of(articles[0])
+    assert decision.similarity is None or decision.similarity < 0.3
+
+
+def test_follow_up_two_days_later_joins_the_story(pipe):
+    articles = seed_articles()
+    for article in articles:
+        pipe.add(article)
+    decision, stored = pipe.add(make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=29))
+    assert not decision.is_new and stored.story_id == pipe.story_of(articles[0])
+
+
+def test_article_beyond_the_window_starts_a_new_story(tmp_path):
+    articles = seed_articles()
+    late = Pipeline(tmp_path / "late")
+    on_time = Pipeline(tmp_path / "on_time")
+    for article in articles[:4]:
+        late.add(article)
+        on_time.add(article)
+    joined, _ = on_time.add(replace(make(articles[4].body, articles[4].title, "Outlet4", day=29)))
+    alone, _ = late.add(make(articles[4].body, articles[4].title, "Outlet4", day=37))  # 10 days later
+    assert not joined.is_new
+    assert alone.is_new and alone.story_id != late.story_of(articles[0])
+    late.corpus.close()
+    on_time.corpus.close()
+
+
+def test_story_survives_a_new_run(tmp_path):
+    articles = seed_articles()
+    first = Pipeline(tmp_path)
+    for article in articles[:3]:
+        first.add(article)
+    first.corpus.close()
+    second = Pipeline(tmp_path)  # a later run loads the window's term vectors from the corpus
+    decision, stored = second.add(articles[3])
+    assert not decision.is_new and stored.story_id == new_story_id(articles[0])
+    docs = second.corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()[0]
+    assert int(docs) == 4
+    second.corpus.close()
+
+
+def test_copy_joins_its_originals_story(pipe):
+    articles = seed_articles()
+    for article in articles:
+        pipe.add(article)
+    body = "Mirror Site\n\n" + articles[2].body + "\n\nShare this article"
+    decision, stored = pipe.add(make(body, "Copy", "Mirror"))
+    assert stored.copy_of == articles[2].id and stored.story_id == pipe.story_of(articles[2])
+    assert not decision.is_new
+
+
+def test_shared_site_footer_does_not_glue_unrelated_stories(tmp_path):
+    pipe = Pipeline(tmp_path, {"stories": {"similarity": 0.3}})
+    a, _ = pipe.add(make(UNRELATED + SITE_FOOTER, "Rail strike", "Daily Courier"))
+    b, _ = pipe.add(make(GARDEN + SITE_FOOTER, "Apple harvest", "Daily Courier"))
+    assert a.is_new and b.is_new and a.story_id != b.story_id
+
+
+def test_identical_junk_is_an_exact_duplicate_not_a_story(pipe):
+    junk = ("We use cookies to improve your experience on our website. By continuing to browse "
+            "you agree to our use of cookies. Manage your cookie settings or read our privacy policy.")
+    first, _ = pipe.add(make(junk, "Rail strike", "Site A"))
+    second, stored = pipe.add(make(junk, "Apple harvest", "Site B"))
+    assert first.is_new and second is None and stored is None
+    assert pipe.corpus.stats()["duplicates_dropped"] == 1
+
+
+def test_names_and_numbers_are_weighted_up():
+    terms = article_terms(make("The talks in Geneva lasted 12 hours. Officials in geneva said talks went well.",
+                               "Day two"))
+    assert terms["geneva"] > terms["talks"]  # a place named mid-sentence outweighs a plain word
+    assert terms["12"] > terms["officials"]
+    assert "the" not in terms and "in" not in terms
+
+
+def test_story_report_shows_outlets_and_join_similarity(pipe):
+    articles = seed_articles()
+    for article in articles:
+        pipe.add(article)
+    pipe.add(make(UNRELATED, "Rail strike"))
+    stories = story_report(pipe.corpus, "2022-01-01", "2022-12-31")
+    assert len(stories) == 2
+    seed_story = next(s for s in stories if s["id"] == new_story_id(articles[0]))
+    assert seed_story["outlets"] == [f"Outlet{i}" for i in range(5)]
+    joined = [a for a in seed_story["articles"] if not a["founded_story"]]
+    assert len(joined) == 4 and all(a["similarity"] >= 0.3 for a in joined)
+    assert all(re.fullmatch(r"a[0-9a-f]{15}", a["matched_article_id"]) for a in joined)

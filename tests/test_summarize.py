@@ -1,0 +1,255 @@
+"""Condensation of a story: the four real seed articles, copies, background, budgets, other languages."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from digest.config import from_mapping
+from digest.models import Article
+from digest.summarize import clean_title, condense, is_background, story_importance
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = SHARED / "seeds"
+SEED_PREFIXES = ("000", "001", "002", "004")  # 003 is NV's own condensation, the model to imitate
+
+# "Say the same thing": TF-IDF cosine (English stop words) at or above this, or most content words shared.
+SAME_COSINE = 0.5
+SAME_SHARE = 0.6
+
+
+def config(**summary):
+    """Default settings with some [summary] options changed."""
+    return from_mapping({"summary": summary} if summary else {}, Path("."))
+
+
+def seed_articles() -> list[Article]:
+    """The four outlets' articles as the ingest would give them, boilerplate lines left in."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS} (they live next to the repository in ../shared)")
+    articles = []
+    for prefix in SEED_PREFIXES:
+        found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+        if not found:
+            pytest.skip(f"seed {prefix}_*.txt missing from {SEEDS}")
+        body = found[0].read_text(encoding="utf-8")
+        lines = [line.strip() for line in body.splitlines() if line.strip()]
+        title = next(line for line in lines if len(line.split()) >= 5 and line[-1] not in ".!?")
+        articles.append(Article(id=f"a{prefix}", title=title, outlet=f"outlet{prefix}", body=body,
+                                language="en"))
+    return articles
+
+
+def flat(text: str) -> str:
+    """Whitespace folded, as the summariser folds it."""
+    return " ".join(text.split())
+
+
+def points_of(condensed) -> list[str]:
+    """Every point's text."""
+    return [p.text for s in condensed.sections for p in s.points]
+
+
+def content(text: str) -> set[str]:
+    """Lower-case words of four letters or more."""
+    return {w.lower() for w in re.findall(r"\w+", text) if len(w) >= 4}
+
+
+@pytest.fixture(scope="module")
+def seed_story():
+    """The seed story condensed with NV's section length (its Blinken section has ten points)."""
+    articles = seed_articles()
+    return articles, condense(articles, config(points_per_section=10))
+
+
+def test_sections_for_blinken_and_stoltenberg(seed_story) -> None:
+    """Both press briefings get a section named by surname, Blinken's first."""
+    _, condensed = seed_story
+    speakers = [s.speaker for s in condensed.sections if s.kind == "speaker"]
+    assert speakers[:2] == ["Blinken", "Stoltenberg"]
+
+
+def test_blinken_section_has_the_three_commitments(seed_story) -> None:
+    """Open door, not publishing the document, and arms control are among Blinken's points."""
+    _, condensed = seed_story
+    blinken = " || ".join(p.text for s in condensed.sections if s.speaker == "Blinken" for p in s.points)
+    assert re.search(r"open door|door is open|“open door”|right to choose", blinken, re.IGNORECASE)
+    assert re.search(r"not releasing the document|not plan to (?:publish|disclose)", blinken)
+    assert re.search(r"arms control", blinken)
+
+
+def test_points_are_source_sentences_with_their_sources(seed_story) -> None:
+    """Faithful: each point occurs verbatim in an article it cites; some facts have several outlets."""
+    articles, condensed = seed_story
+    bodies = {a.id: flat(a.body) for a in articles}
+    for section in condensed.sections:
+        for point in section.points:
+            assert point.sources and set(point.sources) <= set(bodies)
+            assert any(point.text in bodies[s] for s in point.sources), point.text
+    assert max(len(p.sources) for s in condensed.sections for p in s.points) >= 3
+    assert any(condensed.lede in body for body in bodies.values())
+
+
+def test_no_caption_signup_or_question(seed_story) -> None:
+    """Captions, photo credits, calls to action and reporters' questions never become points."""
+    _, condensed = seed_story
+    junk = re.compile(
+        r"Getty|Photo by|speaks about Russia and Ukraine during a briefing|Close-up|meet and greet"
+        r"|Telegram|share it with your friends|Leave a Comment|Source link|Distributed by|©"
+        r"|in response to Russia’s demand that Ukraine be prevented from joining\.$"
+        r"|^When asked|\?$", re.IGNORECASE)
+    for text in points_of(condensed) + [condensed.lede, condensed.title]:
+        assert not junk.search(text), text
+
+
+def test_no_two_points_say_the_same_thing(seed_story) -> None:
+    """Near-repeats across outlets were merged: the bound is cosine < 0.5 and < 60% shared words."""
+    _, condensed = seed_story
+    texts = points_of(condensed) + [condensed.lede]
+    rows = TfidfVectorizer(stop_words="english").fit_transform(texts)
+    cos = (rows @ rows.T).toarray()
+    for i, j in combinations(range(len(texts)), 2):
+        assert cos[i, j] < SAME_COSINE, (texts[i], texts[j])
+        a, b = content(texts[i]), content(texts[j])
+        assert len(a & b) / max(1, min(len(a), len(b))) < SAME_SHARE, (texts[i], texts[j])
+
+
+def test_background_last_and_headline_from_titles(seed_story) -> None:
+    """Earlier context sits in a last 'Background' section; the headline is one of the titles."""
+    articles, condensed = seed_story
+    kinds = [s.kind for s in condensed.sections]
+    assert kinds[-1] == "background" and kinds.count("background") == 1
+    background = " ".join(p.text for p in condensed.sections[-1].points)
+    assert re.search(r"Last week|In December|in recent weeks|1949", background)
+    assert condensed.title in {a.title for a in articles}
+
+
+def test_budgets_are_respected() -> None:
+    """points_per_section and sections_per_story bound the output."""
+    condensed = condense(seed_articles(), config(points_per_section=2, sections_per_story=2))
+    assert len(condensed.sections) <= 2
+    assert all(len(s.points) <= 2 for s in condensed.sections)
+    assert condensed.sections[0].speaker == "Blinken"
+
+
+def test_deterministic_and_fast() -> None:
+    """Same input, same output; the four-article story condenses well under 100 ms."""
+    articles = seed_articles()
+    first = condense(articles, config())
+    start = time.perf_counter()
+    second = condense(articles, config())
+    assert time.perf_counter() - start < 0.1
+    assert first == second
+
+
+BODY_A = """Brussels (Example Wire) The European Union agreed on Monday to cut fishing quotas in the Baltic Sea by a third.
+
+“We cannot keep emptying the sea and hope the fish come back,” Fisheries Commissioner Anna Berg told reporters after the talks.
+
+She added that the cut would be reviewed in two years.
+
+Fishermen’s groups said the decision would cost thousands of jobs along the coast.
+
+Cod stocks have been falling since the 1990s, according to the bloc’s scientific advisers.
+
+Sign up for our daily newsletter to get the news first."""
+
+BODY_B = """The EU decided on Monday to cut Baltic Sea fishing quotas by a third, officials said.
+
+Commissioner Anna Berg said the cut would be reviewed in two years and stressed that the fish stocks had to recover first.
+
+“We cannot keep emptying the sea and hope the fish come back,” Berg said.
+
+Last year, ministers rejected a similar proposal from the commission."""
+
+
+def test_syndicated_copy_adds_sources_not_points() -> None:
+    """A copy of an article corroborates its points; a new sentence in it may become a point."""
+    a = Article(id="A", title="EU cuts Baltic fishing quotas - Example Wire", outlet="Example Wire", body=BODY_A)
+    b = Article(id="B", title="EU cuts Baltic quotas by a third", outlet="Other News", body=BODY_B)
+    copy = Article(id="C", title="EU cuts Baltic fishing quotas", outlet="Reprint Daily",
+                   body=BODY_A.replace("Sign up for our daily newsletter to get the news first.", ""),
+                   copy_of="A")
+    condensed = condense([a, b, copy], config())
+    texts = points_of(condensed)
+    assert len(texts) == len(set(texts))
+    quote = [p for s in condensed.sections for p in s.points if "emptying the sea" in p.text]
+    assert len(quote) == 1 and set(quote[0].sources) == {"A", "B", "C"}
+    assert [s.speaker for s in condensed.sections if s.kind == "speaker"] == ["Berg"]
+    assert not any("newsletter" in t for t in texts)
+    assert condensed.sections[-1].kind == "background"
+    assert condensed.title == "EU cuts Baltic fishing quotas"
+
+
+def test_background_detection() -> None:
+    """Earlier dates, 'since', 'last week' and earlier years are background; today's news is not."""
+    assert is_background("Last week, Russian troops were seen in Belarus.")
+    assert is_background("In December, Russia sent two draft treaties.", (2022, 1))
+    assert is_background("The treaty of 1949 says so.", (2022, 1))
+    assert is_background("Troops have been massing since October.")
+    assert not is_background("On Wednesday, January 26, the U.S. gave Russia a written response.", (2022, 1))
+    assert not is_background("The EU agreed on Monday to cut quotas.")
+
+
+def test_clean_title() -> None:
+    """Site names and 'BREAKING:' go; a real subtitle stays."""
+    assert clean_title("Blinken answers Moscow - Reuters", "Reuters") == "Blinken answers Moscow"
+    assert clean_title("BREAKING: Blinken answers Moscow | example.com") == "Blinken answers Moscow"
+    assert clean_title("Ukraine crisis: what the US offered Russia") == "Ukraine crisis: what the US offered Russia"
+
+
+SPANISH = [
+    """El Gobierno de España aprobó este martes un plan de ayudas de 3.000 millones de euros para los agricultores afectados por la sequía.
+«Es el mayor paquete de ayudas de la historia para el campo», dijo el ministro Luis Planas en rueda de prensa.
+Según Planas, las ayudas llegarán antes del verano.
+Las organizaciones agrarias consideran que el plan llega tarde.""",
+    """El Consejo de Ministros aprobó el martes ayudas de 3.000 millones de euros para el campo por la sequía.
+El ministro de Agricultura, Luis Planas, afirmó que las ayudas llegarán a los agricultores antes del verano.
+Desde 2022 la sequía ha reducido la cosecha de cereal a la mitad.""",
+]
+RUSSIAN = [
+    """Правительство утвердило новую программу поддержки малого бизнеса во вторник.
+«Мы снизим налоги для малых предприятий уже в этом году», — заявил министр Антон Силуанов.
+По словам Силуанова, программа обойдется бюджету в 100 млрд рублей.""",
+    """Во вторник правительство одобрило программу помощи малому бизнесу.
+Министр финансов Антон Силуанов заявил, что налоги для малых предприятий снизят в этом году.
+С 2020 года число малых предприятий сократилось на 5%.""",
+]
+
+
+@pytest.mark.parametrize("language, bodies", [("es", SPANISH), ("ru", RUSSIAN)])
+def test_other_languages(language: str, bodies: list[str]) -> None:
+    """Spanish and Russian stories condense without error, in their own language, from their sentences."""
+    articles = [Article(id=f"{language}{i}", title=body.split("\n")[0][:60], outlet=f"o{i}", body=body,
+                        language=language) for i, body in enumerate(bodies)]
+    condensed = condense(articles, config())
+    texts = points_of(condensed)
+    assert texts and condensed.lede
+    joined = " ".join(flat(b) for b in bodies)
+    assert all(t in joined for t in texts + [condensed.lede])
+
+
+def test_empty_and_boilerplate_only() -> None:
+    """No sentences at all gives an empty condensation, not an error."""
+    empty = Article(id="E", title="Nothing here", outlet="x", body="")
+    junk = Article(id="J", title="Menu", outlet="y", body="Home\nNews\nSign up for our newsletter!\n© 2024 Site")
+    condensed = condense([empty, junk], config())
+    assert condensed.sections == () and condensed.lede == ""
+    assert condense([], config()).sections == ()
+
+
+def test_story_importance_orders_by_outlets_and_recency() -> None:
+    """More outlets rank higher; the same coverage a day later ranks higher."""
+    day = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    later = datetime(2024, 5, 2, tzinfo=timezone.utc)
+    one = [Article(id="1", title="t", outlet="A", body="word " * 300, published=day)]
+    three = one + [Article(id=str(i), title="t", outlet=o, body="word " * 300, published=day)
+                   for i, o in ((2, "B"), (3, "C"))]
+    assert story_importance(three) > story_importance(one)
+    newer = [Article(id="n", title="t", outlet="A", body="word " * 300, published=later)]
+    assert story_importance(newer) > story_importance(one)
