@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,7 +51,7 @@ def _sort_key(article: Article) -> tuple:
     return (article.published.isoformat() if article.published else "", article.id)
 
 
-def _group(articles: Sequence[Article]) -> dict[str, list[Article]]:
+def group_by_story(articles: Sequence[Article]) -> dict[str, list[Article]]:
     """Articles by story id, each story's articles oldest first."""
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in sorted(articles, key=_sort_key):
@@ -103,26 +101,13 @@ def _new_digest_id(corpus: Corpus, day: date) -> str:
     return candidate
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file via a temp file and rename, so no reader sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _render(digest: Digest, config: Config, outdir: Path, digest_id: str | None,
             again: bool) -> BuildResult:
     outputs = dict(render.write_outputs(digest, config, outdir))
     result = BuildResult(digest, digest_id, outdir, outputs, again)
     data = digest_to_dict(digest, digest_id=digest_id)
     json_path = outdir / "digest.json"
-    write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    render.write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     outputs["json"] = json_path
     return result
 
@@ -130,7 +115,7 @@ def _render(digest: Digest, config: Config, outdir: Path, digest_id: str | None,
 def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResult:
     """Build the digest of everything not yet sent, render it and record it."""
     day = day or today(config)
-    groups = _group(corpus.unsent_articles())
+    groups = group_by_story(corpus.unsent_articles())
     sent = _sent_stories(corpus, list(groups)) if groups else set()
     stories = make_stories(groups, config, sent)
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
@@ -170,8 +155,9 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     ).fetchall()
     articles = corpus.articles([r[0] for r in rows])
     earlier = {r[0] for r in corpus.db.execute(
-        "SELECT DISTINCT story_id FROM digest_articles WHERE digest_id < ? ", (digest_id,))}
-    stories = make_stories(_group(articles), config, earlier)
+        "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
+        "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (digest_id,))}
+    stories = make_stories(group_by_story(articles), config, earlier)
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
                     generated_at=utcnow())
@@ -182,3 +168,15 @@ def digest_ids_for(corpus: Corpus, day: date) -> list[str]:
     """The digests built on one date, oldest first."""
     return [r[0] for r in corpus.db.execute(
         "SELECT id FROM digests WHERE date = ? ORDER BY built_at, id", (day.isoformat(),))]
+
+
+def digest_dir(config: Config, corpus: Corpus, digest_id: str | None = None) -> Path:
+    """Output folder of a digest (the latest when no id is given)."""
+    if digest_id:
+        row = corpus.db.execute("SELECT outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
+    else:
+        row = corpus.db.execute("SELECT outdir FROM digests ORDER BY built_at DESC, id DESC").fetchone()
+    if not row:
+        which = f"digest {digest_id!r}" if digest_id else "any digest"
+        raise DigestError(f"{config.path('corpus')}: no {which} built yet; run `digest build` first")
+    return Path(row[0])

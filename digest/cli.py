@@ -163,6 +163,48 @@ def run(obj, day, as_json):
 
 
 @cli.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (published date).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included.")
+@click.option("--topic", help="Only stories whose articles contain this keyword or phrase.")
+@click.option("--story", "story_id", help="Only this story id (see digest.json or dedup-report).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="brief.pdf",
+              show_default=True, help="PDF file to write.")
+@click.pass_obj
+def brief(obj, since, until, topic, story_id, output):
+    """Write a one-off PDF briefing from the corpus for a date range, a topic or one story."""
+    from . import brief as brief_mod
+
+    selection = brief_mod.Selection(since.date() if since else None, until.date() if until else None,
+                                    topic, story_id)
+    with workspace.open_corpus(obj.config) as corpus:
+        digest = brief_mod.brief(obj.config, corpus, selection, output)
+    click.echo(f"{len(digest.stories)} stories written to {output}")
+
+
+@cli.command()
+@click.option("--digest", "digest_id", help="Digest id to show (default: the latest).")
+@click.option("--port", type=int, default=8025, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.pass_obj
+def preview(obj, digest_id, port, open_browser):
+    """Serve a digest on 127.0.0.1: email at 600 and 375 px, plain text, PDF; reloads on template changes."""
+    from .render import preview as preview_mod
+
+    config = obj.config
+    with workspace.open_corpus(config) as corpus:
+        folder = build_mod.digest_dir(config, corpus, digest_id)
+
+    def ready(url: str) -> None:
+        click.echo(f"previewing {folder} at {url} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    preview_mod.serve(lambda: config_mod.load(obj.config_path), folder, port=port, on_ready=ready)
+
+
+@cli.command()
 @click.pass_obj
 def status(obj):
     """Show corpus size, stories, recent digests and the last runs."""

@@ -67,7 +67,7 @@ def echo_fetch(report: feeds_mod.FetchReport) -> None:
 
 
 @click.command()
-@click.option("--force", is_flag=True, help="Also poll feeds backing off after repeated errors.")
+@click.option("--force", is_flag=True, help="Also poll feeds backing off after errors or disabled by HTTP 410.")
 @click.pass_obj
 def fetch(obj, force):
     """Poll the [[feed]]s of digest.toml and store their new entries in the corpus."""
@@ -80,6 +80,7 @@ def feeds():
 
 
 def _config_file(config) -> Path:
+    """The digest.toml that `feeds add` and `feeds import` append to."""
     if config.file is None:
         raise ConfigError("no digest.toml to write to; pass --config PATH")
     return Path(config.file)
@@ -166,6 +167,27 @@ def send(obj, digest_id, dry_run):
         sys.exit(1)
 
 
+def status_lines(config, corpus: Corpus) -> list[str]:
+    """Lines for `digest status`: the next scheduled run, feeds in trouble, undelivered digests."""
+    lines = []
+    try:
+        nxt = schedule_mod.next_run(config)
+        lines.append(f"next scheduled run: {nxt:%Y-%m-%d %H:%M %Z} (`digest schedule`, [schedule] at)")
+    except ConfigError as exc:
+        lines.append(f"schedule: {exc}")
+    rows = feeds_mod.feed_rows(corpus)
+    configured = {spec.url for spec in feeds_mod.feed_specs(config)}
+    bad = [r for r in rows if r["url"] in configured and r["status"] in ("error", "disabled")]
+    lines.append(f"feeds: {len(configured)} configured, {len(bad)} failing")
+    for row in bad:
+        wait = f", next try {row['next_try']}" if row["next_try"] else ""
+        lines.append(f"  {row['url']}: {row['status']} ({row['failures']}x{wait}): {row['last_error']}")
+    pending = corpus.db.execute("SELECT id FROM digests WHERE delivered_at IS NULL ORDER BY built_at").fetchall()
+    if pending:
+        lines.append(f"undelivered digests: {', '.join(r[0] for r in pending[-5:])} (`digest send`)")
+    return lines
+
+
 def _daily_job(ctx: click.Context) -> Callable[[], None]:
     """The `digest run` command of the main group, invoked with its defaults."""
     root = ctx.find_root()
@@ -191,5 +213,5 @@ def schedule(ctx):
 
 COMMANDS = (fetch, feeds, send, schedule)
 
-__all__ = ["COMMANDS", "echo_fetch", "feeds", "fetch", "fetch_feeds", "progress_bar", "record_run",
+__all__ = ["COMMANDS", "echo_fetch", "status_lines", "feeds", "fetch", "fetch_feeds", "progress_bar", "record_run",
            "schedule", "send"]

@@ -99,6 +99,7 @@ class StopFlag:
         self._previous: dict[int, Any] = {}
 
     def _handle(self, signum, _frame) -> None:
+        """First signal: set the flag; a second Ctrl-C: interrupt now."""
         if self.event.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
         log.warning("%s received: stopping after the current step (Ctrl-C again to interrupt now)",
@@ -134,6 +135,7 @@ def run_steps(steps: Sequence[tuple[str, Callable[[], Any]]],
 def _guarded(name: str, job: Callable[[], Any], stop: threading.Event) -> Callable[[], None]:
     """Wrap a job so a failure is logged and the loop goes on; nothing starts once stopping."""
     def call() -> None:
+        """Run the job once unless stopping; log, never raise, its errors."""
         if stop.is_set():
             return
         log.info("%s: starting", name)

@@ -25,7 +25,7 @@ _RISKY = re.compile(
     r"|\b(?:Sens|Reps|Sept|Corp|Capt|Prof|Univ|Dept|Govt|Mrs|approx|etc|vs|no)\.",
 )
 _BLANK_LINE = re.compile(r"\n\s*\n")
-_TERMINAL = re.compile(r"[.!?…:;][\"”’»)\]]*$|[\"”»]$")
+_TERMINAL = re.compile(r"[.!?…:;][\"”’»)\]]*$|[\"”»)]$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # Lines that belong to the page, not to the story (captions, credits, calls to action).
@@ -55,6 +55,7 @@ class Paragraph:
     index: int
     text: str
     sentences: tuple[str, ...]
+    n_words: int = 0
 
 
 def pysbd_language(language: str) -> str:
@@ -103,7 +104,7 @@ def paragraphs(body: str, language: str = "en", title: str = "") -> list[Paragra
     for chunk in _lines(body or ""):
         if not chunk or (seen_title and _norm(chunk) == seen_title):
             continue
-        out.append(Paragraph(len(out), chunk, split_sentences(chunk, language)))
+        out.append(Paragraph(len(out), chunk, split_sentences(chunk, language), len(chunk.split())))
     return out
 
 
@@ -136,19 +137,19 @@ def words(text: str) -> list[str]:
 def is_heading(paragraph: Paragraph) -> bool:
     """A short line with no sentence ending: a subheading, dateline, menu or link text."""
     text = paragraph.text.strip()
-    return len(paragraph.sentences) <= 1 and not _TERMINAL.search(text) and len(words(text)) < 30
+    return len(paragraph.sentences) <= 1 and paragraph.n_words < 30 and not _TERMINAL.search(text)
 
 
 def caption_paragraphs(paras: list[Paragraph]) -> set[int]:
     """Indexes of photo captions: short paragraphs just before a credit line, or in caption style."""
     out: set[int] = set()
     for p in paras:
-        short = len(p.sentences) <= 2 and len(words(p.text)) <= 40
-        if _CREDIT.search(p.text) and len(words(p.text)) <= 40:
+        short = len(p.sentences) <= 2 and p.n_words <= 40
+        if p.n_words <= 40 and _CREDIT.search(p.text):
             out.add(p.index)
             for back in (1, 2):
                 prev = p.index - back
-                if prev >= 0 and len(paras[prev].sentences) <= 2 and len(words(paras[prev].text)) <= 40:
+                if prev >= 0 and len(paras[prev].sentences) <= 2 and paras[prev].n_words <= 40:
                     out.add(prev)
                 else:
                     break
@@ -157,7 +158,7 @@ def caption_paragraphs(paras: list[Paragraph]) -> set[int]:
     return out
 
 
-def junk_reason(sentence: str) -> str | None:
+def junk_reason(sentence: str, n_words: int | None = None) -> str | None:
     """Why a sentence is not a key-point candidate (caption, call to action, question), or None."""
     text = sentence.strip()
     if _JUNK.search(text.lower()):
@@ -166,7 +167,7 @@ def junk_reason(sentence: str) -> str | None:
         return "reporter's question"
     if text.rstrip("\"”’»)").endswith("?"):
         return "question"
-    n = len(words(text))
+    n = len(words(text)) if n_words is None else n_words
     if n < 5:
         return "fragment"
     if n > 75:

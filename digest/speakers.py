@@ -13,6 +13,7 @@ other languages get no attribution (every point goes to the general section).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -85,6 +86,8 @@ ORG_WORDS = {
     "organization", "organisation", "institute", "university", "federation", "authority", "service",
     "forces", "command", "cabinet", "board", "fund", "coalition", "association",
 }
+_ORG_SINGLE = frozenset(w for w in ORG_WORDS if " " not in w)
+_ORG_MULTI = tuple(w for w in ORG_WORDS if " " in w)
 _NOT_SPEAKERS = {"it", "this", "that", "they", "we", "i", "you", "one", "there", "which", "who", "i’ve",
                  "i've", "i’m", "i'm", "i’d", "i'd", "i’ll", "i'll", "we’ve", "we’re", "both"}
 _SEVERAL = re.compile(r"(?:\band|&|\by|\bet|\bund|\bи)\s+$", re.IGNORECASE)
@@ -116,20 +119,21 @@ def _clean_tokens(phrase: str) -> list[str]:
     return [t for t in toks if t]
 
 
-def resolve_name(phrase: str) -> tuple[str | None, bool, set[str]]:
+@lru_cache(maxsize=16384)
+def resolve_name(phrase: str) -> tuple[str | None, bool, frozenset[str]]:
     """(key, is_org, title words) of a capitalised phrase; key None when no name is left."""
     raw = phrase.strip()
     toks = _clean_tokens(raw)
     while toks and toks[0].lower() in {"the", "el", "la", "le", "der", "die", "also", "but", "and"}:
         toks = toks[1:]
     if not toks:
-        return None, False, set()
-    lowered = " ".join(t.lower() for t in toks)
-    if any(w in lowered.split() or (" " in w and w in lowered) for w in ORG_WORDS):
+        return None, False, frozenset()
+    lowered = [t.lower() for t in toks]
+    if not _ORG_SINGLE.isdisjoint(lowered) or any(w in " ".join(lowered) for w in _ORG_MULTI):
         display = re.sub(r"^(?:the|el|la|le|der|die)\s+", "", raw, flags=re.IGNORECASE)
-        return display.strip(" ,;:"), True, set()
+        return display.strip(" ,;:"), True, frozenset()
     if toks[-1].replace(".", "").isupper() and len(toks[-1]) >= 2:
-        return toks[-1] + ("." if "." in toks[-1] else ""), True, set()
+        return toks[-1] + ("." if "." in toks[-1] else ""), True, frozenset()
     names: list[str] = []
     for t in toks:
         if t[:1].isupper() and t.lower() not in TITLE_WORDS and t.lower() not in _CALENDAR \
@@ -137,7 +141,7 @@ def resolve_name(phrase: str) -> tuple[str | None, bool, set[str]]:
             names.append(t)
         elif names and t[:1].islower() and t.lower() not in _CONNECT_SET:
             break
-    titles = {t.lower() for t in toks if t.lower() in TITLE_WORDS}
+    titles = frozenset(t.lower() for t in toks if t.lower() in TITLE_WORDS)
     if not names or names[-1].lower() in _NOT_SPEAKERS:
         return None, False, titles
     return names[-1], False, titles

@@ -27,6 +27,7 @@ from .models import Article, KeyPoint, Section
 
 BACKGROUND = "Background"
 MERGE_SIMILARITY = 0.38  # cosine at or above which two sentences state the same fact
+SOURCE_SIMILARITY = 0.40  # cosine at or above which another article is listed as carrying a point
 SUPPORT_SIMILARITY = 0.30  # cosine at or above which another outlet counts as carrying a sentence
 MIN_WORDS, MAX_WORDS = 7, 60
 STEM = 5  # letters kept of each word: "publish" and "publicly" count as one term
@@ -110,6 +111,7 @@ class Candidate:
     background: bool
     standalone: bool
     eligible: bool  # may become a point (not junk, not too short or long)
+    n_words: int = 0
 
 
 def _published_month(article: Article) -> tuple[int, int] | None:
@@ -162,6 +164,11 @@ def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
     return True
 
 
+def _balanced(text: str) -> bool:
+    """Curly and angle quotation marks open and close in pairs (not a fragment of a quote)."""
+    return text.count("“") == text.count("”") and text.count("«") == text.count("»")
+
+
 def _article_candidates(index: int, article: Article, origin: str, registry: dict[str, set[str]],
                         story_year: int | None = None) -> list[Candidate]:
     """The news sentences of one article with speaker, background and clarity flags."""
@@ -173,30 +180,36 @@ def _article_candidates(index: int, article: Article, origin: str, registry: dic
     out: list[Candidate] = []
     for para, row in zip(kept, attributions):
         for text, att in zip(para.sentences, row):
-            reason = sent.junk_reason(text)
+            n = len(text.split())
+            reason = sent.junk_reason(text, n)
             if reason in {"boilerplate", "reporter's question", "question"}:
                 continue
-            n = len(sent.words(text))
             out.append(Candidate(
                 text=text, article=index, origin=origin, position=len(out), speaker=att.speaker,
                 how=att.how, background=att.speaker is None and is_background(text, published, story_year),
                 standalone=is_standalone(text, att), eligible=reason is None and MIN_WORDS <= n <= MAX_WORDS,
+                n_words=n,
             ))
     return out
 
 
-def _stop_words(language: str, names: set[str]) -> list[str]:
-    """Words that say who spoke, not what: speech verbs, titles, speaker names (+ English stop words)."""
+@lru_cache(maxsize=64)
+def _base_stop_words(language: str) -> frozenset[str]:
+    """Function words of the language, speech verbs and titles: they say who spoke, not what."""
     stop = set(ENGLISH_STOP_WORDS) if language in {"en", "und"} else set(_STOP.get(language, "").split())
     stop |= {w.strip(".") for w in speakers.TITLE_WORDS}
-    stop |= set(re.findall(r"[a-zа-яё]+", speakers._VERBS_EN + "|" + speakers._VERBS_OTHER))
-    stop |= {w.lower() for name in names for w in re.findall(r"\w+", name)}
-    return sorted(stop)
+    stop |= set(re.findall(r"[^\W\d_]+", (speakers._VERBS_EN + "|" + speakers._VERBS_OTHER).lower()))
+    return frozenset(stop)
+
+
+def _stop_words(language: str, names: set[str]) -> frozenset[str]:
+    """The language's stop words plus the words of the story's speaker names."""
+    return _base_stop_words(language) | {w.lower() for name in names for w in _TOKEN.findall(name)}
 
 
 def _vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
     """L2-normalised TF-IDF rows (content words only) and a transform for more text."""
-    stop = set(_stop_words(language, set(names)))
+    stop = _stop_words(language, set(names))
 
     def analyzer(text: str) -> list[str]:
         """Content words cut to their first letters: a crude stemmer that works in any language."""
@@ -204,10 +217,10 @@ def _vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
 
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
     try:
-        rows = vectorizer.fit_transform(texts).toarray()
+        rows = vectorizer.fit_transform(texts)  # sparse: products stay off BLAS threads
     except ValueError:  # only stop words: every sentence is equally (un)informative
         return np.zeros((len(texts), 1)), lambda more: None
-    return rows, lambda more: vectorizer.transform(more).toarray()
+    return rows, vectorizer.transform
 
 
 def _centrality(sim: np.ndarray, origins: list[str], articles: list[int]) -> np.ndarray:
@@ -251,9 +264,9 @@ def _scores(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
     outlets = max(1, len(set(origins)) - 1)
     support = _support(sim, origins) / outlets
     lead = np.array([1 / (1 + c.position / 3) for c in cands])
-    length = np.array([len(sent.words(c.text)) for c in cands])
+    length = np.array([c.n_words for c in cands])
     clarity = -0.15 * np.clip((length - 35) / 25, 0, 1) - 0.1 * np.array(
-        ["[…]" in c.text or "..." in c.text for c in cands])
+        [("[…]" in c.text or "..." in c.text or not _balanced(c.text)) for c in cands])
     return 0.45 * central + 0.35 * support + 0.2 * lead + clarity
 
 
@@ -271,8 +284,7 @@ def _main_speakers(cands: list[Candidate], scores: np.ndarray, bodies: list[str]
     for name, (count, origins, pts) in stats.items():
         if count < 2 and len(origins) < 2:
             continue
-        pattern = re.compile(rf"\b{re.escape(name)}\b")
-        reach = sum(1 for body in bodies if pattern.search(body))
+        reach = sum(1 for body in bodies if name in body)
         weight = sum(sorted(pts, reverse=True)[:4])
         ranked.append((-reach, -len(origins), -weight, name))
     return [name for *_, name in sorted(ranked)][: max(0, limit)]
@@ -291,7 +303,7 @@ def _lede(cands: list[Candidate], scores: np.ndarray) -> list[int]:
     chosen = [best]
     nxt = best + 1
     if (nxt < len(cands) and cands[nxt].article == cands[best].article and narrative(cands[nxt])
-            and len(sent.words(cands[best].text)) + len(sent.words(cands[nxt].text)) <= 40):
+            and cands[best].n_words + cands[nxt].n_words <= 40):
         chosen.append(nxt)
     return chosen
 
@@ -318,7 +330,7 @@ def _headline(articles: Sequence[Article], cands: list[Candidate], rows: np.ndar
     if not titles:
         return cands[0].text if cands else ""
     vecs = vector_of([t for t, _ in titles])
-    centroid = rows.mean(axis=0)
+    centroid = np.asarray(rows.mean(axis=0)).ravel()
     fit = vecs @ centroid if vecs is not None else np.zeros(len(titles))
     best = max(range(len(titles)), key=lambda k: (float(fit[k]), -titles[k][1]))
     return titles[best][0]
@@ -360,12 +372,12 @@ def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: l
     return chosen
 
 
-def _same_words(a: str, b: str) -> bool:
-    """Near-verbatim overlap (most content words shared), the test's notion of a repeat."""
+def _same_words(a: str, b: str, both: bool = False) -> bool:
+    """Most content words of the shorter (or, with both, of the longer) sentence are shared."""
     wa, wb = _content(a), _content(b)
     if not wa or not wb:
         return False
-    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+    return len(wa & wb) / (max if both else min)(len(wa), len(wb)) >= 0.6
 
 
 @lru_cache(maxsize=65536)
@@ -383,8 +395,8 @@ def _sources(points: list[int], cands: list[Candidate], sim: np.ndarray,
         for i in range(len(cands)):
             row = sim[i, cols]
             best = int(row.argmax())
-            if row[best] >= MERGE_SIMILARITY or (row[best] > 0.1 and _same_words(
-                    cands[i].text, cands[points[best]].text)):
+            if row[best] >= SOURCE_SIMILARITY or (row[best] > 0.1 and _same_words(
+                    cands[i].text, cands[points[best]].text, both=True)):
                 found[points[best]].add(cands[i].article)
     return {p: tuple(articles[a].id for a in sorted(arts)) for p, arts in found.items()}
 
@@ -433,6 +445,7 @@ def condense(articles: Sequence[Article], config: Config) -> Condensed:
     names = {c.speaker for c in cands if c.speaker}
     rows, vector_of = _vectorize([c.text for c in cands], _story_language(articles), names)
     sim = rows @ rows.T
+    sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
     scores = _scores(cands, sim)
     lede_ids = _lede(cands, scores)
     bodies = [a.body for a in articles if not a.copy_of]

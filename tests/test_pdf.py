@@ -62,7 +62,7 @@ def test_pdf_has_cover_contents_stories_and_appendix(pdf_bytes, day):
     appendix = " ".join(p for p in pages if "Sources" in p and "https://news.example/" in p)
     for article in day.stories[1].articles:
         assert article.outlet in appendix and article.url in appendix
-    assert "Also carried by Copy Outlet" in everything
+    assert "Also carried by Copy Outlet: https://copy.example/1" in everything
     assert "Test Briefing" in pages[2]  # running header from the cover title
 
 
@@ -192,3 +192,10 @@ def test_fetcher_allows_only_the_expected_places(tmp_path):
                 "file:///etc/passwd", (tmp_path / "templates" / ".." / ".." / "x").as_uri(),
                 "data:text/html,<b>", "gopher://x"):
         assert fetcher._refusal(url), url
+
+
+def test_empty_digest_pdf(tmp_path):
+    data = render_pdf(Digest(date=date(2026, 1, 5), title="Quiet Day", stories=()), from_mapping({}, tmp_path))
+    text = " ".join(page_texts(data))
+    assert "Quiet Day" in text and "0 stories from 0 sources" in text and "No new stories" in text
+    assert "page 1 of" in text

@@ -14,6 +14,7 @@ import pytest
 
 from digest.config import from_mapping
 from digest.jsonout import digest_to_dict
+from digest.models import Digest, Story
 from digest.render import render_html
 from digest.render.preview import digest_from_json, start
 from digest.render.sample import synthetic_digest
@@ -43,7 +44,12 @@ def workspace(tmp_path):
     """A workspace whose outbox day folder holds a digest.json, as `digest build` leaves it."""
     day = tmp_path / "outbox" / "2026-03-02"
     day.mkdir(parents=True)
-    digest = synthetic_digest(4)
+    base = synthetic_digest(4)
+    long_word = "Unbroken" * 25  # 200 characters without a space must not widen the phone layout
+    first = base.stories[0]
+    digest = Digest(date=base.date, title=base.title, generated_at=base.generated_at, stories=(
+        Story(id=first.id, title=f"{long_word} title", lede=f"Lede {long_word}.", articles=first.articles,
+              sections=first.sections),) + base.stories[1:])
     (day / "digest.json").write_text(json.dumps(digest_to_dict(digest)), encoding="utf-8")
     return tmp_path, day, digest
 
@@ -122,3 +128,22 @@ def test_email_reflows_in_chromium(tmp_path, width, padding):
     chromium(tmp_path / "profile", width, f"--screenshot={SHOTS / f'email-{width}.png'}", email.as_uri(),
              height=2400)
     assert (SHOTS / f"email-{width}.png").stat().st_size > 10_000
+
+
+@needs_chromium
+def test_email_dark_mode_in_chromium(tmp_path):
+    html = render_html(synthetic_digest(2), from_mapping({}, tmp_path))
+    page = tmp_path / "probe.html"
+    probe = ("<script>addEventListener('load', function () { document.body.setAttribute('data-bg', "
+             "getComputedStyle(document.querySelector('.container')).backgroundColor); });</script></body>")
+    page.write_text(html.replace("</body>", probe), encoding="utf-8")
+    light = chromium(tmp_path / "profile", 800, "--dump-dom", page.as_uri())
+    dark = chromium(tmp_path / "profile", 800, "--force-dark-mode", "--dump-dom", page.as_uri())
+    assert 'data-bg="rgb(255, 255, 255)"' in light
+    assert 'data-bg="rgb(28, 31, 36)"' in dark  # the prefers-color-scheme rules apply
+    email = tmp_path / "email.html"
+    email.write_text(html, encoding="utf-8")
+    SHOTS.mkdir(exist_ok=True)
+    chromium(tmp_path / "profile", 800, "--force-dark-mode", f"--screenshot={SHOTS / 'email-dark.png'}",
+             email.as_uri(), height=1600)
+    assert (SHOTS / "email-dark.png").stat().st_size > 10_000

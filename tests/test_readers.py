@@ -159,10 +159,12 @@ def test_json_single_object_with_source_object_and_language(tmp_path):
     path.write_text('{"title": "Zoo welcomes twin otters", "content": "Two otter cubs were born at the city zoo '
                     'last week and can now be seen by visitors in the river enclosure every afternoon.", '
                     '"source": {"id": null, "name": "Metro Daily"}, "publishedAt": "2024-06-01T10:00:00Z", '
-                    '"language": "EN"}', encoding="utf-8")
+                    '"language": "EN-gb"}', encoding="utf-8")
     article = read_one(path)
     assert article.outlet == "Metro Daily" and article.language == "en"
     assert article.published == datetime(2024, 6, 1, 10, tzinfo=timezone.utc)
+    path.write_text(path.read_text(encoding="utf-8").replace('"EN-gb"', '"Spanish"'), encoding="utf-8")
+    assert read_one(path).language == "en"  # not a code: detected from the (English) body
 
 
 def test_outlet_fallbacks(tmp_path):
@@ -411,3 +413,32 @@ def test_email_plain_stub_gives_way_to_html(tmp_path):
     assert article.body.startswith("The night bus network returns on Friday")
     assert "Tickets bought for day services" in article.body
     assert "browser" not in article.body
+
+
+def test_header_lines_under_the_title_line(tmp_path):
+    path = tmp_path / "ferry.md"
+    path.write_text("# Harbour ferry returns after storm repairs\nSource: Test Gazette\nDate: 2026-03-01\n\n"
+                    "The harbour ferry between the two islands returned to service on Sunday after six weeks "
+                    "of repairs to its hull, the operator said.\n", encoding="utf-8")
+    article = read_one(path)
+    assert article.title == "Harbour ferry returns after storm repairs"
+    assert article.outlet == "Test Gazette"
+    assert article.published == datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert article.body.startswith("The harbour ferry between the two islands")
+
+
+def test_html_only_forwarded_email_uses_forwarded_headers(tmp_path):
+    from email import message_from_bytes
+    original = message_from_bytes((DATA / "dike-forward.eml").read_bytes(), policy=policy.default)
+    msg = EmailMessage(policy=policy.SMTP)
+    for name in ("From", "Subject", "Date"):
+        msg[name] = original[name]
+    msg.set_content(original.get_body(("html",)).get_content(), subtype="html")
+    path = tmp_path / "html-forward.eml"
+    path.write_bytes(msg.as_bytes())
+    article = read_one(path)
+    assert article.title == "Water board to raise the Oster dike by 60 cm"
+    assert article.outlet == "Delta Post"
+    assert article.published == datetime(2024, 4, 9, 5, 45, tzinfo=timezone.utc)
+    assert article.body.startswith("The regional water board will raise the level")
+    assert "Unsubscribe" not in article.body and "Thought you" not in article.body

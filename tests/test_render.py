@@ -124,6 +124,7 @@ def test_email_html_is_email_safe(digest_value, config):
         assert leftover == "", f"rules not inlined: {leftover[:200]}"
     assert "@media screen and (max-width" in html and "prefers-color-scheme: dark" in html
     assert "!important" in html  # premailer must not strip it from the media queries
+    assert html.count("<!--[if mso]>") == 2  # Outlook's fixed 600 px ghost table survives inlining
     assert not re.search(r"display\s*:\s*(flex|grid)", html)
     assert 'style="' in html and "font-family:-apple-system" in html
     assert len(html.encode()) <= 100 * 1024
@@ -201,6 +202,7 @@ def test_plain_text_reads_alone(digest_value, config):
     assert "TEST BRIEFING" in lines[0]
     assert "US AND NATO REPLY IN WRITING TO RUSSIA'S DEMANDS" in text
     assert "(UPDATE)" in text and "also carried by Copy Outlet" in text
+    assert "also carried by Copy Outlet: https://copy.example/a" in text
     footnotes = re.findall(r"^\[(\d+)\] ", text, flags=re.M)
     assert footnotes and footnotes == [str(n) for n in range(1, len(footnotes) + 1)]
     assert re.search(r"^ {4}https://seed0\.example/", text, flags=re.M)
@@ -292,6 +294,7 @@ PROGRESSIVE = {
     "css-max-height": "preheader hiding; display:none and mso-hide:all hide it in Outlook",
     "css-opacity": "preheader hiding; display:none and mso-hide:all hide it",
     "css-overflow": "preheader hiding; display:none and mso-hide:all hide it in Outlook",
+    "css-word-break": "long unbroken words may widen the message in Windows Mail only",
 }
 CLIENTS = ("gmail", "outlook", "apple-mail")
 
@@ -325,3 +328,29 @@ def test_inline_css_is_supported_by_major_clients(digest_value, config):
     assert {"padding", "font-size", "background-color", "max-width"} <= props  # the check saw real styles
     for slug in ("css-at-media", "css-at-media-prefers-color-scheme"):
         assert list(features[slug]["stats"]["apple-mail"]["ios"].values())[-1].startswith("y")
+
+
+def test_css_inline_alternative_gives_the_same_styles(digest_value, config):
+    pytest.importorskip("css_inline", reason="css-inline is an optional (bench) dependency")
+    from digest.render.email import EMAIL_TEMPLATE, _email_context, inline_css
+    from digest.render.environment import render_template
+
+    raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest_value, config, None))
+    fast, slow = inline_css(raw, "css-inline"), inline_css(raw, "premailer")
+
+    def styles(html):
+        """Normalised declarations per element (spacing, quotes and #abc colours differ)."""
+        out = []
+        for tag, attrs in elements(html):
+            if tag in ("tbody", "html", "head", "meta", "title", "style"):
+                continue
+            decls = {re.sub(r"#([0-9a-f])([0-9a-f])([0-9a-f])\b", r"#\1\1\2\2\3\3",
+                            d.strip().replace(" ", "").replace("'", '"').lower())
+                     for d in (attrs.get("style") or "").split(";") if d.strip()}
+            out.append(frozenset(decls))
+        return out
+
+    assert "@media" in fast and "<script" not in fast.lower()
+    assert styles(fast) == styles(slow) and sum(map(bool, styles(fast))) > 50
+    with pytest.raises(ConfigError, match="inliner"):
+        inline_css(raw, "juice")

@@ -97,4 +97,4 @@ def test_name_variants_share_a_key() -> None:
     assert resolve_name("Secretary of State Antony Blinken")[0] == "Blinken"
     assert resolve_name("Secretary Antony J. Blinken")[0] == "Blinken"
     assert resolve_name("NATO Secretary General Jens Stoltenberg")[0] == "Stoltenberg"
-    assert resolve_name("the Kremlin") == ("Kremlin", True, set())
+    assert resolve_name("the Kremlin") == ("Kremlin", True, frozenset())

@@ -20,8 +20,13 @@ log = logging.getLogger(__name__)
 EMAIL_TEMPLATE = "email.html"
 
 
-def inline_css(html: str) -> str:
-    """Inline every <style> rule premailer can inline; media queries stay in a <style> block."""
+def inline_css(html: str, inliner: str = "premailer") -> str:
+    """Inline every <style> rule that can be inlined; media queries stay in a <style> block."""
+    if inliner == "css-inline":
+        return _css_inline(html)
+    if inliner != "premailer":
+        raise ConfigError(f"[email] inliner = {inliner!r} is not supported; "
+                          f"use \"premailer\" or \"css-inline\"")
     from premailer import Premailer
 
     try:
@@ -32,6 +37,21 @@ def inline_css(html: str) -> str:
             cssutils_logging_level=logging.CRITICAL, cssutils_logging_handler=logging.NullHandler(),
         ).transform()
     except Exception as exc:  # premailer raises bare exceptions for bad CSS or HTML
+        raise RenderError(f"{EMAIL_TEMPLATE}: inlining the CSS failed ({exc}); "
+                          f"check the CSS in your templates folder") from exc
+
+
+def _css_inline(html: str) -> str:
+    """The same job with css-inline (Rust, ~15x faster; same styles on our templates, see bench/render.py)."""
+    try:
+        import css_inline
+    except ImportError as exc:
+        raise ConfigError("[email] inliner = \"css-inline\" needs the css-inline package: "
+                          "pip install css-inline, or use inliner = \"premailer\"") from exc
+    try:
+        return css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=True,
+                                     load_remote_stylesheets=False).inline(html)
+    except ValueError as exc:
         raise RenderError(f"{EMAIL_TEMPLATE}: inlining the CSS failed ({exc}); "
                           f"check the CSS in your templates folder") from exc
 
@@ -60,7 +80,7 @@ def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str
 def _render_inlined(digest: Digest, config: Config, keep: int | None) -> tuple[str, str]:
     """The raw and the CSS-inlined email keeping `keep` stories (None: all)."""
     raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep))
-    return raw, inline_css(raw)
+    return raw, inline_css(raw, str(config.section("email").get("inliner", "premailer")))
 
 
 def _size(text: str) -> int:

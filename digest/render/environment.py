@@ -33,7 +33,7 @@ def user_dir(config: Config) -> Path:
 
 
 def make_environment(config: Config) -> jinja2.Environment:
-    """Environment searching the workspace templates, then the built-ins; "default:NAME" is always built-in."""
+    """Environment searching workspace templates, then built-ins; "default:NAME" is always the built-in."""
     builtin = jinja2.FileSystemLoader(str(builtin_dir()))
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({"default": builtin}, delimiter=":"),
@@ -107,6 +107,7 @@ class SourceView:
     url: str | None
     published: str
     carried_by: tuple[str, ...]  # outlets of near-duplicate copies of this article
+    copies: tuple[tuple[str, str | None], ...] = ()  # (outlet, safe URL) of each copy
 
 
 @dataclass(frozen=True)
@@ -164,11 +165,11 @@ class _Sources:
         """Index every article of the digest and the copies of each original."""
         self.by_id: dict[str, Article] = {a.id: a for s in stories for a in s.articles}
         self.views: dict[str, SourceView] = {}
-        copies: dict[str, list[str]] = {}
+        copies: dict[str, list[tuple[str, str | None]]] = {}
         for article in self.by_id.values():
             if article.copy_of and article.copy_of in self.by_id:
-                copies.setdefault(article.copy_of, []).append(article.outlet)
-        self.copies = {k: tuple(sorted(set(v))) for k, v in copies.items()}
+                copies.setdefault(article.copy_of, []).append((article.outlet, safe_url(article.url)))
+        self.copies = {k: tuple(sorted(set(v), key=lambda c: (c[0], c[1] or ""))) for k, v in copies.items()}
 
     def original(self, article_id: str) -> str | None:
         """The id of the article a source id stands for (its original when it is a copy)."""
@@ -185,7 +186,8 @@ class _Sources:
             a = self.by_id[article_id]
             self.views[article_id] = SourceView(
                 number=len(self.views) + 1, outlet=a.outlet, title=a.title, url=safe_url(a.url),
-                published=_published(a), carried_by=self.copies.get(article_id, ()))
+                published=_published(a), copies=self.copies.get(article_id, ()),
+                carried_by=tuple(dict.fromkeys(outlet for outlet, _ in self.copies.get(article_id, ()))))
         return self.views[article_id]
 
     def for_ids(self, ids: tuple[str, ...]) -> tuple[SourceView, ...]:

@@ -83,7 +83,7 @@ def page_size(config: Config) -> str:
 
 
 def created_stamp(digest: Digest) -> str:
-    """A fixed creation date (the digest's, else its day at 07:00 UTC) so the same digest gives the same PDF."""
+    """A fixed creation date (generated_at, else 07:00 UTC of the day): same digest, same PDF."""
     stamp = digest.generated_at or datetime.combine(digest.date, time(7, 0), tzinfo=timezone.utc)
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=timezone.utc)

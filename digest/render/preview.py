@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 import time
+import webbrowser
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -269,10 +270,12 @@ def start(config: Config | Callable[[], Config], digest_dir: Path, host: str = "
 
 def serve(config: Config | Callable[[], Config], digest_dir: Path, host: str = "127.0.0.1", port: int = 0,
           load_digest: Callable[[Config], Digest] | None = None,
-          on_ready: Callable[[str], None] = print) -> None:
+          on_ready: Callable[[str], None] = print, open_browser: bool = False) -> None:
     """Serve the preview until interrupted (Ctrl-C); on_ready receives the URL once listening."""
     server = start(config, digest_dir, host, port, load_digest)
     on_ready(server.url)
+    if open_browser:
+        webbrowser.open(server.url)
     try:
         while True:
             time.sleep(3600)

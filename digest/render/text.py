@@ -57,7 +57,10 @@ def _footnotes(sources: tuple[SourceView, ...]) -> list[str]:
     for source in sources:
         lines.append(_fill(f"[{source.number}] {source.outlet}: {source.title} ({source.published})",
                            hanging=" " * (len(str(source.number)) + 3)))
-        lines.append(" " * (len(str(source.number)) + 3) + (source.url or "(no link)"))
+        pad = " " * (len(str(source.number)) + 3)
+        lines.append(pad + (source.url or "(no link)"))
+        for outlet, url in source.copies:
+            lines.append(_fill(f"also carried by {outlet}: {url or '(no link)'}", indent=pad))
     return lines
 
 

@@ -8,14 +8,21 @@ decides whether it is article text. Three zones are treated differently:
   Images", "(Photo by ...)") and the caption block they close, calls to action
   addressed to the reader (share, follow, subscribe, join, comment, newsletter),
   interface labels ("Source link", "Video of the day", "Show more", "Published:"),
-  language menus made of 2-letter codes, lines in another script than the body,
-  truncated link teasers (no final punctuation, ending on "of", "the", ...),
-  repeats of the title and of earlier lines, and lines the caller names
+  language menus made of 2-letter codes, reading-time labels, link teasers
+  ("Read more: ...", "[Related: ...]", "Also on example.com ...", or cut
+  mid-phrase: no final punctuation, ending on "of", "the", ...), author contact
+  lines ("can be reached at name@example.com"), image captions with a cue
+  ("(left)", "pictured", "Above: ..."),
+  repeats of the title (of the first line when no title is given), lines the caller names
   (`boilerplate`, e.g. from `repeated_lines` over one outlet's articles);
 - the head (before the first full sentence): date-only and weekday lines,
   lowercase section labels ("politics"), bylines, breadcrumbs;
-- the tail: after the last full sentence, short non-sentence lines (newsletter
-  blocks, "Daily at 9am", outlet names) go with the flagged ones.
+- the tail: the closing run of flagged lines, lines in another script than the
+  body (a Cyrillic newsletter block after an English article), and the short
+  non-sentence lines among them (newsletter blurbs, "Daily at 9am", outlet names).
+
+Before that, lines broken by hard wrapping (72-column mail) or by markup (a
+paragraph that goes on in lowercase, a line ending on "the") are joined again.
 
 Real sentences are never cut: a line is kept or dropped whole. Paragraphs stay
 separated by a blank line.
@@ -87,6 +94,14 @@ _TEASER = re.compile(
 TEASER_MAX_WORDS = 30
 # An author's contact line: "Jane Doe can be reached at jdoe@example.com".
 _CONTACT = re.compile(r"\b(reached|contact(ed)?|write\s+to|e-?mail)\b[^@]{0,60}\S+@\S+\.\w+", re.IGNORECASE)
+# Image captions without a credit: "(left)", "pictured", "Above: ...", "File photo".
+_CAPTION_CUE = re.compile(
+    r"\((?:left|right|centre|center|top|bottom|above|below|pictured|inset)\)"
+    r"|\b(?:pictured|file\s+photo)\b"
+    r"|^(?:above|top|left|right|pictured|main\s+image|inset|in\s+pictures?)\s*:",
+    re.IGNORECASE,
+)
+CAPTION_MAX_WORDS = 30
 _STRONG_CTA = re.compile(r"\bclick\s+here\b|\bsign\s+up\b|\bsubscribe\b", re.IGNORECASE)
 _LANG_CODE = re.compile(r"^[A-Za-z]{2}$")
 _FUNCTION_END = frozenset(
@@ -234,6 +249,8 @@ def _flag_anywhere(line: str) -> bool:
     if len(words) <= UI_MAX_WORDS and _UI_LINE.search(line) and not is_sentence(line):
         return True
     if len(words) <= TEASER_MAX_WORDS and (_TEASER.match(line) or _CONTACT.search(line)):
+        return True
+    if len(words) <= CAPTION_MAX_WORDS and _CAPTION_CUE.search(line):
         return True
     return (
         _is_cta(line, words)

@@ -73,6 +73,7 @@ class Limits:
     max_bytes: int
     concurrency: int
     min_chars: int
+    max_age_days: float = 0  # 0: entries of any age are taken
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class Entry:
     """A new feed entry turned into an article (body still raw text)."""
 
     guid: str
-    article: Article | None  # None: too short to be an article
+    article: Article | None  # None: skipped, see `skip`
+    skip: str | None = None  # "short" (no article text) or "old" (older than [feeds] max_age_days)
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class FetchReport(IngestReport):
     gone: list[str] = field(default_factory=list)
     seen_entries: int = 0
     too_short: int = 0
+    too_old: int = 0
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -145,7 +148,7 @@ class FetchReport(IngestReport):
             "feeds_ok": len(self.feeds_ok), "feeds_not_modified": len(self.not_modified),
             "feeds_skipped": len(self.skipped), "feeds_moved": len(self.moved),
             "feeds_gone": len(self.gone), "entries_seen_before": self.seen_entries,
-            "entries_too_short": self.too_short,
+            "entries_too_short": self.too_short, "entries_too_old": self.too_old,
         })
         return counts
 
@@ -177,7 +180,8 @@ def limits_from(config: Config) -> Limits:
     return Limits(timeout=float(section.get("timeout", 20)),
                   max_bytes=int(float(section.get("max_mb", 10)) * 1024 * 1024),
                   concurrency=max(1, int(section.get("concurrency", 4))),
-                  min_chars=int(config.get("ingest", "min_chars")))
+                  min_chars=int(config.get("ingest", "min_chars")),
+                  max_age_days=float(section.get("max_age_days", 0)))
 
 
 # HTTP ------------------------------------------------------------------------
@@ -372,7 +376,7 @@ def entry_article(entry: Mapping[str, Any], spec: FeedSpec, feed_title: str, now
     return Article(
         id="", title=clean.normalise(title) or "(untitled)", outlet=outlet, body=entry_body(entry), url=link,
         published=published or now, published_is_guess=published is None,
-        author=str(entry.get("author") or "").strip() or None,
+        author=str((entry.get("author_detail") or {}).get("name") or entry.get("author") or "").strip() or None,
         source_path=f"feed:{spec.url}",
     )
 
@@ -412,10 +416,14 @@ def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Clie
             continue
         taken.add(guid)
         article = entry_article(entry, spec, feed_title, now)
+        if limits.max_age_days and not article.published_is_guess and article.published \
+                and article.published < now - timedelta(days=limits.max_age_days):
+            fresh.append(Entry(guid, None, "old"))
+            continue
         if spec.full_article:
             article = _full_article(article, client, limits)
         short = len(article.body) < limits.min_chars
-        fresh.append(Entry(guid, None if short else article))
+        fresh.append(Entry(guid, None if short else article, "short" if short else None))
     fresh.sort(key=lambda e: (e.article.published.isoformat() if e.article and e.article.published else "",
                               e.guid))
     return fresh, skipped
@@ -454,7 +462,7 @@ def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client,
     warning = None
     if parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
-        warning = f"feed is not well-formed, kept its readable entries ({type(problem).__name__}: {problem})"
+        warning = f"ill-formed or mis-encoded feed, readable entries kept ({type(problem).__name__}: {problem})"
     lower = {k.lower(): v for k, v in got.headers.items()}
     return Outcome(spec, "ok", 200, tuple(entries), skipped, lower.get("etag"), lower.get("last-modified"),
                    _tidy(unescape(str(parsed.feed.get("title", "")))) or None, got.moved_to, warning=warning)
@@ -543,7 +551,10 @@ class _Storer:
             body = clean.clean_body(article.body, article.title)
             article = replace(article, body=body, language=language.detect(body))
         if article is None or len(article.body) < self.min_chars:
-            self.report.too_short += 1
+            if entry.skip == "old":
+                self.report.too_old += 1
+            else:
+                self.report.too_short += 1
             with self.corpus.transaction():
                 _remember(self.corpus, spec, entry.guid, None)
             return
@@ -595,7 +606,7 @@ def fetch_all(config: Config, corpus: Corpus, progress: Callable[[str], None] | 
     specs, limits, report = feed_specs(config), limits_from(config), FetchReport()
     states = load_states(corpus, specs)
     now = utcnow()
-    due = [s for s in specs if (force and states[s.url].status != "disabled") or is_due(states[s.url], now)]
+    due = [s for s in specs if force or is_due(states[s.url], now)]
     for spec in specs:
         if spec not in due:
             report.skipped.append(spec.url)

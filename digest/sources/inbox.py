@@ -144,7 +144,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     """File content, refusing files over the size limit before reading them."""
     size = path.stat().st_size
     if size > limit:
-        raise InputError(str(path), f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit "
+        raise InputError(str(path), f"file is {size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit "
                                     "([ingest] max_file_mb); split it or raise the limit")
     return path.read_bytes()
 

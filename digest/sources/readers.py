@@ -3,8 +3,8 @@
 Formats:
 
 - ``.txt``, ``.md``, ``.markdown``: plain text. Optional header lines at the very
-  top (also accepted between ``---`` lines, like YAML front matter), one per line,
-  ``Key: value``, case-insensitive::
+  top, or right under the title line, or between ``---`` lines (like YAML front
+  matter), one per line, ``Key: value``, case-insensitive::
 
       Title: US responds to Russia's demands     (else the first heading/line)
       Source: Example News                       (also "Outlet:", "Publisher:")
@@ -165,19 +165,28 @@ _HEADER_FIELD = {
 }
 
 
-def _split_header(text: str) -> tuple[dict[str, str], str]:
-    """Take "Key: value" lines (or a --- front-matter block) off the top of a text file."""
-    lines = text.split("\n")
-    i = 0
+def _next_filled(lines: list[str], i: int) -> int:
+    """Index of the first non-empty line at or after i (len(lines) when none)."""
     while i < len(lines) and not lines[i].strip():
         i += 1
+    return i
+
+
+def _split_header(text: str) -> tuple[dict[str, str], str]:
+    """Take "Key: value" lines off the top of a text file: at the very top, inside a ---
+    front-matter block, or right under a first (title) line."""
+    lines = text.split("\n")
+    i = _next_filled(lines, 0)
     fenced = i < len(lines) and lines[i].strip() == "---"
-    i += int(fenced)
     fields: dict[str, str] = {}
-    while i < len(lines):
-        match = _HEADER.match(lines[i])
-        if not match:
-            break
+    if fenced:
+        i += 1
+    elif i < len(lines) and not _HEADER.match(lines[i]):
+        j = _next_filled(lines, i + 1)
+        if j < len(lines) and _HEADER.match(lines[j]):
+            fields["title"] = lines[i].strip()
+            i = j
+    while i < len(lines) and (match := _HEADER.match(lines[i])):
         fields.setdefault(_HEADER_FIELD[match.group(1).lower()], match.group(2).strip())
         i += 1
     if fenced and i < len(lines) and lines[i].strip() == "---":
@@ -251,7 +260,7 @@ def _read_text(path: Path, data: bytes, markdown: bool) -> list[_Draft]:
     fields, text = _split_header(decode_bytes(data, path))
     title = fields.get("title", "")
     if markdown:
-        title = title or _markdown_title(text)
+        title = markdown_to_text(title).strip() or _markdown_title(text)
         text = markdown_to_text(text)
     title = title or _head_title(text)
     published = parse_date(fields.get("published")) or _leading_date(text)
@@ -263,7 +272,7 @@ def _read_text(path: Path, data: bytes, markdown: bool) -> list[_Draft]:
             url=fields.get("url"),
             published=published,
             author=fields.get("author"),
-            language=fields.get("language", ""),
+            language=_language_code(fields.get("language", "")),
         )
     ]
 
@@ -289,7 +298,7 @@ def _read_html(path: Path, data: bytes) -> list[_Draft]:
 
 # ---------------------------------------------------------------- email
 
-_FWD_PREFIX = re.compile(r"^\s*(?:(?:fwd?|fw|tr|wg|enc|rv)\s*:\s*|\[fwd?:\s*)+", re.IGNORECASE)
+_FWD_PREFIX = re.compile(r"^\s*(?:(?:fwd?|fw|tr|wg|enc|rv)\s*:\s*)+", re.IGNORECASE)
 _FWD_MARKER = re.compile(
     r"^\s*(?:-{2,}\s*(?:forwarded message|original message|weitergeleitete nachricht"
     r"|message transf[ée]r[ée]|mensaje reenviado)\s*-*|begin forwarded message:?)\s*$",
@@ -300,7 +309,11 @@ _FWD_HEADER = re.compile(r"^\s*\**(from|date|sent|subject|to|cc|reply-to)\**\s*:
 
 def _strip_subject(subject: str) -> str:
     """Remove forwarding prefixes (Fwd:, Fw:, TR:, [Fwd: ...]) from a subject."""
-    return _FWD_PREFIX.sub("", subject or "").rstrip("]").strip() if subject else ""
+    subject = (subject or "").strip()
+    bracketed = re.match(r"^\[fwd?:\s*(.*)\]$", subject, re.IGNORECASE)
+    if bracketed:
+        subject = bracketed.group(1)
+    return _FWD_PREFIX.sub("", subject).strip()
 
 
 def _sender_outlet(sender: str) -> str:
@@ -323,7 +336,7 @@ def _forwarded_inline(text: str) -> tuple[dict[str, str], str] | None:
     i = 0
     while i < len(lines) and (header := _FWD_HEADER.match(lines[i].lstrip("> "))):
         fields.setdefault(header.group(1).lower(), header.group(2).strip())
-        i += 1
+        i = _next_filled(lines, i + 1)
     body = "\n".join(line[1:].lstrip() if line.startswith(">") else line for line in lines[i:])
     return fields, body
 
@@ -454,9 +467,15 @@ def _json_draft(path: Path, item: dict, label: str) -> _Draft:
         url=_json_str(item, "url", "link") or None,
         published=parse_date(_json_str(item, "published", "date", "publishedAt", "published_at")),
         author=_json_str(item, "author", "byline") or None,
-        language=_json_str(item, "language", "lang")[:2].lower(),
+        language=_language_code(_json_str(item, "language", "lang")),
         label=label,
     )
+
+
+def _language_code(value: str) -> str:
+    """An ISO 639-1 code from "en", "EN" or "en-US"; anything else is left to detection."""
+    match = re.match(r"^([a-z]{2})(?:[-_][a-z0-9]+)?$", value.strip().lower())
+    return match.group(1) if match else ""
 
 
 def _read_json(path: Path, data: bytes) -> list[_Draft]:

@@ -1,0 +1,70 @@
+"""One-off PDF briefings from the corpus: by date range, topic phrase or story, no scheduled run needed."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from . import render
+from .build import group_by_story, make_stories
+from .config import Config
+from .corpus import Corpus, article_from_row, utcnow
+from .errors import DigestError
+from .models import Article, Digest
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which corpus articles a briefing covers."""
+
+    since: date | None = None
+    until: date | None = None
+    topic: str | None = None
+    story: str | None = None
+
+    def describe(self) -> str:
+        """Human words for the cover ("on 'arms control', 2026-03-01 to 2026-03-05")."""
+        parts = []
+        if self.topic:
+            parts.append(f"on “{self.topic}”")
+        if self.story:
+            parts.append(f"story {self.story}")
+        if self.since or self.until:
+            parts.append(f"{self.since or '…'} to {self.until or '…'}")
+        return ", ".join(parts)
+
+
+def select(corpus: Corpus, selection: Selection) -> list[Article]:
+    """Originals and copies matching the selection (dates on published, else ingestion time)."""
+    sql, args = ["SELECT * FROM articles WHERE 1=1"], []
+    when = "substr(coalesce(published, ingested_at), 1, 10)"
+    if selection.since:
+        sql.append(f"AND {when} >= ?")
+        args.append(selection.since.isoformat())
+    if selection.until:
+        sql.append(f"AND {when} < ?")
+        args.append((selection.until + timedelta(days=1)).isoformat())
+    if selection.story:
+        sql.append("AND story_id = ?")
+        args.append(selection.story)
+    articles = [article_from_row(r) for r in corpus.db.execute(" ".join(sql), args)]
+    if selection.topic:
+        pattern = re.compile(r"\b" + re.escape(selection.topic) + r"\b", re.IGNORECASE)
+        stories = {a.story_id for a in articles if pattern.search(a.title) or pattern.search(a.body)}
+        articles = [a for a in articles if a.story_id in stories]
+    return articles
+
+
+def brief(config: Config, corpus: Corpus, selection: Selection, output: Path) -> Digest:
+    """Write a PDF briefing of the selected stories to output; the corpus is not changed."""
+    articles = select(corpus, selection)
+    if not articles:
+        raise DigestError(f"no article in the corpus matches {selection.describe() or 'the selection'}; "
+                          "check `digest status` or widen --since/--until")
+    stories = make_stories(group_by_story(articles), config, sent_stories=set())
+    title = config.get("digest", "title") + (f": {selection.describe()}" if selection.describe() else "")
+    digest = Digest(date=selection.until or utcnow().date(), title=title, stories=tuple(stories),
+                    generated_at=utcnow())
+    render.write_atomic(Path(output), render.render_pdf(digest, config))
+    return digest
