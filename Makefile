@@ -29,6 +29,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/render.py
 
 clean:
 	rm -rf build $(VENV)

@@ -87,8 +87,11 @@ def digest_summary(documents: list[str], words: int, story_id: str = "s") -> str
 def ranked(summarizer_cls):
     """A sumy summarizer class that returns every sentence, best rated first."""
     class Ranked(summarizer_cls):
+        """The summarizer with sumy's 'best N in document order' replaced by a full ranking."""
+
         @staticmethod
         def _get_best_sentences(sentences, count, rating, *args, **kwargs):
+            """(index, sentence) pairs, best rated first."""
             rate = rating if callable(rating) else rating.__getitem__
             order = sorted(range(len(sentences)), key=lambda i: (-rate(sentences[i], *args, **kwargs), i))
             return tuple((i, sentences[i]) for i in order)

@@ -9,13 +9,19 @@ from pathlib import Path
 
 import click
 
-from . import build as build_mod
 from . import config as config_mod
 from . import workspace
 from .errors import DigestError
 from .sources import inbox
 
 log = logging.getLogger("digest")
+
+
+def _build_mod():
+    """The build stage, imported on first use: it loads scikit-learn, which `ingest` does not need."""
+    from . import build
+
+    return build
 
 
 def _setup_logging(verbose: int, quiet: bool, log_file: str = "") -> None:
@@ -122,17 +128,17 @@ def build(obj, day, again, as_json):
     day = day.date() if day else None
     with workspace.locked(config), workspace.open_corpus(config) as corpus:
         if again:
-            result = _rebuild_day(config, corpus, day or build_mod.today(config))
+            result = _rebuild_day(config, corpus, day or _build_mod().today(config))
         else:
-            result = build_mod.build(config, corpus, day)
+            result = _build_mod().build(config, corpus, day)
     _echo_build(result, as_json)
 
 
 def _rebuild_day(config, corpus, day: date):
-    ids = build_mod.digest_ids_for(corpus, day)
+    ids = _build_mod().digest_ids_for(corpus, day)
     if not ids:
         raise DigestError(f"no digest was built on {day}; build one first with `digest build`")
-    return build_mod.rebuild(config, corpus, ids[-1])
+    return _build_mod().rebuild(config, corpus, ids[-1])
 
 
 def _echo_build(result, as_json: bool) -> None:
@@ -156,7 +162,7 @@ def run(obj, day, as_json):
     config = obj.config
     with workspace.locked(config), workspace.open_corpus(config) as corpus:
         report = _recorded(corpus, "run", lambda: inbox.ingest(config, corpus))
-        result = build_mod.build(config, corpus, day.date() if day else None)
+        result = _build_mod().build(config, corpus, day.date() if day else None)
     if not as_json:
         _echo_ingest(report)
     _echo_build(result, as_json)
@@ -192,7 +198,7 @@ def preview(obj, digest_id, port, open_browser):
 
     config = obj.config
     with workspace.open_corpus(config) as corpus:
-        folder = build_mod.digest_dir(config, corpus, digest_id)
+        folder = _build_mod().digest_dir(config, corpus, digest_id)
 
     def ready(url: str) -> None:
         click.echo(f"previewing {folder} at {url} (Ctrl-C to stop)")

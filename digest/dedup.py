@@ -16,7 +16,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -528,6 +528,31 @@ def _duplicate_groups(corpus: Corpus, lo: str, hi: str) -> list[dict]:
     return list(groups.values())
 
 
+def explain(corpus: Corpus, article_ids: Iterable[str]) -> dict[str, dict]:
+    """Why each article is a copy and why it is in its story, for `status` and `build --json`.
+
+    {id: {"dedup": {kind, original_id, similarity, containment, reason, new_text} or None,
+          "story": {story_id, matched_article_id, similarity, founded_story, reason} or None}}
+    """
+    ids = list(dict.fromkeys(article_ids))
+    out: dict[str, dict] = {i: {"dedup": None, "story": None} for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in corpus.db.execute(
+                f"SELECT article_id, kind, original_id, similarity, containment, reason, new_text "
+                f"FROM dedup_decisions WHERE article_id IN ({marks})", chunk):
+            out[r["article_id"]]["dedup"] = {k: r[k] for k in r.keys() if k != "article_id"}
+        for r in corpus.db.execute(
+                f"SELECT article_id, story_id, matched_id, similarity, is_new, reason "
+                f"FROM story_members WHERE article_id IN ({marks})", chunk):
+            out[r["article_id"]]["story"] = {
+                "story_id": r["story_id"], "matched_article_id": r["matched_id"],
+                "similarity": r["similarity"], "founded_story": bool(r["is_new"]),
+                "reason": r["reason"]}
+    return out
+
+
 def _brief(article: Article) -> dict:
     """The fields of an article an auditor needs."""
     return {"id": article.id, "title": article.title, "outlet": article.outlet,
@@ -538,8 +563,3 @@ def article_day(article: Article) -> date:
     """The day an article belongs to: published, else ingested, else today."""
     when: datetime | None = article.published or article.ingested_at
     return (when or utcnow()).date()
-
-
-def window(day: date, days: int) -> tuple[str, str]:
-    """ISO bounds of the days within `days` of `day`."""
-    return (day - timedelta(days=days)).isoformat(), (day + timedelta(days=days)).isoformat()

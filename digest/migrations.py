@@ -143,7 +143,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         3,
-        "story membership with term vectors, and document frequencies for story IDF",
+        "story membership with term vectors, document frequencies for story IDF, seen lines",
         """
         CREATE TABLE story_members (
             article_id TEXT PRIMARY KEY,
@@ -152,6 +152,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             matched_id TEXT,
             similarity REAL,
             is_new INTEGER NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
             terms TEXT NOT NULL,
             decided_at TEXT NOT NULL
         );
@@ -164,6 +165,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE TABLE story_meta (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
+        );
+        CREATE TABLE story_lines (
+            key INTEGER PRIMARY KEY,
+            seen INTEGER NOT NULL
         );
         """,
     ),

@@ -41,6 +41,8 @@ def daily_times(config: Config) -> list[time]:
     """The [schedule] at times, checked ("HH:MM" or "HH:MM:SS"), sorted."""
     raw = config.get("schedule", "at")
     values = [raw] if isinstance(raw, str) else list(raw)
+    if not values:
+        raise ConfigError("[schedule] at is empty: list at least one time, like at = [\"07:00\"]")
     times = []
     for value in values:
         try:

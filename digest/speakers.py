@@ -59,10 +59,17 @@ _ACCORDING = re.compile(
     rf"[Пп]о словам|[Пп]о мнению)\s+(?P<who>{NAME}|{_TITLE_REF}|(?:[\w\-]+\s+){{1,3}}{NAME})"
 )
 _WORDS = re.compile(r"[^\W\d_]+")
+_CONTENT_VERBS = {
+    "announced", "announces", "rejected", "refused", "declined", "denied", "denies", "confirmed", "confirms",
+    "agreed", "proposed", "proposes", "promised", "pledged", "vowed", "urged", "urges", "warned", "warns",
+    "called", "predicted", "admitted", "clear", "out", "for", "on",
+}
+# Words of speech verbs that only say someone spoke ("said", "added"), not what happened ("rejected").
+VERB_WORDS = frozenset(_WORDS.findall(f"{_VERBS_EN}|{_VERBS_OTHER}".lower())) - _CONTENT_VERBS
 _TRIGGERS = frozenset(w for w in _WORDS.findall(f"{_VERBS_EN}|{_VERBS_OTHER}".lower())
                       if len(w) > 2 and w not in {"for", "out", "clear", "has", "went"}) | {
     "according", "opinion", "view", "words", "según", "selon", "laut", "словам", "мнению", "went"}
-_POSSESSIVE_WORDS = re.compile(rf"^[Ii]n (?P<who>his|her) (?:words|view|opinion)\b")
+_POSSESSIVE_WORDS = re.compile(r"^[Ii]n (?P<who>his|her) (?:words|view|opinion)\b")
 
 TITLE_WORDS = {
     "secretary", "state", "general", "president", "vice", "prime", "minister", "foreign", "defense",
@@ -150,6 +157,7 @@ def resolve_name(phrase: str) -> tuple[str | None, bool, frozenset[str]]:
 _CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
              "february", "march", "april", "june", "july", "august", "september", "october",
              "november", "december", "today", "yesterday", "tomorrow", "twitter", "facebook", "telegram"}
+_NAME_RUN = re.compile(NAME)
 _FILLER = {"also", "but", "and", "then", "meanwhile", "however", "regarding", "earlier", "later", "on"}
 _CONNECT_SET = {"of", "the", "for", "in", "de", "del", "la", "van", "von", "der", "al", "bin", "da",
                 "di", "du", "le"}
@@ -206,7 +214,7 @@ def explicit(sentence: str, ctx: _Context, registry: dict[str, set[str]]) -> Att
     m = _POSSESSIVE_WORDS.search(text)
     if m and ctx.last_person:
         return Attribution(ctx.last_person, "pronoun")
-    outside = _outside_quotes(text)
+    outside = outside_quotes(text)
     found = []
     for pattern in (_SUBJECT, _INVERTED, _ACCORDING):
         for m in pattern.finditer(outside):
@@ -227,7 +235,7 @@ def explicit(sentence: str, ctx: _Context, registry: dict[str, set[str]]) -> Att
 _QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|„[^“”]*[“”]?")
 
 
-def _outside_quotes(text: str) -> str:
+def outside_quotes(text: str) -> str:
     """The sentence with quoted passages blanked (kept in length), so names in quotes do not count."""
     return _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1]
                        if len(m.group(0)) > 1 else m.group(0), text)
@@ -238,35 +246,55 @@ def is_quoted(sentence: str) -> bool:
     text = sentence.strip()
     opens = sum(text.count(c) for c in "“«„")
     closes = sum(text.count(c) for c in "”»")
-    return text[:1] in "“«„\"" or closes > opens or bool(_FIRST_PERSON.search(_outside_quotes(text)))
+    return text[:1] in "“«„\"" or closes > opens or bool(_FIRST_PERSON.search(outside_quotes(text)))
 
 
-def _mentions(text: str, ctx: _Context, registry: dict[str, set[str]]) -> None:
-    """Note a titled person who is a sentence's subject, so a later 'he' or title resolves to them."""
-    m = re.match(rf"^(?:[\w,]+\s+){{0,3}}?(?P<who>{NAME})\s+[a-z]", text)
-    if m:
-        key, is_org, titles = resolve_name(m.group("who"))
-        if key and not is_org and len(key) > 2 and titles - _CONNECT_SET - _FILLER:
+def _mentions(text: str, ctx: _Context, registry: dict[str, set[str]], known: set[str]) -> None:
+    """Note the person a sentence opens with (titled, or a speaker of the story) for a later 'he'."""
+    head = outside_quotes(text)[:90]
+    for m in _NAME_RUN.finditer(head):
+        if m.start() > 60 or m.group(0).lower() in PRONOUNS | _NOT_SPEAKERS:
+            return
+        if head[m.end():m.end() + 2] in ("’s", "'s"):
+            continue
+        key, is_org, titles = resolve_name(m.group(0))
+        if not key or is_org or len(key) < 3:
+            continue
+        if titles - _CONNECT_SET - _FILLER or key in known:
             ctx.titles.setdefault(key, set()).update(titles)
             registry.setdefault(key, set()).update(titles)
             ctx.last_person = key
             if key in ctx.order:
                 ctx.order.remove(key)
             ctx.order.append(key)
+            return
+
+
+def _named_speakers(paras: Sequence[Sequence[str]]) -> set[str]:
+    """People an article names as speakers anywhere (a first pass, so 'he' can look ahead to them)."""
+    ctx, scratch = _Context(), {}
+    found = set()
+    for para in paras:
+        for sentence in para:
+            att = explicit(sentence, ctx, scratch)
+            if att and att.how == "named" and not att.is_org:
+                found.add(att.speaker)
+    return found
 
 
 def attribute_article(paras: Sequence[Sequence[str]],
                       registry: dict[str, set[str]] | None = None) -> list[list[Attribution]]:
     """Attribution of every sentence of an article given as paragraphs of sentences."""
     registry = {} if registry is None else registry
+    known = _named_speakers(paras) | set(registry)
     ctx = _Context()
     result: list[list[Attribution]] = []
     for para in paras:
         row = []
         for sentence in para:
             att = explicit(sentence, ctx, registry)
-            if att is None:
-                _mentions(sentence, ctx, registry)
+            if att is None and not is_quoted(sentence):
+                _mentions(sentence, ctx, registry, known)
             row.append(att or Attribution(None, "none"))
         result.append(row)
     _propagate(paras, result)
@@ -276,6 +304,7 @@ def attribute_article(paras: Sequence[Sequence[str]],
 def _propagate(paras: Sequence[Sequence[str]], result: list[list[Attribution]]) -> None:
     """Give quoted and first-person sentences the speaker of their paragraph or its neighbour."""
     def named(row: list[Attribution]) -> list[Attribution]:
+        """The attributed sentences of a paragraph."""
         return [a for a in row if a.speaker]
 
     for p, (para, row) in enumerate(zip(paras, result)):

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from .config import Config
 from .corpus import Corpus, utcnow
-from .dedup import article_day
+from .dedup import _hash64, _signed, article_day, normalise
 from .models import Article
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
@@ -125,12 +125,25 @@ def _count(text: str, weight: float, background: dict[str, float], out: Counter)
         out[term] += weight * boost
 
 
-def article_terms(article: Article) -> dict[str, float]:
-    """Boosted, sublinear term frequencies of an article's headline and body."""
+def body_lines(body: str) -> list[tuple[int, str]]:
+    """(hash, text) of each body line of two words or more, for boilerplate recognition."""
+    out = []
+    for line in body.splitlines():
+        norm = normalise(line)
+        if " " in norm:
+            out.append((_signed(_hash64(norm)), line))
+    return out
+
+
+def article_terms(article: Article, skip: frozenset[int] = frozenset()) -> dict[str, float]:
+    """Boosted, sublinear term frequencies of an article's headline and body (minus `skip` lines)."""
     background = _background(article.language)
     counts: Counter = Counter()
     _count(article.title or "", TITLE_WEIGHT, background, counts)
-    _count(article.body, 1.0, background, counts)
+    body = article.body
+    if skip:
+        body = "\n".join(line for key, line in body_lines(body) if key not in skip)
+    _count(body, 1.0, background, counts)
     return {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
 
 
@@ -228,7 +241,7 @@ class StoryIndex:
 
     def assign(self, article: Article) -> StoryDecision:
         """Story of a new article; a copy joins its original's story."""
-        terms = article_terms(article)
+        terms = article_terms(article, self._seen_lines(article.body))
         vector = self.df.weights(terms, article.language)
         self._pending[article.id] = (terms, vector)
         if article.copy_of:
@@ -253,27 +266,49 @@ class StoryIndex:
                              f"{self.threshold}{closest}")
 
     def remember(self, article: Article, decision: StoryDecision) -> None:
-        """Persist membership, term vector, df counts and the story row (caller's transaction)."""
-        terms, _ = self._pending.pop(article.id, None) or (article_terms(article), {})
+        """Persist membership, term vector, df counts and the story row (caller's transaction).
+
+        A copy is recorded as a member without terms: its text is its original's, so it
+        must count neither twice in the story's centroid nor in document frequencies.
+        """
+        terms, _ = self._pending.pop(article.id, None) or (
+            article_terms(article, self._seen_lines(article.body)), {})
         day = article_day(article)
-        stored = self._stored_terms(terms, article.language)
+        stored = {} if article.copy_of else self._stored_terms(terms, article.language)
         now = utcnow().isoformat()
         db = self.corpus.db
         db.execute(
-            "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, decision.story_id, day.isoformat(), decision.matched_article_id,
-             decision.similarity, int(decision.is_new), json.dumps(stored, sort_keys=True), now))
+             decision.similarity, int(decision.is_new), decision.reason,
+             json.dumps(stored, sort_keys=True), now))
         db.execute(
             "INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at",
             (decision.story_id, article.title, now, now))
-        self.df.add(terms)
+        if not article.copy_of:
+            self.df.add(terms)
+            db.executemany(
+                "INSERT INTO story_lines VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET seen = seen + 1",
+                [(key,) for key, _ in body_lines(article.body)])
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
-        if day in self._loaded:
+        if day in self._loaded and stored:
             self._add_member(article.id, _Member(decision.story_id, day, stored, article.language))
 
     # window ----------------------------------------------------------------------
+    def _seen_lines(self, body: str) -> frozenset[int]:
+        """Lines already carried by an earlier article that is not a copy: site boilerplate
+        (footers, banners, newsletter blurbs), left out so it cannot glue unrelated stories."""
+        keys = list({key for key, _ in body_lines(body)})
+        seen: set[int] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = self.corpus.db.execute(
+                f"SELECT key FROM story_lines WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            seen.update(r[0] for r in rows)
+        return frozenset(seen)
+
     def _stored_terms(self, terms: dict[str, float], language: str) -> dict[str, float]:
         """The raw frequencies of the article's top TF-IDF terms (IDF is reapplied on load)."""
         keep = self.df.weights(terms, language)
@@ -292,7 +327,7 @@ class StoryIndex:
             (min(missing).isoformat(), max(missing).isoformat()))
         wanted = {d.isoformat() for d in missing}
         for aid, story_id, mday, terms, language in rows:
-            if mday in wanted and aid not in self._members:
+            if mday in wanted and aid not in self._members and terms != "{}":
                 member = _Member(story_id, date.fromisoformat(mday), json.loads(terms), language)
                 self._add_member(aid, member)
 
@@ -356,7 +391,7 @@ class StoryIndex:
 def story_report(corpus: Corpus, lo: str, hi: str) -> list[dict]:
     """Stories with members dated lo..hi: articles, outlets and the similarity that joined them."""
     rows = corpus.db.execute(
-        "SELECT m.story_id, m.article_id, m.day, m.matched_id, m.similarity, m.is_new, "
+        "SELECT m.story_id, m.article_id, m.day, m.matched_id, m.similarity, m.is_new, m.reason, "
         "a.title, a.outlet, a.copy_of, s.title AS story_title FROM story_members m "
         "JOIN articles a ON a.id = m.article_id LEFT JOIN stories s ON s.id = m.story_id "
         "WHERE m.story_id IN (SELECT story_id FROM story_members WHERE day BETWEEN ? AND ?) "
@@ -368,7 +403,8 @@ def story_report(corpus: Corpus, lo: str, hi: str) -> list[dict]:
         story["articles"].append({
             "id": r["article_id"], "title": r["title"], "outlet": r["outlet"], "day": r["day"],
             "copy_of": r["copy_of"], "founded_story": bool(r["is_new"]),
-            "matched_article_id": r["matched_id"], "similarity": r["similarity"]})
+            "matched_article_id": r["matched_id"], "similarity": r["similarity"],
+            "reason": r["reason"]})
         if r["outlet"] not in story["outlets"]:
             story["outlets"].append(r["outlet"])
     return sorted(stories.values(), key=lambda s: (s["articles"][0]["day"], s["id"]))

@@ -15,7 +15,7 @@ import math
 from functools import lru_cache
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from . import sentences as sent
 from . import speakers
 from .config import Config
+from .errors import ConfigError
 from .models import Article, KeyPoint, Section
 
 BACKGROUND = "Background"
@@ -30,7 +31,9 @@ MERGE_SIMILARITY = 0.38  # cosine at or above which two sentences state the same
 SOURCE_SIMILARITY = 0.40  # cosine at or above which another article is listed as carrying a point
 SUPPORT_SIMILARITY = 0.30  # cosine at or above which another outlet counts as carrying a sentence
 MIN_WORDS, MAX_WORDS = 7, 60
+MIN_TOPIC_HITS = 2  # keyword mentions (a title counts three times) needed to file a story under a topic
 STEM = 5  # letters kept of each word: "publish" and "publicly" count as one term
+QUOTE_PENALTY = 0.05  # preference for reported speech over direct quotes among equals
 DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # Function words of the most common other languages (sklearn ships English only).
@@ -65,15 +68,17 @@ _MONTH_REF = re.compile(rf"\b(?:in|on|since|until|by|from|of)\s+(?:early\s+|late
                         rf"(\s+\d{{1,2}})?(?:,?\s+((?:19|20)\d\d))?")  # on lower-cased text
 _BACKGROUND = re.compile(
     r"\b(?:last|past|previous) (?:week|month|year|weekend|spring|summer|autumn|fall|winter|decade)\b"
-    r"|\bsince\b|\bearlier this (?:week|month|year)\b|\b(?:days|weeks|months|years) ago\b"
+    rf"|\bsince (?:(?:the|early|late|mid|at least|about)\s+)?(?:\d|{_MONTHS}|then|last|its |the (?:start|end"
+    r"|beginning|outbreak|invasion|war|fall|collapse)|\w+ (?:of )?(?:19|20)\d\d)|\bever since\b"
+    r"|\bearlier this (?:week|month|year)\b|\b(?:days|weeks|months|years) ago\b"
     r"|\bin recent (?:days|weeks|months|years)\b|\b(?:has|have|had) been \w+ing\b|\boriginally\b"
-    r"|\bin (?:19|20)\d\d\b|\b(?:at least|more than|nearly|up to) [\d,.]{4,}"
+    r"|\b(?:at least|more than|nearly|up to) [\d,.]{4,}"
     r"|\bdesde\b|\bdepuis\b|\bseit\b|\bс тех пор\b|(?:^|\s)с \d{4}",
 )  # matched against lower-cased text
 _DANGLING = re.compile(
     r"^[\"“«‘(]?(?:This|These|That|Those|Such|It|Its|They|Their|Them|Both|Another|Other"
     r"|Also,|And|But|Or|So|Yet|Nor|Still|Thus|Hence|Therefore|Instead|Likewise|Similarly|Moreover"
-    r"|Furthermore|In addition|Additionally|However|Nevertheless|Otherwise|He also|She also"
+    r"|Furthermore|In addition|Additionally|However|Nevertheless|Otherwise|He also|She also|Then"
     r"|In this|At this|At the same time|On the other hand|In that)\b"
 )
 _EARLY_DEMONSTRATIVE = re.compile(
@@ -156,7 +161,7 @@ def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
     if first in {"he", "she", "his", "her"}:
         return attribution.how == "pronoun"
     if attribution.speaker is None:
-        head = speakers._outside_quotes(text)
+        head = speakers.outside_quotes(text)
         m = _PRONOUN.search(head)
         before = head[: m.start()].split(" ", 1)[-1] if m else ""
         if m and (_SPEECH_PRONOUN.search(head) or not re.search(rf"\b[{sent.UPPER}][a-z]+", before)):
@@ -186,7 +191,8 @@ def _article_candidates(index: int, article: Article, origin: str, registry: dic
                 continue
             out.append(Candidate(
                 text=text, article=index, origin=origin, position=len(out), speaker=att.speaker,
-                how=att.how, background=att.speaker is None and is_background(text, published, story_year),
+                how=att.how, background=att.speaker is None and bool(out) and is_background(
+                    text, published, story_year),
                 standalone=is_standalone(text, att), eligible=reason is None and MIN_WORDS <= n <= MAX_WORDS,
                 n_words=n,
             ))
@@ -198,7 +204,7 @@ def _base_stop_words(language: str) -> frozenset[str]:
     """Function words of the language, speech verbs and titles: they say who spoke, not what."""
     stop = set(ENGLISH_STOP_WORDS) if language in {"en", "und"} else set(_STOP.get(language, "").split())
     stop |= {w.strip(".") for w in speakers.TITLE_WORDS}
-    stop |= set(re.findall(r"[^\W\d_]+", (speakers._VERBS_EN + "|" + speakers._VERBS_OTHER).lower()))
+    stop |= speakers.VERB_WORDS
     return frozenset(stop)
 
 
@@ -267,6 +273,8 @@ def _scores(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
     length = np.array([c.n_words for c in cands])
     clarity = -0.15 * np.clip((length - 35) / 25, 0, 1) - 0.1 * np.array(
         [("[…]" in c.text or "..." in c.text or not _balanced(c.text)) for c in cands])
+    # Reported speech states the point; a direct quote carries it with the speaker's asides.
+    clarity -= QUOTE_PENALTY * np.array([c.how == "quote" or c.text[:1] in "“«„\"" for c in cands])
     return 0.45 * central + 0.35 * support + 0.2 * lead + clarity
 
 
@@ -293,13 +301,14 @@ def _main_speakers(cands: list[Candidate], scores: np.ndarray, bodies: list[str]
 def _lede(cands: list[Candidate], scores: np.ndarray) -> list[int]:
     """The most central opening sentence (plus the next one when both are short)."""
     def narrative(c: Candidate) -> bool:
+        """A standalone, reported sentence of news (no quote, no background)."""
         return c.standalone and c.eligible and not c.background and c.how != "quote" \
             and not c.text.lstrip().startswith(("“", "\"", "«", "„"))
 
     opening = [i for i, c in enumerate(cands) if c.position <= 1 and narrative(c)]
     if not opening:
         opening = [i for i, c in enumerate(cands) if c.eligible] or list(range(len(cands)))
-    best = max(opening, key=lambda i: (scores[i] - 0.15 * cands[i].position, -i))
+    best = max(opening, key=lambda i: (scores[i] - 0.3 * cands[i].position, -i))
     chosen = [best]
     nxt = best + 1
     if (nxt < len(cands) and cands[nxt].article == cands[best].article and narrative(cands[nxt])
@@ -451,24 +460,29 @@ def condense(articles: Sequence[Article], config: Config) -> Condensed:
     bodies = [a.body for a in articles if not a.copy_of]
     main = _main_speakers(cands, scores, bodies, max_sections)
     chosen = _select(cands, scores, sim, main, lede_ids, per_section)
-    sections = _arrange(chosen, cands, sim, articles, main, max_sections)
+    sections = _arrange(chosen, cands, sim, scores, articles, main, max_sections)
     lede = " ".join(cands[i].text for i in lede_ids)
     return Condensed(_headline(articles, cands, rows, vector_of), lede, sections)
 
 
-def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarray,
+def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarray, scores: np.ndarray,
              articles: Sequence[Article], main: list[str], max_sections: int) -> tuple[Section, ...]:
-    """Sections in reading order (speakers by rank, general, background) within the budget."""
+    """Sections within the budget: speakers by rank, general, background; general first when weightier."""
     extra = [k for k in ("", BACKGROUND) if chosen.get(k)]
     speakers_kept = [m for m in main if chosen.get(m)]
     room = max(max_sections - len(extra), min(1, len(speakers_kept)))
-    order = speakers_kept[:room] + extra
-    order = order[:max_sections]
+    kept = (speakers_kept[:room] + extra)[:max_sections]
+    weight = {k: sum(sorted((float(scores[i]) for i in chosen[k]), reverse=True)[:3]) for k in kept}
+    order = [k for k in kept if k not in ("", BACKGROUND)]
+    if "" in kept:
+        heavier = not order or weight[""] > weight[order[0]]
+        order = [""] + order if heavier else order + [""]
+    order += [k for k in kept if k == BACKGROUND]
     points = [i for key in order for i in chosen[key]]
     sources = _sources(points, cands, sim, articles)
     out = []
     for key in order:
-        kps = tuple(KeyPoint(cands[i].text, sources[i]) for i in chosen[key])
+        kps = tuple(KeyPoint(cands[i].text, sources[i]) for i in _with_context(chosen[key], cands))
         if key == BACKGROUND:
             out.append(Section(BACKGROUND, kps, kind="background"))
         elif key == "":
@@ -476,6 +490,23 @@ def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarr
         else:
             out.append(Section(key, kps, kind="speaker"))
     return tuple(out)
+
+
+def _with_context(points: list[int], cands: list[Candidate]) -> list[int]:
+    """Points by score, but a quote's continuation right after its opening, never before it."""
+    chosen = set(points)
+    follows = {i: i - 1 for i in points
+               if cands[i].how == "quote" and i - 1 in chosen and cands[i - 1].article == cands[i].article}
+    out: list[int] = []
+    for i in points:
+        if i in follows:
+            continue
+        out.append(i)
+        nxt = i + 1
+        while nxt in follows:
+            out.append(nxt)
+            nxt += 1
+    return out
 
 
 def story_importance(articles: Sequence[Article]) -> float:
@@ -487,3 +518,20 @@ def story_importance(articles: Sequence[Article]) -> float:
     latest = max(dated).timestamp() / 86400 if dated else 0.0
     return 3 * math.log2(1 + outlets) + math.log2(1 + len(originals)) + 0.5 * math.log10(1 + words) \
         + 3 * latest
+
+
+def story_topic(articles: Sequence[Article], config: Config) -> str | None:
+    """The topic whose keywords ([summary] topics = {Topic = [words]}) the story mentions most, or None."""
+    rules = config.section("summary").get("topics", {}) or {}
+    if not isinstance(rules, Mapping):
+        raise ConfigError("[summary] topics must be a table like {Economy = [\"inflation\", \"bank\"]}; "
+                          f"got {rules!r}")
+    text = " ".join(f"{a.title} {a.title} {a.title} {a.body}" for a in articles).lower()
+    best, best_hits = None, 0
+    for topic, words in rules.items():
+        if isinstance(words, str) or not all(isinstance(w, str) for w in words):
+            raise ConfigError(f"[summary] topics.{topic} must be a list of words, got {words!r}")
+        hits = sum(len(re.findall(rf"\b{re.escape(w.lower())}\b", text)) for w in words)
+        if hits > best_hits and hits >= MIN_TOPIC_HITS:
+            best, best_hits = str(topic), hits
+    return best

@@ -11,7 +11,7 @@ import pytest
 
 from digest.config import from_mapping
 from digest.corpus import Corpus
-from digest.dedup import Deduplicator, MinHasher, content_hash, normalise, report, shingles
+from digest.dedup import Deduplicator, MinHasher, content_hash, explain, normalise, report, shingles
 from digest.models import Article
 from digest.stories import StoryIndex
 
@@ -240,3 +240,17 @@ def test_report_lists_duplicate_groups_and_stories(pipe):
     assert len(result["stories"]) == 1
     assert set(result["stories"][0]["outlets"]) == {f"Outlet{i}" for i in range(5)} | {"Wire"}
     assert report(pipe.corpus, date(2023, 1, 1), None)["stories"] == []
+
+
+def test_explain_gives_the_reasons_for_status_and_json(pipe):
+    articles = seed_articles()
+    for article in articles:
+        pipe.add(article)
+    _, copy = pipe.add(make(syndicated_copy(articles[1].body), "Copy", "Wire"))
+    why = explain(pipe.corpus, [copy.id, articles[2].id])
+    assert why[copy.id]["dedup"]["original_id"] == articles[1].id
+    assert why[copy.id]["dedup"]["similarity"] >= 0.7 and "copy of" in why[copy.id]["dedup"]["reason"]
+    assert why[copy.id]["story"]["story_id"] == pipe.corpus.article(articles[1].id).story_id
+    assert why[articles[2].id]["dedup"] is None  # an original has no dedup decision
+    story = why[articles[2].id]["story"]
+    assert not story["founded_story"] and story["similarity"] >= 0.25 and "cosine" in story["reason"]

@@ -437,3 +437,27 @@ def test_entries_older_than_max_age_are_remembered_not_stored(tmp_path, server):
         feeds._Storer(config, corpus, report).outcome(kept, feeds.FeedState(spec.url, spec.url))
         assert report.counts()["entries_too_old"] == 1 and report.counts()["added"] == 1
         assert len(feeds.seen_guids(corpus, spec.url)) == 2
+
+
+def test_full_article_page_missing_keeps_the_feed_text(tmp_path, server, caplog):
+    server.routes["/teaser.xml"] = static("teaser.xml")  # /article/comet.html is a 404 here
+    config = make_config(tmp_path, [{"url": server.url("/teaser.xml"), "full_article": True}])
+    report = fetch(config)
+    assert report.failed == [] and report.counts()["entries_too_short"] == 1
+    assert "full article not fetched" in caplog.text and "HTTP 404" in caplog.text
+
+
+def test_public_feed_links_cannot_reach_private_addresses(tmp_path, server):
+    limits = feeds.Limits(timeout=1, max_bytes=10**6, concurrency=1, min_chars=80)
+    server.routes["/article/comet.html"] = static("comet.html", "text/html")
+    from digest.models import Article
+
+    article = Article(id="", title="t", outlet="o", body="teaser", url=server.url("/article/comet.html"))
+    with feeds.make_client(limits) as client:
+        public = feeds._full_article(article, client, limits, feed_url="http://93.184.215.14/feed.xml")
+        local = feeds._full_article(article, client, limits, feed_url=server.url("/teaser.xml"))
+    assert public.body == "teaser" and len(server.hits("/article/comet.html")) == 1  # only the local feed's fetch
+    assert "forty years" in local.body
+    assert feeds.private_host("http://127.0.0.1:8080/x") == "127.0.0.1"
+    assert feeds.private_host("http://10.1.2.3/x") == "10.1.2.3" and feeds.private_host("http://[::1]/") == "::1"
+    assert feeds.private_host("http://93.184.215.14/x") is None

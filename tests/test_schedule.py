@@ -29,7 +29,7 @@ def make_config(tmp_path, at, tz="UTC", poll=0):
 def test_times_are_checked(tmp_path):
     assert schedule.daily_times(make_config(tmp_path, ["19:30", "07:00"])) == [
         datetime.strptime(t, "%H:%M").time() for t in ("07:00", "19:30")]
-    for bad in (["7am"], ["25:00"], ["07:00+02:00"]):
+    for bad in (["7am"], ["25:00"], ["07:00+02:00"], []):
         with pytest.raises(ConfigError, match=r"\[schedule\] at"):
             schedule.daily_times(make_config(tmp_path, bad))
     with pytest.raises(ConfigError, match="timezone"):
@@ -151,6 +151,21 @@ def test_sigterm_stops_cleanly_between_steps(tmp_path):
     assert proc.returncode == 0, stderr
     assert "stopped cleanly" in stdout and "SIGTERM received" in stderr
     assert out.read_text() == "fetch start\nfetch end\n"  # the step finished, no other one began
+
+
+def test_second_ctrl_c_interrupts_at_once(tmp_path):
+    out = tmp_path / "steps.log"
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SIGTERM_SCRIPT), str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, text=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (out.exists() and "fetch start" in out.read_text()):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in stderr and "stopped cleanly" not in stdout
+    assert out.read_text() == "fetch start\n"
 
 
 LOCK_SCRIPT = """

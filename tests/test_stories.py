@@ -198,8 +198,7 @@ def test_copy_joins_its_originals_story(pipe):
     assert not decision.is_new
 
 
-def test_shared_site_footer_does_not_glue_unrelated_stories(tmp_path):
-    pipe = Pipeline(tmp_path, {"stories": {"similarity": 0.3}})
+def test_shared_site_footer_does_not_glue_unrelated_stories(pipe):
     a, _ = pipe.add(make(UNRELATED + SITE_FOOTER, "Rail strike", "Daily Courier"))
     b, _ = pipe.add(make(GARDEN + SITE_FOOTER, "Apple harvest", "Daily Courier"))
     assert a.is_new and b.is_new and a.story_id != b.story_id

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from digest.config import from_mapping
+from digest.config import Config, from_mapping
+from digest.errors import ConfigError
 from digest.models import Article
-from digest.summarize import clean_title, condense, is_background, story_importance
+from digest.summarize import clean_title, condense, is_background, story_importance, story_topic
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -91,7 +92,10 @@ def test_points_are_source_sentences_with_their_sources(seed_story) -> None:
         for point in section.points:
             assert point.sources and set(point.sources) <= set(bodies)
             assert any(point.text in bodies[s] for s in point.sources), point.text
-    assert max(len(p.sources) for s in condensed.sections for p in s.points) >= 3
+    corroborated = [p for s in condensed.sections for p in s.points if len(p.sources) >= 2]
+    assert len(corroborated) >= 3
+    releasing = [p for s in condensed.sections for p in s.points if "not releasing the document" in p.text]
+    assert releasing and {"a000", "a001"} <= set(releasing[0].sources)  # two outlets quote it
     assert any(condensed.lede in body for body in bodies.values())
 
 
@@ -253,3 +257,60 @@ def test_story_importance_orders_by_outlets_and_recency() -> None:
     assert story_importance(three) > story_importance(one)
     newer = [Article(id="n", title="t", outlet="A", body="word " * 300, published=later)]
     assert story_importance(newer) > story_importance(one)
+
+
+def with_summary(**options):
+    """Default settings plus [summary] options the default file does not define yet (e.g. topics)."""
+    base = config()
+    data = dict(base.data)
+    data["summary"] = {**base.data["summary"], **options}
+    return Config(root=base.root, file=None, data=data)
+
+
+def test_story_topic_from_keyword_rules() -> None:
+    """The topic with most keyword mentions wins; no rules or too few mentions give None."""
+    story = [Article(id="A", title="EU cuts Baltic fishing quotas", outlet="x", body=BODY_A)]
+    rules = {"Economy": ["inflation", "bank"], "Environment": ["fish", "fishing", "sea"]}
+    assert story_topic(story, with_summary(topics=rules)) == "Environment"
+    assert story_topic(story, with_summary(topics={"Sport": ["football"]})) is None
+    assert story_topic(story, config()) is None
+    with pytest.raises(ConfigError, match="topics"):
+        story_topic(story, with_summary(topics={"Sport": "football"}))
+
+
+FACTS = """A magnitude 6.4 earthquake struck the coast of Albania early on Tuesday, killing at least 20 people.
+
+Rescue teams searched collapsed buildings in the port city of Durres through the day.
+
+The quake was felt across the Balkans and damaged roads, power lines and hundreds of homes.
+
+“The whole house was shaking and the walls cracked,” said Arben Hoxha, a resident of Durres.
+
+“We ran into the street with the children,” Hoxha said."""
+
+FACTS_2 = """An earthquake of magnitude 6.4 hit Albania on Tuesday, killing at least 20 people and injuring hundreds.
+
+Rescuers in Durres searched collapsed buildings for survivors.
+
+Roads, power lines and hundreds of homes were damaged across the region."""
+
+
+def test_general_section_first_when_facts_outweigh_speakers() -> None:
+    """When the news is the event, not what someone said, the general section leads."""
+    articles = [Article(id="q1", title="Deadly quake hits Albania", outlet="A", body=FACTS),
+                Article(id="q2", title="Albania earthquake kills 20", outlet="B", body=FACTS_2)]
+    condensed = condense(articles, config())
+    assert [(s.kind, s.speaker) for s in condensed.sections] == [("general", None), ("speaker", "Hoxha")]
+    assert "earthquake" in condensed.lede
+
+
+def test_hard_wrapped_plain_text() -> None:
+    """Lines wrapped at 70 columns are joined back into paragraphs before splitting sentences."""
+    wrapped = ("The city council voted on Monday to close the old bridge to cars from\n"
+               "next month, citing cracks found during an inspection in the spring.\n\n"
+               "The mayor said the bridge would reopen for cyclists once repairs are\n"
+               "finished, which could take two years.\n")
+    article = Article(id="w", title="Council closes old bridge", outlet="x", body=wrapped)
+    condensed = condense([article], config())
+    assert condensed.lede.startswith("The city council voted on Monday to close the old bridge to cars from next")
+    assert condensed.lede.endswith("inspection in the spring.")

@@ -109,12 +109,15 @@ def _fit(digest: Digest, config: Config, limit: int, ratio: float) -> int | None
         """Whether the inlined email with `keep` stories is within the limit."""
         return _size(_render_inlined(digest, config, keep)[1]) <= limit
 
-    keep = len(digest.stories) - 1
-    while keep > 0:  # estimate from the raw template size (fast), then check with premailer
-        estimate = _size(render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep)))
-        if estimate * ratio <= limit:
-            break
-        keep -= 1
+    def estimate(keep: int) -> float:
+        """Inlined size predicted from the raw template size (fast)."""
+        return _size(render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep))) * ratio
+
+    low, high = 0, len(digest.stories) - 1  # binary search on the estimate, then check for real
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if estimate(middle) <= limit else (low, middle - 1)
+    keep = low
     while keep > 0 and not fits(keep):
         keep -= 1
     if keep == 0 and not fits(0):
@@ -127,7 +130,8 @@ def _fit(digest: Digest, config: Config, limit: int, ratio: float) -> int | None
 def subject(digest: Digest, config: Config) -> str:
     """[email] subject with {title} and {date} replaced (no other braces are interpreted)."""
     template = str(config.section("email").get("subject", "{title}: {date}"))
-    text = template.replace("{title}", digest.title).replace("{date}", digest.date.isoformat())
+    title = digest.title or str(config.section("digest").get("title", ""))
+    text = template.replace("{title}", title).replace("{date}", digest.date.isoformat())
     return " ".join(text.split())
 
 

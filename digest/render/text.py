@@ -72,7 +72,7 @@ def render_text(digest: Digest, config: Config) -> str:
              f"{plural(len(stories), 'story', 'stories')} from {plural(len(sources), 'source')}"]
     if stories:
         lines += ["", "CONTENTS", ""]
-        lines += [_fill(f"{s.number:>2}. {s.title}{' (update)' if s.is_update else ''}",
+        lines += [_fill(f"{s.title}{' (update)' if s.is_update else ''}", indent=f"{s.number:>2}. ",
                         hanging="    ") for s in stories]
     else:
         lines += ["", "No new stories since the last digest."]

@@ -38,20 +38,39 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_SENTENCE_END = re.compile(r"[.!?…;][\"'”’»)\]]*$")
+_SENTENCE_CHARS = ".!?…;"
+_CLOSERS = "\"'”’»)]"
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_LINE_END_MARK = re.compile(r"[:,\-–—]$")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Per-line results are cached: readers clean a text's head for its title, then the whole text.
+LINE_CACHE = 8192
 
+_COPYRIGHT_SCREEN = ("©", "(c)", "copyright", "all rights reserved", "distributed by", "syndicat",
+                     "reprint", "may not be")
 _COPYRIGHT = re.compile(
     r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bdistributed by\b|\bsyndicat(ed|ion)\b"
     r"|\breprint(s|ed)? (rights|permission)|\bmay not be (re)?published\b",
     re.IGNORECASE,
 )
-_CREDIT = re.compile(
-    r"\bvia (Getty Images|Reuters|AP|AFP|Shutterstock|Alamy)\b"
-    r"|(Getty Images|Shutterstock|Alamy|AP Photo|Reuters|AFP|EPA|Bloomberg)\s*/"
-    r"|/\s*(Getty Images|Shutterstock|Alamy|Reuters|AFP|EPA|AP|Bloomberg)\b"
-    r"|\((?:[^()]*\b)?(photo|image|picture|photograph|credit|illustration)s?\s*(by|:|credit)[^()]*\)"
-    r"|^(photo|image|picture|photograph|illustration)s?\s*(by|:|credit)\s"
-    r"|^(credit|source)\s*:\s*\S.*(images|photo|stock|press)\b",
+# Photo credits. Each unanchored pattern runs only on lines holding its screening
+# substring (lowercased), as scanning every position of every line is the slow part.
+_CREDIT_SCREENED = (
+    ("via ", re.compile(r"\bvia (Getty Images|Reuters|AP|AFP|Shutterstock|Alamy)\b", re.IGNORECASE)),
+    ("/", re.compile(
+        r"(Getty Images|Shutterstock|Alamy|AP Photo|Reuters|AFP|EPA|Bloomberg)\s*/"
+        r"|/\s*(Getty Images|Shutterstock|Alamy|Reuters|AFP|EPA|AP|Bloomberg)\b",
+        re.IGNORECASE,
+    )),
+    ("(", re.compile(
+        r"\((?:[^()]*\b)?(photo|image|picture|photograph|credit|illustration)s?\s*(by|:|credit)[^()]*\)",
+        re.IGNORECASE,
+    )),
+)
+_CREDIT_START = re.compile(
+    r"(photo|image|picture|photograph|illustration)s?\s*(by|:|credit)\s"
+    r"|(credit|source)\s*:\s*\S.*(images|photo|stock|press)\b",
     re.IGNORECASE,
 )
 _CTA_WORDS = frozenset(
@@ -93,13 +112,17 @@ _TEASER = re.compile(
 )
 TEASER_MAX_WORDS = 30
 # An author's contact line: "Jane Doe can be reached at jdoe@example.com".
+_CONTACT_SCREEN = "@"
 _CONTACT = re.compile(r"\b(reached|contact(ed)?|write\s+to|e-?mail)\b[^@]{0,60}\S+@\S+\.\w+", re.IGNORECASE)
 # Image captions without a credit: "(left)", "pictured", "Above: ...", "File photo".
+_CAPTION_SCREEN = ("(", "pictured", "file")
 _CAPTION_CUE = re.compile(
     r"\((?:left|right|centre|center|top|bottom|above|below|pictured|inset)\)"
-    r"|\b(?:pictured|file\s+photo)\b"
-    r"|^(?:above|top|left|right|pictured|main\s+image|inset|in\s+pictures?)\s*:",
+    r"|\b(?:pictured|file\s+photo)\b",
     re.IGNORECASE,
+)
+_CAPTION_START = re.compile(
+    r"(?:above|top|left|right|pictured|main\s+image|inset|in\s+pictures?)\s*:", re.IGNORECASE
 )
 CAPTION_MAX_WORDS = 30
 _STRONG_CTA = re.compile(r"\bclick\s+here\b|\bsign\s+up\b|\bsubscribe\b", re.IGNORECASE)
@@ -144,25 +167,31 @@ def normalise(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def line_key(line: str) -> str:
     """Compare lines ignoring case, spacing and punctuation (for title and repeat checks)."""
-    return " ".join(w.casefold() for w in _TOKEN.findall(line)) or line.strip().casefold()
+    return " ".join(_TOKEN.findall(line)).casefold() or line.strip().casefold()
 
 
-def _words(line: str) -> list[str]:
+@lru_cache(maxsize=LINE_CACHE)
+def _words(line: str) -> tuple[str, ...]:
     """Letter-only words of a line (numbers and punctuation dropped)."""
-    return _WORD.findall(line)
+    return tuple(_WORD.findall(line))
 
 
 def is_sentence(line: str) -> bool:
     """A line ending like a sentence (., !, ?, …, ;) possibly followed by a quote or bracket."""
-    return bool(_SENTENCE_END.search(line))
+    end = line[:-1] if line.endswith("\n") else line
+    end = end.rstrip(_CLOSERS)
+    return bool(end) and end[-1] in _SENTENCE_CHARS
 
 
 def is_date_line(line: str) -> bool:
     """True for a line that only gives a date and/or time ("Sunday, 22 December", "26 ene 2022 17:47 GMT")."""
+    if len(line) > 60:
+        return False
     words = [w.casefold() for w in _words(line)]
-    if len(line) > 60 or not re.search(r"\d", line) and not words:
+    if not re.search(r"\d", line) and not words:
         return False
     named = [w for w in words if w.strip(".") in _MONTHS_AND_DAYS]
     others = [w for w in words if w.strip(".") not in _MONTHS_AND_DAYS and len(w) > 3]
@@ -177,11 +206,13 @@ def _is_weekday_or_date_word_line(line: str) -> bool:
     return bool(words) and all(w in _MONTHS_AND_DAYS for w in words) and len(words) <= 3
 
 
-def _is_cta(line: str, words: list[str]) -> bool:
+def _is_cta(line: str, words: tuple[str, ...]) -> bool:
     """A call to action addressed to the reader: share, follow, subscribe, join, comment..."""
-    lowered = [w.casefold() for w in words]
-    hits = sum(1 for w in lowered if w in _CTA_WORDS)
-    if not hits or len(lowered) > 25:
+    if not words or len(words) > 25:
+        return False
+    lowered = " ".join(words).casefold().split(" ")
+    hits = sum(map(_CTA_WORDS.__contains__, lowered))
+    if not hits:
         return False
     addressed = bool(_READER.intersection(lowered)) or lowered[0] in _IMPERATIVE
     if len(lowered) <= 4 and not is_sentence(line.rstrip("!")):
@@ -191,17 +222,19 @@ def _is_cta(line: str, words: list[str]) -> bool:
     return addressed and hits >= 2 and hits / len(lowered) >= 0.15
 
 
-def _is_language_menu(line: str) -> bool:
+def _is_language_menu(line: str, words: tuple[str, ...]) -> bool:
     """A row of 2-letter language codes such as "RU UA EN" or "en | fr | de"."""
+    if not words or any(len(w) != 2 for w in words):
+        return False
     tokens = [t for t in re.split(r"[\s|/•·,]+", line) if t]
     if len(tokens) < 2 or not all(_LANG_CODE.match(t) for t in tokens):
         return False
     return all(t.isupper() for t in tokens) or all(t.islower() for t in tokens)
 
 
-def _is_truncated_teaser(line: str, words: list[str]) -> bool:
+def _is_truncated_teaser(line: str, words: tuple[str, ...]) -> bool:
     """A link teaser cut mid-phrase: several words, no final punctuation, ends on "of"/"the"."""
-    if len(words) < 5 or is_sentence(line) or re.search(r"[:,\-–—]$", line):
+    if len(words) < 5 or is_sentence(line) or _LINE_END_MARK.search(line):
         return False
     return line.split()[-1].casefold() in _FUNCTION_END
 
@@ -216,8 +249,17 @@ def _script(ch: str) -> str:
 
 
 def _script_counts(text: str) -> Counter:
-    """How many letters of each script a text holds."""
-    return Counter(_script(ch) for ch in text if ch.isalpha())
+    """How many letters of each script a text holds (ASCII letters counted in bulk as LATIN)."""
+    counts: Counter = Counter()
+    ascii_bytes = text.encode("ascii", "ignore")
+    latin = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
+    if latin:
+        counts["LATIN"] = latin
+    others = "" if text.isascii() else "".join(_NON_ASCII.findall(text))
+    for ch, n in Counter(others).items():
+        if ch.isalpha():
+            counts[_script(ch)] += n
+    return counts
 
 
 def _dominant_script(lines: list[str]) -> str | None:
@@ -239,22 +281,41 @@ def _other_script(line: str, dominant: str | None) -> bool:
     return total >= 3 and counts.get(dominant, 0) / total < 0.4
 
 
+def _screened(line: str, lowered: str, screen: tuple[str, ...], pattern: re.Pattern) -> bool:
+    """Search pattern in line only when the lowercased line holds one of its screening substrings."""
+    return any(s in lowered for s in screen) and bool(pattern.search(line))
+
+
+def _is_credit(line: str) -> bool:
+    """A photo credit: "NAME/AGENCY via Getty Images", "(Photo by ...)", "Credit: ... Images"."""
+    lowered = line.lower()
+    if _CREDIT_START.match(line):
+        return True
+    return any(screen in lowered and pattern.search(line) for screen, pattern in _CREDIT_SCREENED)
+
+
+@lru_cache(maxsize=LINE_CACHE)
 def _flag_anywhere(line: str) -> bool:
     """Boilerplate wherever it stands in the article."""
     words = _words(line)
-    if _COPYRIGHT.search(line) and len(words) <= 30:
+    lowered = line.lower()
+    if len(words) <= 30 and _screened(line, lowered, _COPYRIGHT_SCREEN, _COPYRIGHT):
         return True
-    if _CREDIT.search(line) and len(words) <= 45:
+    if len(words) <= 45 and _is_credit(line):
         return True
     if len(words) <= UI_MAX_WORDS and _UI_LINE.search(line) and not is_sentence(line):
         return True
-    if len(words) <= TEASER_MAX_WORDS and (_TEASER.match(line) or _CONTACT.search(line)):
+    if len(words) <= TEASER_MAX_WORDS and (
+        _TEASER.match(line) or (_CONTACT_SCREEN in line and _CONTACT.search(line))
+    ):
         return True
-    if len(words) <= CAPTION_MAX_WORDS and _CAPTION_CUE.search(line):
+    if len(words) <= CAPTION_MAX_WORDS and (
+        _CAPTION_START.match(line) or _screened(line, lowered, _CAPTION_SCREEN, _CAPTION_CUE)
+    ):
         return True
     return (
         _is_cta(line, words)
-        or _is_language_menu(line)
+        or _is_language_menu(line, words)
         or _is_truncated_teaser(line, words)
     )
 
@@ -303,7 +364,7 @@ def _continues(previous: str, line: str, width: int | None) -> bool:
 
 def _split_blocks(text: str) -> list[list[str]]:
     """Paragraphs (split on blank lines) as lists of normalised lines, broken lines rejoined."""
-    raw_blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    raw_blocks = _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").replace("\r", "\n"))
     raw_blocks = [[normalise(line) for line in raw.split("\n")] for raw in raw_blocks]
     raw_blocks = [[line for line in block if line] for block in raw_blocks]
     width = _wrap_width([line for block in raw_blocks for line in block])
@@ -325,7 +386,7 @@ def _split_blocks(text: str) -> list[list[str]]:
 def _caption_blocks(blocks: list[list[str]]) -> set[int]:
     """Blocks of several lines closed by a photo credit: an image caption as a whole."""
     return {
-        i for i, block in enumerate(blocks) if len(block) >= 2 and _CREDIT.search(block[-1])
+        i for i, block in enumerate(blocks) if len(block) >= 2 and _is_credit(block[-1])
     }
 
 

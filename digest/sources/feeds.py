@@ -11,8 +11,10 @@ keeps its last good state; repeated failures back off.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import re
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -212,12 +214,28 @@ def _read_limited(response: httpx.Response, url: str, limits: Limits, deadline: 
     return b"".join(chunks)
 
 
-def http_get(client: httpx.Client, url: str, limits: Limits,
-             headers: Mapping[str, str] | None = None) -> Fetched:
+def private_host(url: str) -> str | None:
+    """The host of url when it is (or resolves to) a loopback, private or link-local address."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return None  # unresolvable: the request itself will fail with a clear error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+            return host
+    return None
+
+
+def http_get(client: httpx.Client, url: str, limits: Limits, headers: Mapping[str, str] | None = None,
+             allow_private: bool = True) -> Fetched:
     """GET a URL within the limits, following redirects and noting a permanent move."""
     deadline = time.monotonic() + limits.timeout
     moved_to, permanent = None, True
     for _hop in range(MAX_REDIRECTS + 1):
+        if not allow_private and private_host(url):
+            raise InputError(url, "refused: a link found in a feed points to a private or local address")
         try:
             with client.stream("GET", url, headers=dict(headers or {})) as response:
                 target = response.headers.get("location")
@@ -320,8 +338,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> Any:
     parsed = feedparser.parse(body, response_headers=response_headers)
     if not parsed.get("version") and not parsed.entries:
         raise InputError(url, _not_a_feed(body, lowered, url, parsed))
-    if parsed.get("bozo") and not parsed.entries:
-        problem = parsed.get("bozo_exception")
+    problem = parsed.get("bozo_exception")
+    soft = isinstance(problem, feedparser.ThingsNobodyCaresAboutButMe)  # encoding/content-type notes
+    if parsed.get("bozo") and not parsed.entries and not soft:
         raise InputError(url, f"ill-formed feed with no readable entry ({type(problem).__name__}: {problem})")
     return parsed
 
@@ -382,18 +401,22 @@ def entry_article(entry: Mapping[str, Any], spec: FeedSpec, feed_title: str, now
 
 
 # polling one feed (worker thread) -------------------------------------------
-def _full_article(article: Article, client: httpx.Client, limits: Limits) -> Article:
-    """Replace a teaser by the main text of the article page, when that is longer."""
+def _full_article(article: Article, client: httpx.Client, limits: Limits, feed_url: str) -> Article:
+    """Replace a teaser by the main text of the article page, when that is longer.
+
+    A feed on the public internet cannot make digest fetch private or local addresses.
+    """
     from .extract import html_to_article_fields
 
     if not article.url:
         return article
     try:
-        page = http_get(client, article.url, limits, {"Accept": "text/html,*/*;q=0.8"})
+        page = http_get(client, article.url, limits, {"Accept": "text/html,*/*;q=0.8"},
+                        allow_private=bool(private_host(feed_url)))
         if page.status != 200:
             raise InputError(article.url, f"HTTP {page.status}")
         fields = html_to_article_fields(page.body, page.url)
-    except DigestError as exc:
+    except Exception as exc:  # a page that cannot be read leaves the teaser, never fails the feed
         log.warning("%s: full article not fetched, keeping the feed's text (%s)", article.url, exc)
         return article
     if len(fields.text) <= len(article.body):
@@ -421,7 +444,7 @@ def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Clie
             fresh.append(Entry(guid, None, "old"))
             continue
         if spec.full_article:
-            article = _full_article(article, client, limits)
+            article = _full_article(article, client, limits, spec.url)
         short = len(article.body) < limits.min_chars
         fresh.append(Entry(guid, None if short else article, "short" if short else None))
     fresh.sort(key=lambda e: (e.article.published.isoformat() if e.article and e.article.published else "",
