@@ -460,9 +460,29 @@ def condense(articles: Sequence[Article], config: Config) -> Condensed:
     bodies = [a.body for a in articles if not a.copy_of]
     main = _main_speakers(cands, scores, bodies, max_sections)
     chosen = _select(cands, scores, sim, main, lede_ids, per_section)
+    _demote_minor(chosen, cands, sim, main, per_section)
     sections = _arrange(chosen, cands, sim, scores, articles, main, max_sections)
     lede = " ".join(cands[i].text for i in lede_ids)
     return Condensed(_headline(articles, cands, rows, vector_of), lede, sections)
+
+
+def _demote_minor(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarray,
+                  main: list[str], per_section: int) -> None:
+    """A speaker left with one uncorroborated point loses the section; a self-attributed point goes to general."""
+    for key in main:
+        points = chosen.get(key, [])
+        if len(points) != 1:
+            continue
+        i = points[0]
+        outlets = {cands[j].origin for j in np.flatnonzero(sim[i] >= SOURCE_SIMILARITY)}
+        if len(outlets) >= 2:
+            continue
+        del chosen[key]
+        general = chosen.setdefault("", [])
+        if cands[i].how == "named" and len(general) < per_section:
+            general.append(i)
+        if not general:
+            del chosen[""]
 
 
 def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarray, scores: np.ndarray,
