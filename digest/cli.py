@@ -12,6 +12,8 @@ import click
 from . import config as config_mod
 from . import workspace
 from .errors import DigestError
+from . import commands_ops
+from .commands_ops import progress_bar, record_run
 from .sources import inbox
 
 log = logging.getLogger("digest")
@@ -91,8 +93,10 @@ def init(folder, force):
 def ingest(obj, paths):
     """Ingest PATHS (files or folders; the inbox by default) into the corpus."""
     config = obj.config
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
-        report = _recorded(corpus, "ingest", lambda: inbox.ingest(config, corpus, paths))
+    files = inbox.inbox_files([Path(p) for p in paths] or [config.path("inbox")])
+    with workspace.locked(config), workspace.open_corpus(config) as corpus, \
+            progress_bar(len(files), "ingest") as progress:
+        report = record_run(corpus, "ingest", lambda: inbox.ingest(config, corpus, paths, progress))
     _echo_ingest(report)
 
 
@@ -101,20 +105,6 @@ def _echo_ingest(report) -> None:
     click.echo(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     for path, reason in report.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
-
-
-def _recorded(corpus, kind, step):
-    """Run a step and record it (start, end, counts, errors) in the corpus."""
-    run_id = corpus.start_run(kind)
-    try:
-        result = step()
-    except BaseException as exc:
-        corpus.finish_run(run_id, "failed", {}, [str(exc)])
-        raise
-    counts = result.counts() if hasattr(result, "counts") else {}
-    errors = [f"{p}: {r}" for p, r in getattr(result, "failed", [])]
-    corpus.finish_run(run_id, "ok" if not errors else "ok with errors", counts, errors)
-    return result
 
 
 @cli.command()
@@ -159,13 +149,25 @@ def _echo_build(result, as_json: bool) -> None:
 @click.pass_obj
 def run(obj, day, as_json):
     """The daily job: fetch feeds, ingest the inbox, build the digest, deliver it as configured."""
+    from . import daily
+    from .schedule import StopFlag
+
     config = obj.config
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
-        report = _recorded(corpus, "run", lambda: inbox.ingest(config, corpus))
-        result = _build_mod().build(config, corpus, day.date() if day else None)
+    files = inbox.inbox_files([config.path("inbox")])
+    with StopFlag(), workspace.locked(config), workspace.open_corpus(config) as corpus, \
+            progress_bar(len(files), "ingest") as progress:
+        report = record_run(corpus, "run", lambda: daily.run_daily(
+            config, corpus, day.date() if day else None, progress))
     if not as_json:
-        _echo_ingest(report)
-    _echo_build(result, as_json)
+        if report.fetch:
+            commands_ops.echo_fetch(report.fetch)
+        _echo_ingest(report.ingest)
+    if report.build:
+        _echo_build(report.build, as_json)
+    for ident in report.deliver.sent if report.deliver else ():
+        click.echo(f"sent digest {ident}", err=as_json)
+    for ident, reason in report.deliver.failed if report.deliver else ():
+        click.echo(f"failed: delivery of digest {ident}: {reason}", err=True)
 
 
 @cli.command()
@@ -230,6 +232,12 @@ def status(obj):
             click.echo(f"  #{row['id']} {row['kind']:7} {row['started_at']} {row['status']} {row['counts']}")
             for error in json.loads(row["errors"])[:5]:
                 click.echo(f"      {error}")
+        for line in commands_ops.status_lines(config, corpus):
+            click.echo(line)
+
+
+for _command in commands_ops.COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

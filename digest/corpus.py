@@ -99,7 +99,7 @@ class Corpus:
                 f"({newest}); upgrade digest"
             )
         applied = []
-        for version, name, sql in MIGRATIONS:
+        for version, name, sql in sorted(MIGRATIONS):
             if version in done:
                 continue
             try:

@@ -24,18 +24,26 @@ _RISKY = re.compile(
     r"\b[A-Z][a-z]{0,2}\.|\b[A-Za-z]\.|\b[a-z]+\.[a-z]|\d\.\d|\.\.\.|…"
     r"|\b(?:Sens|Reps|Sept|Corp|Capt|Prof|Univ|Dept|Govt|Mrs|approx|etc|vs|no)\.",
 )
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$")
+_CLOCK_NEXT = re.compile(
+    r"(?:[a-z]|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|ET|EST|EDT|CET|GMT|UTC|BST"
+    r"|PT|PST|PDT)\b|[A-Z][a-z]+ time\b)")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?…:;][\"”’»)\]]*$|[\"”»)]$")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 # Lines that belong to the page, not to the story (captions, credits, calls to action).
 _JUNK = re.compile(
     r"getty images|shutterstock|\bap photo\b|\bphoto(?:graph)?\s*(?:by|:|credit)|\(photo|photo\)"
     r"|/afp\b|afp via|pool/|/reuters\b|reuters/|\bepa-efe\b|\bfile photo\b|\bcredit:|^image:|^caption:"
-    r"|sign up|signup|subscribe|newsletter|follow us|share (?:it|this)|leave a comment|click here"
-    r"|read more|source link|all rights reserved|©|copyright|distributed by|telegram channel"
-    r"|join our|download (?:the|our) app|cookie|advertisement|related:|recommended:|watch:"
-    r"|^(?:question|q|reporter|moderator)\s*:|email-рассылк|подпис",
+    r"|\bsign up (?:for|to|here|now|today)\b|\bsubscribe (?:now|here|today|for free)\b"
+    r"|\bsubscribe to (?:our|my) |\bsubscribe to the (?:newsletter|channel|podcast|feed)|\b(?:our|free|daily|weekly) newsletter|follow us\b"
+    r"|share (?:it|this) (?:with|on)|leave a comment|click here|^read more\b|read more:|source link"
+    r"|all rights reserved|©|\bcopyright \d|distributed by|telegram channel|join our\b"
+    r"|download (?:the|our) app|we use cookies|cookie (?:policy|settings)|^advertisement$|^related:"
+    r"|^recommended:|^watch:|^(?:question|q|reporter|moderator)\s*:|email-рассылк|подписывайтесь"
+    r"|подпишитесь",
 )  # matched against lower-cased text
 _CREDIT = re.compile(
     r"getty images|shutterstock|\bap photo\b|photo by|\bphoto:|/afp\b|afp via|pool/|/reuters\b"
@@ -94,7 +102,18 @@ def split_sentences(paragraph: str, language: str = "en") -> tuple[str, ...]:
             parts = _segmenter(lang).segment(text)
         except Exception:  # pysbd raises on rare inputs; fall back rather than lose the article
             parts = _simple_split(text)
-    return tuple(p.strip() for p in parts if p and p.strip())
+    return tuple(_rejoin_times([p.strip() for p in parts if p and p.strip()]))
+
+
+def _rejoin_times(parts: list[str]) -> list[str]:
+    """Undo pysbd's split after 'a.m.'/'p.m.' when a day, zone or lower-case word follows."""
+    out: list[str] = []
+    for part in parts:
+        if out and _CLOCK_END.search(out[-1]) and _CLOCK_NEXT.match(part):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def paragraphs(body: str, language: str = "en", title: str = "") -> list[Paragraph]:
@@ -104,7 +123,7 @@ def paragraphs(body: str, language: str = "en", title: str = "") -> list[Paragra
     for chunk in _lines(body or ""):
         if not chunk or (seen_title and _norm(chunk) == seen_title):
             continue
-        out.append(Paragraph(len(out), chunk, split_sentences(chunk, language), len(chunk.split())))
+        out.append(Paragraph(len(out), chunk, split_sentences(chunk, language), word_count(chunk)))
     return out
 
 
@@ -113,9 +132,12 @@ def _lines(body: str) -> list[str]:
     out: list[str | None] = []
     for block in _BLANK_LINE.split(body.replace("\r\n", "\n").replace("\r", "\n")):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
+        unfinished = sum(1 for line in lines[:-1] if len(line) >= 50 and not _TERMINAL.search(line))
+        hard_wrapped = unfinished >= 2 and 2 * unfinished >= len(lines) - 1
         for line in lines:
             prev = out[-1] if out and out[-1] is not None else None
-            wrapped = prev and not _TERMINAL.search(prev) and (len(prev) >= 60 or line[:1].islower())
+            wrapped = prev and not _TERMINAL.search(prev) and (
+                line[:1].islower() or (hard_wrapped and len(prev) >= 50))
             if wrapped:
                 out[-1] = prev + " " + line
             else:
@@ -132,6 +154,13 @@ def _norm(text: str) -> str:
 def words(text: str) -> list[str]:
     """Word tokens (Unicode letters and digits)."""
     return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    """Words in a sentence; for Chinese and Japanese (no spaces), two characters count as a word."""
+    n = len(text.split())
+    cjk = len(_CJK.findall(text))
+    return max(n, cjk // 2) if cjk else n
 
 
 def is_heading(paragraph: Paragraph) -> bool:
@@ -167,7 +196,7 @@ def junk_reason(sentence: str, n_words: int | None = None) -> str | None:
         return "reporter's question"
     if text.rstrip("\"”’»)").endswith("?"):
         return "question"
-    n = len(words(text)) if n_words is None else n_words
+    n = word_count(text) if n_words is None else n_words
     if n < 5:
         return "fragment"
     if n > 75:

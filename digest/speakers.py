@@ -13,8 +13,8 @@ other languages get no attribution (every point goes to the general section).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from .sentences import UPPER
@@ -47,7 +47,8 @@ _TITLE_REF = rf"(?:[Tt]he|[Ee]l|[Ll]a|[Ll]e|[Dd]er|[Dd]ie)\s+(?:[\w\-]+\s+){{0,3
 
 _SUBJECT = re.compile(
     rf"(?:^|(?<=[\s,;:—–(“\"«]))(?P<who>{NAME}|{_PRON}|{_TITLE_REF})"
-    rf"(?:\s*,\s+(?P<appos>(?:who|which|the|a|an|[{UPPER}])[^,]{{0,60}}),)?\s+(?:\w+ly\s+|also\s+|then\s+|has\s+|had\s+|was\s+|later\s+)?"
+    rf"(?:\s*,\s+(?P<appos>(?:who|which|the|a|an|[{UPPER}])[^,]{{0,60}}),)?"
+    rf"\s+(?:\w+ly\s+|also\s+|then\s+|has\s+|had\s+|was\s+|later\s+)?"
     rf"(?P<verb>{VERBS})\b"
 )
 _INVERTED = re.compile(
@@ -146,8 +147,8 @@ def resolve_name(phrase: str) -> tuple[str | None, bool, frozenset[str]]:
         if t[:1].isupper() and t.lower() not in TITLE_WORDS and t.lower() not in _CALENDAR \
                 and not re.fullmatch(r"\w\.?", t):
             names.append(t)
-        elif names and t[:1].islower() and t.lower() not in _CONNECT_SET:
-            break
+        elif names and (t[:1].islower() and t.lower() not in _CONNECT_SET or t.lower() in _PLACE_LINKS):
+            break  # "Scholz in Berlin", "Blinken on Monday": the name has ended
     titles = frozenset(t.lower() for t in toks if t.lower() in TITLE_WORDS)
     if not names or names[-1].lower() in _NOT_SPEAKERS:
         return None, False, titles
@@ -158,6 +159,7 @@ _CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
              "february", "march", "april", "june", "july", "august", "september", "october",
              "november", "december", "today", "yesterday", "tomorrow", "twitter", "facebook", "telegram"}
 _NAME_RUN = re.compile(NAME)
+_PLACE_LINKS = {"in", "for", "at", "on", "from", "to"}
 _FILLER = {"also", "but", "and", "then", "meanwhile", "however", "regarding", "earlier", "later", "on"}
 _CONNECT_SET = {"of", "the", "for", "in", "de", "del", "la", "van", "von", "der", "al", "bin", "da",
                 "di", "du", "le"}
@@ -206,14 +208,12 @@ def _who(phrase: str, ctx: _Context, registry: dict[str, set[str]]) -> Attributi
     return Attribution(key, "named", is_org)
 
 
-def explicit(sentence: str, ctx: _Context, registry: dict[str, set[str]]) -> Attribution | None:
-    """The speaker a sentence names itself (speech verb, 'according to'), or None."""
+@lru_cache(maxsize=65536)
+def speaker_phrases(sentence: str) -> tuple[tuple[str, bool], ...]:
+    """(phrase, is one of several) next to a speech verb, in sentence order; cached, context-free."""
     text = sentence.strip()
     if _TRIGGERS.isdisjoint(_WORDS.findall(text.lower())):
-        return None  # no speech verb at all: skip the costly patterns
-    m = _POSSESSIVE_WORDS.search(text)
-    if m and ctx.last_person:
-        return Attribution(ctx.last_person, "pronoun")
+        return ()  # no speech verb at all: skip the costly patterns
     outside = outside_quotes(text)
     found = []
     for pattern in (_SUBJECT, _INVERTED, _ACCORDING):
@@ -225,7 +225,14 @@ def explicit(sentence: str, ctx: _Context, registry: dict[str, set[str]]) -> Att
             if who.split()[0].lower() in _NOT_SPEAKERS:
                 continue
             found.append((m.start("who"), who, bool(_SEVERAL.search(outside[:m.start("who")]))))
-    for _, who, several in sorted(found):
+    return tuple((who, several) for _, who, several in sorted(found))
+
+
+def explicit(sentence: str, ctx: _Context, registry: dict[str, set[str]]) -> Attribution | None:
+    """The speaker a sentence names itself (speech verb, 'according to'), or None."""
+    if ctx.last_person and _POSSESSIVE_WORDS.search(sentence.strip()):
+        return Attribution(ctx.last_person, "pronoun")
+    for who, several in speaker_phrases(sentence):
         att = _who(who, ctx, registry)
         if att and att.speaker:
             return Attribution(None, "several") if several else att
@@ -311,8 +318,8 @@ def _propagate(paras: Sequence[Sequence[str]], result: list[list[Attribution]]) 
         for i, (sentence, att) in enumerate(zip(para, row)):
             if att.speaker or att.how == "several" or not is_quoted(sentence):
                 continue
-            before = [a for a in row[:i] if a.speaker]
-            after = [a for a in row[i + 1:] if a.speaker]
+            before = [a for a in row[max(0, i - 2):i] if a.speaker]  # a long paragraph may be a
+            after = [a for a in row[i + 1:i + 2] if a.speaker]  # whole article: look nearby only
             near = before[-1:] or after[:1]
             if not near and p > 0 and named(result[p - 1]):
                 near = named(result[p - 1])[-1:]

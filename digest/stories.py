@@ -35,6 +35,8 @@ NAME_BOOST = 2.0      # capitalised inside a sentence: people, places, organisat
 NUMBER_BOOST = 1.5    # figures and dates
 TOP_TERMS = 80        # terms kept per article vector (stored and compared)
 QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
+MAX_POSTINGS = 500    # a query term in more window stories than this is skipped in the lookup
+MAX_CANDIDATES = 30   # stories given a full cosine, best term overlap first
 COMMON = 1e-3         # background frequency above which a word is a function word
 BACKGROUND_DOCS = 2000  # strength of the background prior, in pseudo-documents
 BACKGROUND_LENGTH = 500  # words of a typical article, to turn frequencies into df
@@ -238,6 +240,7 @@ class StoryIndex:
         self._postings: dict[str, set[str]] = {}
         self._loaded: set[date] = set()
         self._pending: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+        self._centroids: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {}
 
     def assign(self, article: Article) -> StoryDecision:
         """Story of a new article; a copy joins its original's story."""
@@ -271,10 +274,12 @@ class StoryIndex:
         A copy is recorded as a member without terms: its text is its original's, so it
         must count neither twice in the story's centroid nor in document frequencies.
         """
-        terms, _ = self._pending.pop(article.id, None) or (
-            article_terms(article, self._seen_lines(article.body)), {})
+        terms, vector = self._pending.pop(article.id, None) or (
+            article_terms(article, self._seen_lines(article.body)), None)
         day = article_day(article)
-        stored = {} if article.copy_of else self._stored_terms(terms, article.language)
+        if vector is None:
+            vector = self.df.weights(terms, article.language)
+        stored = {} if article.copy_of else {t: round(terms[t], 4) for t in vector}
         now = utcnow().isoformat()
         db = self.corpus.db
         db.execute(
@@ -309,11 +314,6 @@ class StoryIndex:
             seen.update(r[0] for r in rows)
         return frozenset(seen)
 
-    def _stored_terms(self, terms: dict[str, float], language: str) -> dict[str, float]:
-        """The raw frequencies of the article's top TF-IDF terms (IDF is reapplied on load)."""
-        keep = self.df.weights(terms, language)
-        return {t: round(terms[t], 4) for t in keep}
-
     def _load_window(self, day: date) -> None:
         """Bring the members of days within the window of `day` into memory, once per day."""
         days = [day + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
@@ -339,17 +339,37 @@ class StoryIndex:
             self._postings.setdefault(term, set()).add(member.story_id)
 
     def _scores(self, vector: dict[str, float], day: date) -> list[tuple[float, str, list[str]]]:
-        """(cosine with centroid, story, members in window) of stories sharing top terms, best first."""
+        """(cosine with centroid, story, members in window) of the likeliest stories, best first.
+
+        Stories are first ranked by the weight of the article's top terms they contain (an
+        inverted index over the window); only the best MAX_CANDIDATES get a full cosine.
+        """
         query = sorted(vector, key=lambda t: -vector[t])[:QUERY_TERMS]
-        candidates = set().union(*(self._postings.get(t, ()) for t in query)) if query else set()
+        overlap: dict[str, float] = {}
+        for term in query:
+            stories = self._postings.get(term, ())
+            if len(stories) > MAX_POSTINGS:
+                continue  # a term in that many stories of the window does not pick one out
+            for story_id in stories:
+                overlap[story_id] = overlap.get(story_id, 0.0) + vector[term]
+        ranked = sorted(overlap, key=lambda sid: (-overlap[sid], sid))[:MAX_CANDIDATES]
         scored = []
-        for story_id in sorted(candidates):
+        for story_id in ranked:
             members = [m for m in self._stories[story_id]
                        if abs((self._members[m].day - day).days) <= self.window_days]
             if members:
-                centroid = _centroid([self._vector(self._members[m]) for m in members])
-                scored.append((cosine(vector, centroid), story_id, members))
+                scored.append((cosine(vector, self._centroid_of(story_id, members)), story_id, members))
         return sorted(scored, key=lambda x: (-x[0], x[1]))
+
+    def _centroid_of(self, story_id: str, members: list[str]) -> dict[str, float]:
+        """A story's centroid over the given members, cached until they change."""
+        key = tuple(members)
+        cached = self._centroids.get(story_id)
+        if cached and cached[0] == key:
+            return cached[1]
+        centroid = _centroid([self._vector(self._members[m]) for m in members])
+        self._centroids[story_id] = (key, centroid)
+        return centroid
 
     def _merges(self, vector: dict[str, float], scored: list) -> tuple[str, ...]:
         """Other stories the article bridges: their centroid matches the joined story's new one."""
@@ -359,8 +379,7 @@ class StoryIndex:
         for score, other, other_members in scored[1:]:
             if score < self.threshold:
                 break
-            centroid = _centroid([self._vector(self._members[m]) for m in other_members])
-            if cosine(joined, centroid) >= self.threshold:
+            if cosine(joined, self._centroid_of(other, other_members)) >= self.threshold:
                 merged.append(other)
         return tuple(merged)
 

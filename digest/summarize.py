@@ -6,15 +6,18 @@ sentences (edges between outlets count fully, edges inside one article a third),
 by how many other outlets carry a near-repeat, and by how early they come in their
 article. Points are chosen greedily by score; a sentence too similar to a chosen
 point only adds its article to that point's sources. Speakers come from
-digest.speakers; background sentences (earlier dates, "since", "last week") go to a
-last section with speaker "Background" and kind "background".
+digest.speakers, background and standalone tests from digest.clauses; background
+sentences (earlier dates, "since", "last week") go to a last section with speaker
+"Background" and kind "background". The general section (speaker None) holds
+unattributed points and self-attributed points of minor speakers; it leads when its
+points outweigh the main speaker's.
 """
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -22,6 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from . import sentences as sent
 from . import speakers
+from .clauses import YEAR, balanced, is_background, is_standalone
 from .config import Config
 from .errors import ConfigError
 from .models import Article, KeyPoint, Section
@@ -36,6 +40,7 @@ STEM = 5  # letters kept of each word: "publish" and "publicly" count as one ter
 QUOTE_PENALTY = 0.05  # preference for reported speech over direct quotes among equals
 DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2}")  # Chinese/Japanese: no spaces
 # Function words of the most common other languages (sklearn ships English only).
 _STOP = {
     "es": "de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o"
@@ -62,33 +67,6 @@ _STOP = {
           " им более всегда конечно всю между это",
 }
 
-_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-           "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_MONTH_REF = re.compile(rf"\b(?:in|on|since|until|by|from|of)\s+(?:early\s+|late\s+|mid-)?({_MONTHS})\b\.?"
-                        rf"(\s+\d{{1,2}})?(?:,?\s+((?:19|20)\d\d))?")  # on lower-cased text
-_BACKGROUND = re.compile(
-    r"\b(?:last|past|previous) (?:week|month|year|weekend|spring|summer|autumn|fall|winter|decade)\b"
-    rf"|\bsince (?:(?:the|early|late|mid|at least|about)\s+)?(?:\d|{_MONTHS}|then|last|its |the (?:start|end"
-    r"|beginning|outbreak|invasion|war|fall|collapse)|\w+ (?:of )?(?:19|20)\d\d)|\bever since\b"
-    r"|\bearlier this (?:week|month|year)\b|\b(?:days|weeks|months|years) ago\b"
-    r"|\bin recent (?:days|weeks|months|years)\b|\b(?:has|have|had) been \w+ing\b|\boriginally\b"
-    r"|\b(?:at least|more than|nearly|up to) [\d,.]{4,}"
-    r"|\bdesde\b|\bdepuis\b|\bseit\b|\bс тех пор\b|(?:^|\s)с \d{4}",
-)  # matched against lower-cased text
-_DANGLING = re.compile(
-    r"^[\"“«‘(]?(?:This|These|That|Those|Such|It|Its|They|Their|Them|Both|Another|Other"
-    r"|Also,|And|But|Or|So|Yet|Nor|Still|Thus|Hence|Therefore|Instead|Likewise|Similarly|Moreover"
-    r"|Furthermore|In addition|Additionally|However|Nevertheless|Otherwise|He also|She also|Then"
-    r"|In this|At this|At the same time|On the other hand|In that)\b"
-)
-_EARLY_DEMONSTRATIVE = re.compile(
-    r"^(?:\W*\w+\W+){0,3}?(?:these|those|this)\s+(?!week|month|year|morning|afternoon|evening"
-    r"|weekend|time|spring|summer|autumn|fall|winter|season|monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday)\w+", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]is|[Hh]er)\b")
-_SPEECH_PRONOUN = re.compile(rf"\b(?:he|she)\s+(?:{speakers.VERBS})\b", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:will|shall|plans? to|is to|are to|next)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:•]\s+([^-|–—:•]{2,40})$")
 _TITLE_PREFIX = re.compile(r"^(?:breaking|watch|live|update|exclusive|video|opinion)\s*[:|-]\s*",
                            re.IGNORECASE)
@@ -124,56 +102,6 @@ def _published_month(article: Article) -> tuple[int, int] | None:
     return (article.published.year, article.published.month) if article.published else None
 
 
-def is_background(text: str, published: tuple[int, int] | None = None,
-                  story_year: int | None = None) -> bool:
-    """A sentence that gives earlier context: earlier dates, 'since', 'last week', situation figures."""
-    text = text.lower()
-    if _BACKGROUND.search(text):
-        return True
-    current = published[0] if published else story_year
-    if current and any(int(y) < current for y in _YEAR.findall(text)):
-        return True
-    for m in _MONTH_REF.finditer(text):
-        month = _month_number(m.group(1))
-        year = int(m.group(3)) if m.group(3) else None
-        if published is None:
-            if not m.group(2):
-                return True
-        elif year is not None and (year, month) < published:
-            return True
-        elif year is None and month != published[1] and not _FUTURE.search(text):
-            return True
-    return False
-
-
-def _month_number(name: str) -> int:
-    """1-12 from a month name or abbreviation."""
-    names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    return names.index(name[:3].lower()) + 1
-
-
-def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
-    """Whether a sentence makes sense alone (no dangling 'This', 'He also', unresolved pronoun)."""
-    bare = text.lstrip("\"“«‘( ")
-    if _DANGLING.match(bare) or _EARLY_DEMONSTRATIVE.match(bare):
-        return False
-    first = bare.split(" ", 1)[0].lower()
-    if first in {"he", "she", "his", "her"}:
-        return attribution.how == "pronoun"
-    if attribution.speaker is None:
-        head = speakers.outside_quotes(text)
-        m = _PRONOUN.search(head)
-        before = head[: m.start()].split(" ", 1)[-1] if m else ""
-        if m and (_SPEECH_PRONOUN.search(head) or not re.search(rf"\b[{sent.UPPER}][a-z]+", before)):
-            return False
-    return True
-
-
-def _balanced(text: str) -> bool:
-    """Curly and angle quotation marks open and close in pairs (not a fragment of a quote)."""
-    return text.count("“") == text.count("”") and text.count("«") == text.count("»")
-
-
 def _article_candidates(index: int, article: Article, origin: str, registry: dict[str, set[str]],
                         story_year: int | None = None) -> list[Candidate]:
     """The news sentences of one article with speaker, background and clarity flags."""
@@ -185,7 +113,7 @@ def _article_candidates(index: int, article: Article, origin: str, registry: dic
     out: list[Candidate] = []
     for para, row in zip(kept, attributions):
         for text, att in zip(para.sentences, row):
-            n = len(text.split())
+            n = sent.word_count(text)
             reason = sent.junk_reason(text, n)
             if reason in {"boilerplate", "reporter's question", "question"}:
                 continue
@@ -218,8 +146,14 @@ def _vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
     stop = _stop_words(language, set(names))
 
     def analyzer(text: str) -> list[str]:
-        """Content words cut to their first letters: a crude stemmer that works in any language."""
-        return [w[:STEM] for w in _TOKEN.findall(text.lower()) if w not in stop and len(w) > 1]
+        """Content words cut to their first letters (a crude stemmer for any language); CJK bigrams."""
+        out = []
+        for w in _TOKEN.findall(text.lower()):
+            if _CJK_RUN.match(w):
+                out.extend(w[k:k + 2] for k in range(max(1, len(w) - 1)))
+            elif w not in stop and len(w) > 1:
+                out.append(w[:STEM])
+        return out
 
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
     try:
@@ -272,7 +206,7 @@ def _scores(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
     lead = np.array([1 / (1 + c.position / 3) for c in cands])
     length = np.array([c.n_words for c in cands])
     clarity = -0.15 * np.clip((length - 35) / 25, 0, 1) - 0.1 * np.array(
-        [("[…]" in c.text or "..." in c.text or not _balanced(c.text)) for c in cands])
+        [("[…]" in c.text or "..." in c.text or not balanced(c.text)) for c in cands])
     # Reported speech states the point; a direct quote carries it with the speaker's asides.
     clarity -= QUOTE_PENALTY * np.array([c.how == "quote" or c.text[:1] in "“«„\"" for c in cands])
     return 0.45 * central + 0.35 * support + 0.2 * lead + clarity
@@ -439,7 +373,7 @@ def _story_year(articles: Sequence[Article]) -> int | None:
     dated = [a.published.year for a in articles if a.published]
     if dated:
         return max(dated)
-    years = [int(y) for a in articles for y in _YEAR.findall(a.body[:3000]) if int(y) <= 2100]
+    years = [int(y) for a in articles for y in YEAR.findall(a.body[:3000]) if int(y) <= 2100]
     return max(years) if years else None
 
 

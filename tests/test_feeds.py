@@ -25,8 +25,7 @@ def server():
 def make_config(tmp_path: Path, feed_tables: list[dict], **feeds_options):
     """A workspace config with these [[feed]] tables and a short timeout."""
     options = {"timeout": 1, "max_mb": 1, "concurrency": 4}
-    if "max_age_days" in config_mod.from_mapping({}, tmp_path).section("feeds"):
-        options["max_age_days"] = 0  # the test feeds carry fixed dates in 2026
+    options["max_age_days"] = 0  # the test feeds carry fixed dates in 2026
     options.update(feeds_options)
     return config_mod.from_mapping({"feed": feed_tables, "feeds": options}, tmp_path)
 
@@ -319,7 +318,10 @@ def invoke(config_file, *args):
 
 @pytest.fixture
 def workspace_file(tmp_path):
-    return workspace.init(tmp_path / "ws")
+    file = workspace.init(tmp_path / "ws")
+    text = file.read_text().replace("max_age_days = 7", "max_age_days = 0")  # the test feeds carry fixed 2026 dates
+    file.write_text(text)
+    return file
 
 
 def test_feeds_add_appends_and_keeps_comments(workspace_file):

@@ -29,6 +29,8 @@ def speakers_of(*paragraphs: list[str]) -> list[list[str | None]]:
     ("«Estamos listos para negociar», dijo el canciller Sergei Lavrov.", "Lavrov"),
     ("Según el presidente Pedro Sánchez, el acuerdo es bueno.", "Sánchez"),
     ("«Мы готовы к диалогу», — заявил министр Сергей Лавров.", "Лавров"),
+    ("„Wir handeln jetzt“, sagte Kanzler Olaf Scholz in Berlin.", "Scholz"),
+    ("« Nous devons agir maintenant », a déclaré le ministre Gabriel Attal.", "Attal"),
 ])
 def test_one_sentence_forms(sentence: str, expected: str) -> None:
     """Direct and indirect quotes, inverted verbs, 'according to', titles, organisations, languages."""

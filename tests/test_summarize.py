@@ -13,7 +13,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from digest.config import Config, from_mapping
 from digest.errors import ConfigError
 from digest.models import Article
-from digest.summarize import clean_title, condense, is_background, story_importance, story_topic
+from digest.clauses import is_background, is_standalone
+from digest.sentences import junk_reason, split_sentences
+from digest.speakers import Attribution
+from digest.summarize import clean_title, condense, story_importance, story_topic
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -73,6 +76,11 @@ def test_sections_for_blinken_and_stoltenberg(seed_story) -> None:
     _, condensed = seed_story
     speakers = [s.speaker for s in condensed.sections if s.kind == "speaker"]
     assert speakers[:2] == ["Blinken", "Stoltenberg"]
+    stoltenberg = [p.text for s in condensed.sections if s.speaker == "Stoltenberg" for p in s.points]
+    assert any("Stoltenberg" in t for t in stoltenberg)
+    opening = [k for k, t in enumerate(stoltenberg) if "invited all 30 allies" in t]
+    follow = [k for k, t in enumerate(stoltenberg) if t.startswith("“At the end of the day")]
+    assert not follow or (opening and opening[0] + 1 == follow[0])  # a quote's second sentence follows it
 
 
 def test_blinken_section_has_the_three_commitments(seed_story) -> None:
@@ -200,6 +208,21 @@ def test_background_detection() -> None:
     assert not is_background("The EU agreed on Monday to cut quotas.")
 
 
+@pytest.mark.parametrize("sentence, speaker, how, expected", [
+    ("The EU agreed on Monday to cut quotas.", None, "none", True),
+    ("This isn’t about concessions, the minister said.", None, "none", False),
+    ("He also said that certain proposals will come from NATO.", "Blinken", "pronoun", False),
+    ("He said the talks would continue next week.", "Blinken", "pronoun", True),
+    ("At the same time, he sees an information war.", None, "none", False),
+    ("However, it rejects the core demand.", None, "none", False),
+    ("“The message would be clear to China,” he said.", None, "none", False),
+    ("In this context, Martínez believes NATO must stop.", "Martínez", "named", False),
+])
+def test_standalone(sentence: str, speaker: str | None, how: str, expected: bool) -> None:
+    """Openings that point back, and he/she that nothing resolves, make a sentence unusable alone."""
+    assert is_standalone(sentence, Attribution(speaker, how)) is expected
+
+
 def test_clean_title() -> None:
     """Site names and 'BREAKING:' go; a real subtitle stays."""
     assert clean_title("Blinken answers Moscow - Reuters", "Reuters") == "Blinken answers Moscow"
@@ -226,16 +249,27 @@ RUSSIAN = [
 ]
 
 
-@pytest.mark.parametrize("language, bodies", [("es", SPANISH), ("ru", RUSSIAN)])
+CHINESE = [
+    "中国政府周二宣布了一项新的经济刺激计划。该计划总额为一万亿元人民币，主要用于基础设施建设。官员表示，计划将在明年一月开始实施。",
+    "国务院周二公布了总额一万亿元的经济刺激方案。分析人士认为该方案规模较大，将提振经济增长。",
+]
+
+
+@pytest.mark.parametrize("language, bodies", [("es", SPANISH), ("ru", RUSSIAN), ("zh", CHINESE)])
 def test_other_languages(language: str, bodies: list[str]) -> None:
-    """Spanish and Russian stories condense without error, in their own language, from their sentences."""
+    """Spanish, Russian and Chinese stories condense, in their own language, from their own sentences."""
     articles = [Article(id=f"{language}{i}", title=body.split("\n")[0][:60], outlet=f"o{i}", body=body,
                         language=language) for i, body in enumerate(bodies)]
     condensed = condense(articles, config())
     texts = points_of(condensed)
     assert texts and condensed.lede
     joined = " ".join(flat(b) for b in bodies)
-    assert all(t in joined for t in texts + [condensed.lede])
+    assert all(t in joined for t in texts + condensed.lede.split(" ") if t)
+    if language == "es":
+        assert any("dijo el ministro Luis Planas" in t for t in texts)
+        assert condensed.sections[-1].kind == "background"  # "Desde 2022 ..."
+    if language == "ru":
+        assert any(s.kind == "background" and "С 2020 года" in s.points[0].text for s in condensed.sections)
 
 
 def test_empty_and_boilerplate_only() -> None:
@@ -307,10 +341,58 @@ def test_general_section_first_when_facts_outweigh_speakers() -> None:
 def test_hard_wrapped_plain_text() -> None:
     """Lines wrapped at 70 columns are joined back into paragraphs before splitting sentences."""
     wrapped = ("The city council voted on Monday to close the old bridge to cars from\n"
-               "next month, citing cracks found during an inspection in the spring.\n\n"
+               "next month, as engineers reported to the council at its regular\n"
+               "Monday meeting, citing cracks found during an inspection in the spring.\n\n"
                "The mayor said the bridge would reopen for cyclists once repairs are\n"
                "finished, which could take two years.\n")
     article = Article(id="w", title="Council closes old bridge", outlet="x", body=wrapped)
     condensed = condense([article], config())
     assert condensed.lede.startswith("The city council voted on Monday to close the old bridge to cars from next")
-    assert condensed.lede.endswith("inspection in the spring.")
+    assert "regular Monday meeting" in condensed.lede and condensed.lede.endswith("inspection in the spring.")
+
+
+def test_speaker_with_one_minor_point_gets_no_section() -> None:
+    """A person quoted once goes to the general section, since the sentence names them."""
+    body = ("The city council voted on Monday to close the old bridge to all traffic for two years.\n\n"
+            "Engineers found deep cracks in two of the bridge's supporting piers during an inspection.\n\n"
+            "“Nobody wanted this, but the safety of our residents comes first,” Mayor Jane Doe said.\n\n"
+            "A temporary ferry will carry pedestrians and cyclists across the river from next month.")
+    condensed = condense([Article(id="b", title="Old bridge closes", outlet="x", body=body)], config())
+    assert [s.kind for s in condensed.sections] == ["general"]
+    assert any("Mayor Jane Doe said" in p.text for p in condensed.sections[0].points)
+
+
+@pytest.mark.parametrize("sentence, junk", [
+    ("Sign up for our daily newsletter to get the news first.", True),
+    ("Join our brand new verified AMN Telegram channel and get important news uncensored!", True),
+    ("If you found it interesting, share it with your friends!", True),
+    ("POOL/AFP via Getty Images", True),
+    ("© 2022 Government Executive Media Group LLC", True),
+    ("Will Russia invade Ukraine this winter?", True),
+    ("When asked whether the talks had failed, the minister declined to comment.", True),
+    ("He did not subscribe to the view that the talks had failed.", False),
+    ("The cookie maker said its sales rose ten percent this year.", False),
+    ("The minister said the newsletter of the ministry would publish the text.", False),
+])
+def test_junk_lines(sentence: str, junk: bool) -> None:
+    """Calls to action, credits, questions are junk; ordinary sentences using the same words are not."""
+    assert (junk_reason(sentence) is not None) is junk
+
+
+def test_sentence_split_keeps_clock_times() -> None:
+    """pysbd's split after 'p.m.' is undone when a weekday or time zone follows, kept otherwise."""
+    assert split_sentences("The talks start at 5 p.m. Wednesday in Brussels. Officials said so.") == (
+        "The talks start at 5 p.m. Wednesday in Brussels.", "Officials said so.")
+    assert split_sentences("He arrived at 5 p.m. The talks began an hour later.") == (
+        "He arrived at 5 p.m.", "The talks began an hour later.")
+    assert split_sentences("Secretary of State Antony Blinken met Mr. Lavrov on Jan. 21 in Geneva.") == (
+        "Secretary of State Antony Blinken met Mr. Lavrov on Jan. 21 in Geneva.",)
+
+
+def test_title_line_is_not_glued_to_the_body() -> None:
+    """A long headline line directly above the body stays its own (heading) paragraph."""
+    body = ("Council votes to close the old bridge over the river for two whole years\n"
+            "The city council voted on Monday to close the old bridge to all traffic.\n"
+            "Engineers found deep cracks in two of the bridge's supporting piers during an inspection.\n")
+    condensed = condense([Article(id="t", title="", outlet="x", body=body)], config())
+    assert condensed.lede.startswith("The city council voted")

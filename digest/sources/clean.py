@@ -37,7 +37,10 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+# Runs of odd spaces (NBSP, thin, zero-width); a lone plain space is left alone, as is.
+_SPACES = re.compile(
+    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]"
+)
 _SENTENCE_CHARS = ".!?…;"
 _CLOSERS = "\"'”’»)]"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -255,8 +258,9 @@ def _script_counts(text: str) -> Counter:
     latin = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
     if latin:
         counts["LATIN"] = latin
-    others = "" if text.isascii() else "".join(_NON_ASCII.findall(text))
-    for ch, n in Counter(others).items():
+    if len(ascii_bytes) == len(text):
+        return counts
+    for ch, n in Counter("".join(_NON_ASCII.findall(text))).items():
         if ch.isalpha():
             counts[_script(ch)] += n
     return counts

@@ -1,0 +1,65 @@
+"""The daily job (`digest run`, and what `digest schedule` runs): fetch, ingest, build, deliver."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from . import build as build_mod
+from . import deliver
+from .config import Config
+from .corpus import Corpus
+from .schedule import run_steps
+from .sources import feeds, inbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DailyReport:
+    """Each step's report, with counts and errors combined for the run log."""
+
+    fetch: Any = None
+    ingest: inbox.IngestReport | None = None
+    build: build_mod.BuildResult | None = None
+    deliver: deliver.DeliveryReport | None = None
+    steps_done: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[tuple[str, str]]:
+        """(file, feed or digest, reason) of every step."""
+        return [item for step in (self.fetch, self.ingest, self.deliver) if step for item in step.failed]
+
+    def counts(self) -> dict[str, Any]:
+        """Per-step counts for the runs table."""
+        counts: dict[str, Any] = {"steps": list(self.steps_done)}
+        for name in ("fetch", "ingest", "deliver"):
+            step = getattr(self, name)
+            if step is not None:
+                counts[name] = step.counts()
+        if self.build is not None:
+            counts["build"] = {"stories": len(self.build.digest.stories), "digest": self.build.digest_id}
+        return counts
+
+
+def run_daily(config: Config, corpus: Corpus, day: date | None = None,
+              progress: Callable[[Any], None] | None = None) -> DailyReport:
+    """Run the configured steps in order; a stop request (SIGTERM) is honoured between steps."""
+    report = DailyReport()
+
+    def step(name: str, call: Callable[[], Any]) -> tuple[str, Callable[[], None]]:
+        def run() -> None:
+            setattr(report, name, call())
+            report.steps_done.append(name)
+        return name, run
+
+    steps = []
+    if config.feeds:
+        steps.append(step("fetch", lambda: feeds.fetch_all(config, corpus)))
+    steps.append(step("ingest", lambda: inbox.ingest(config, corpus, progress=progress)))
+    steps.append(step("build", lambda: build_mod.build(config, corpus, day)))
+    if config.get("run", "deliver"):
+        steps.append(step("deliver", lambda: deliver.send_digest(config, corpus)))
+    run_steps(steps)
+    return report

@@ -1,0 +1,68 @@
+"""`digest run` end to end: a feed over HTTP, the inbox, the build and SMTP delivery, recorded as one run."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from conftest_feeds import FeedServer, static
+from test_deliver import smtp  # noqa: F401  (fixture: a real aiosmtpd server on 127.0.0.1)
+
+from digest.cli import cli
+
+FEED = "examples/feeds/example.xml"
+
+
+def _configure(folder, feed_url, port):
+    with open(folder / "digest.toml", "a", encoding="utf-8") as handle:
+        handle.write(f"""
+[run]
+deliver = true
+
+[smtp]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+
+[feeds]
+max_age_days = 0
+
+[[feed]]
+url = "{feed_url}"
+name = "Valley Times"
+""")
+
+
+def test_run_fetches_ingests_builds_and_delivers(runner, example_workspace, smtp):  # noqa: F811
+    sink, port = smtp
+    with FeedServer() as server:
+        server.routes["/city.xml"] = static(str(example_workspace / "feeds" / "example.xml"))
+        _configure(example_workspace, server.url("/city.xml"), port)
+        result = runner.invoke(cli, ["--config", str(example_workspace / "digest.toml"), "run",
+                                     "--date", "2026-03-06", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    titles = [a["title"] for story in data["stories"] for a in story["articles"]]
+    assert "Library extends opening hours after manuscripts return" in titles
+    assert "Council approves cross-town bike lane network" in titles
+    [message] = sink.messages()
+    assert message["To"] == "desk@example.org"
+    assert message.get_body(("plain",)).get_content().strip()
+    db = sqlite3.connect(example_workspace / "corpus.sqlite")
+    assert db.execute("SELECT delivered_at FROM digests").fetchone()[0]
+    counts = json.loads(db.execute("SELECT counts FROM runs WHERE kind = 'run'").fetchone()[0])
+    assert counts["steps"] == ["fetch", "ingest", "build", "deliver"]
+    assert counts["fetch"]["added"] == 2 and counts["deliver"]["sent"] == 1
+
+
+def test_failed_delivery_is_retried_by_the_next_run(runner, example_workspace, smtp):  # noqa: F811
+    sink, port = smtp
+    _configure(example_workspace, "http://127.0.0.1:9/none.xml", 9)
+    config = str(example_workspace / "digest.toml")
+    first = runner.invoke(cli, ["--config", config, "run", "--date", "2026-03-06"])
+    assert first.exit_code == 0 and "failed: delivery" in first.output
+    text = (example_workspace / "digest.toml").read_text().replace("port = 9\n", f"port = {port}\n")
+    (example_workspace / "digest.toml").write_text(text)
+    second = runner.invoke(cli, ["--config", config, "run", "--date", "2026-03-07"])
+    assert second.exit_code == 0, second.output
+    assert "Nothing new" in second.output and "sent digest 2026-03-06" in second.output
+    assert len(sink.messages()) == 1
