@@ -190,7 +190,7 @@ def time_story(documents: list[str], n: int = 10) -> dict[str, float]:
 
 
 def time_day(stories: list[dict], total: int = 300) -> tuple[float, float, int]:
-    """(CPU seconds, wall seconds, stories) to rank and condense a synthetic day of `total` articles from the data."""
+    """(CPU s, wall s, stories) to rank and condense a synthetic day of `total` articles from the data."""
     pool = [d for s in stories for d in s["documents"]]
     sizes = [1, 2, 3, 5, 8, 1, 4, 10, 2, 6]  # a day has many small stories and a few big ones
     groups, used, k = [], 0, 0
@@ -216,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", type=Path)
     parser.add_argument("--words", type=int, default=250)
     args = parser.parse_args(argv)
+    if not args.data.is_file():
+        print(f"{args.data}: no such file; pass a JSONL file of {{id, documents, summary}} lines", file=sys.stderr)
+        return 2
     stories = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     if not stories:
         print(f"{args.data}: no stories (one JSON object per line expected)", file=sys.stderr)

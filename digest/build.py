@@ -16,6 +16,7 @@ from .corpus import Corpus, utcnow
 from .errors import ConfigError, DigestError
 from .jsonout import digest_to_dict
 from .models import Article, Digest, Story
+from .sources.feeds import topics_for
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ def _importance(articles: Sequence[Article]) -> float:
 
 
 def make_stories(groups: dict[str, list[Article]], config: Config,
-                 sent_stories: set[str]) -> list[Story]:
+                 sent_stories: set[str], feed_topics: dict[str, str] | None = None) -> list[Story]:
     """Condense each group into a Story, most important first, within the story budget."""
+    feed_topics = feed_topics or {}
     ranked = sorted(groups.items(), key=lambda kv: (-_importance(kv[1]), kv[0]))
     ranked = ranked[: int(config.get("summary", "stories_per_digest"))]
     stories = []
@@ -78,6 +80,8 @@ def make_stories(groups: dict[str, list[Article]], config: Config,
         stories.append(Story(
             id=story_id, title=condensed.title, lede=condensed.lede, articles=tuple(articles),
             sections=condensed.sections, is_update=story_id in sent_stories,
+            topic=next((feed_topics[a.id] for a in articles if a.id in feed_topics), None)
+            or summarize.story_topic(articles, config),
         ))
     return stories
 
@@ -115,9 +119,10 @@ def _render(digest: Digest, config: Config, outdir: Path, digest_id: str | None,
 def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResult:
     """Build the digest of everything not yet sent, render it and record it."""
     day = day or today(config)
-    groups = group_by_story(corpus.unsent_articles())
+    articles = corpus.unsent_articles()
+    groups = group_by_story(articles)
     sent = _sent_stories(corpus, list(groups)) if groups else set()
-    stories = make_stories(groups, config, sent)
+    stories = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
                     generated_at=utcnow())
     if not stories:
@@ -157,7 +162,8 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     earlier = {r[0] for r in corpus.db.execute(
         "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
         "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (digest_id,))}
-    stories = make_stories(group_by_story(articles), config, earlier)
+    stories = make_stories(group_by_story(articles), config, earlier,
+                           topics_for(corpus, [a.id for a in articles]))
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
                     generated_at=utcnow())

@@ -67,7 +67,7 @@ _STOP = {
           " им более всегда конечно всю между это",
 }
 
-_SITE_SUFFIX = re.compile(r"\s+[-|–—:•]\s+([^-|–—:•]{2,40})$")
+_SITE_SUFFIX = re.compile(r"\s+[-|–—•]\s+([^-|–—•]{2,40})$")
 _TITLE_PREFIX = re.compile(r"^(?:breaking|watch|live|update|exclusive|video|opinion)\s*[:|-]\s*",
                            re.IGNORECASE)
 
@@ -256,10 +256,11 @@ def clean_title(title: str, outlet: str = "") -> str:
     text = _TITLE_PREFIX.sub("", " ".join((title or "").split()))
     m = _SITE_SUFFIX.search(text)
     if m:
-        tail = m.group(1).strip()
-        site_like = (outlet and tail.lower() in outlet.lower() or outlet.lower() in tail.lower()) or \
-            re.search(r"\.\w{2,4}\b", tail) or (len(tail.split()) <= 3 and tail.istitle())
-        if site_like and len(text) - len(m.group(0)) >= 15:
+        tail, site = m.group(1).strip().lower(), (outlet or "").strip().lower()
+        named = bool(site) and (tail in site or site in tail)
+        domain = re.search(r"\.\w{2,4}\b", tail) is not None
+        short_name = len(tail.split()) <= 3 and m.group(1).strip().istitle()
+        if (named or domain or short_name) and len(text) - len(m.group(0)) >= 15:
             text = text[: m.start()]
     return text.strip()
 
@@ -362,7 +363,10 @@ def _collect(articles: Sequence[Article]) -> list[Candidate]:
     registry: dict[str, set[str]] = {}
     cands: list[Candidate] = []
     year = _story_year(articles)
-    for index, article in enumerate(articles):
+    copies = [i for i, a in enumerate(articles) if a.copy_of in ids]
+    originals = [i for i in range(len(articles)) if i not in set(copies)]
+    for index in originals + copies:  # on equal scores an original's sentence is kept, not a copy's
+        article = articles[index]
         origin = article.copy_of if article.copy_of in ids else article.id
         cands.extend(_article_candidates(index, article, origin, registry, year))
     return cands

@@ -29,6 +29,10 @@ max_age_days = 0
 [[feed]]
 url = "{feed_url}"
 name = "Valley Times"
+topic = "City"
+
+[summary]
+topics = {{Energy = ["solar", "megawatt"]}}
 """)
 
 
@@ -44,6 +48,10 @@ def test_run_fetches_ingests_builds_and_delivers(runner, example_workspace, smtp
     titles = [a["title"] for story in data["stories"] for a in story["articles"]]
     assert "Library extends opening hours after manuscripts return" in titles
     assert "Council approves cross-town bike lane network" in titles
+    topics = {a["title"]: story["topic"] for story in data["stories"] for a in story["articles"]}
+    assert topics["Library extends opening hours after manuscripts return"] == "City"
+    assert topics["How Port Arlen built a power station on water"] == "Energy"
+    assert topics["Stolen medieval manuscripts return to Lindholm library"] in ("City", None)
     [message] = sink.messages()
     assert message["To"] == "desk@example.org"
     assert message.get_body(("plain",)).get_content().strip()

@@ -228,6 +228,10 @@ def test_clean_title() -> None:
     assert clean_title("Blinken answers Moscow - Reuters", "Reuters") == "Blinken answers Moscow"
     assert clean_title("BREAKING: Blinken answers Moscow | example.com") == "Blinken answers Moscow"
     assert clean_title("Ukraine crisis: what the US offered Russia") == "Ukraine crisis: what the US offered Russia"
+    assert clean_title("Talks in Geneva end without a deal - what comes next") == \
+        "Talks in Geneva end without a deal - what comes next"
+    assert clean_title("Talks in Geneva end without a deal | The Kyiv Independent", "Kyiv Independent") == \
+        "Talks in Geneva end without a deal"
 
 
 SPANISH = [

@@ -46,6 +46,8 @@ _CLOSERS = "\"'”’»)]"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _LINE_END_MARK = re.compile(r"[:,\-–—]$")
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# Every ASCII byte that is not a letter becomes a space: words of an ASCII line by str.split.
+_ASCII_NON_LETTERS_TO_SPACE = bytes(b if b in _ASCII_LETTERS else 32 for b in range(256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Per-line results are cached: readers clean a text's head for its title, then the whole text.
 LINE_CACHE = 8192
@@ -179,7 +181,17 @@ def line_key(line: str) -> str:
 @lru_cache(maxsize=LINE_CACHE)
 def _words(line: str) -> tuple[str, ...]:
     """Letter-only words of a line (numbers and punctuation dropped)."""
+    if line.isascii() and "'" not in line:
+        return tuple(line.encode().translate(_ASCII_NON_LETTERS_TO_SPACE).decode().split())
     return tuple(_WORD.findall(line))
+
+
+def _has_key(line: str, key: str) -> bool:
+    """line_key(line) == key, rejecting most lines on their first word alone."""
+    first = _TOKEN.search(line)
+    if first is not None and first.group().casefold() != key.split(" ", 1)[0]:
+        return False
+    return line_key(line) == key
 
 
 def is_sentence(line: str) -> bool:
@@ -239,7 +251,7 @@ def _is_truncated_teaser(line: str, words: tuple[str, ...]) -> bool:
     """A link teaser cut mid-phrase: several words, no final punctuation, ends on "of"/"the"."""
     if len(words) < 5 or is_sentence(line) or _LINE_END_MARK.search(line):
         return False
-    return line.split()[-1].casefold() in _FUNCTION_END
+    return line.rsplit(None, 1)[-1].casefold() in _FUNCTION_END
 
 
 @lru_cache(maxsize=4096)
@@ -361,7 +373,7 @@ def _continues(previous: str, line: str, width: int | None) -> bool:
         return False
     if width is not None and len(previous) >= width - WRAP_SLACK:
         return True
-    if previous.split()[-1].casefold() in _FUNCTION_END and not is_sentence(line):
+    if previous.rsplit(None, 1)[-1].casefold() in _FUNCTION_END and not is_sentence(line):
         return True
     return len(previous) >= 40 and line[0].islower()
 
@@ -408,12 +420,11 @@ def _keep_flags(lines: list[str], title: str, boilerplate: frozenset[str]) -> li
     title_key = line_key(title) if title.strip() else None
     keep, strong = [], []
     for line in lines:
-        key = line_key(line)
-        flagged = key in boilerplate or _flag_anywhere(line)
-        keep.append(not (flagged or key == title_key))
+        flagged = bool(boilerplate) and line_key(line) in boilerplate or _flag_anywhere(line)
+        keep.append(not (flagged or title_key is not None and _has_key(line, title_key)))
         strong.append(flagged)
         if title_key is None and keep[-1]:
-            title_key = key
+            title_key = line_key(line)
     head = _head_end(lines, keep)
     for i in range(head):
         if keep[i] and _flag_head(lines[i]):
