@@ -172,4 +172,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        20,
+        "lines each outlet repeats, for corpus-learned boilerplate",
+        """
+        CREATE TABLE outlet_totals (outlet TEXT PRIMARY KEY, articles INTEGER NOT NULL);
+        CREATE TABLE outlet_lines (
+            outlet TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            PRIMARY KEY (outlet, line_key)
+        );
+        """,
+    ),
 ]

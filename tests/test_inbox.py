@@ -117,3 +117,17 @@ def test_seed_articles_ingest_with_their_text(ws_config, seeds_dir):
     assert "283 tons of ammunition" in joined
     assert "Source link" not in joined and "Leave a Comment" not in joined
     assert all(path.exists() for path in seeds_dir.iterdir())
+
+
+def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
+    footer = "Reporting by the Harbour Desk team; editing by Lena Fox"
+    for n in range(5):
+        body = (f"Ferry story number {n} about the islands and the harbour, with its own facts: "
+                f"{n * 37 + 11} passengers crossed on day {n} while the crews repaired pier {n + 2}.")
+        (ws_config.path("inbox") / f"f{n}.txt").write_text(
+            f"Ferry news {n}\nSource: Test Gazette\n\n{body}\n\n{footer}\n")
+        _ingest(ws_config)
+    with Corpus(ws_config.path("corpus")) as corpus:
+        bodies = [a.body for a in sorted(corpus.unsent_articles(), key=lambda a: a.title)]
+    assert all(footer in body for body in bodies[:3])
+    assert all(footer not in body and "passengers crossed" in body for body in bodies[3:])

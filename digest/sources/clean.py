@@ -37,10 +37,8 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-# Runs of odd spaces (NBSP, thin, zero-width); a lone plain space is left alone, as is.
-_SPACES = re.compile(
-    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]"
-)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _SENTENCE_CHARS = ".!?…;"
 _CLOSERS = "\"'”’»)]"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -169,6 +167,8 @@ TAIL_WEAK_BEFORE_FLAG = 2
 
 def normalise(line: str) -> str:
     """Collapse odd spaces (NBSP, thin, zero-width) into one and trim the line."""
+    if "  " not in line and not _ODD_SPACE.search(line):
+        return line.strip()
     return _SPACES.sub(" ", line).strip()
 
 

@@ -14,6 +14,7 @@ from ..dedup import Deduplicator, content_hash
 from ..errors import InputError
 from ..models import Article
 from ..stories import StoryIndex
+from .boilerplate import OutletLines
 from .readers import ReadDefaults, read
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,14 @@ class Store:
         self.corpus = corpus
         self.dedup = Deduplicator(corpus, config)
         self.stories = StoryIndex(corpus, config)
+        self.lines = OutletLines(corpus)
 
     def add(self, article: Article, report: IngestReport,
             extra: Callable[[Corpus], None] | None = None) -> str:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
-        article = finish(article)
+        seen = article
+        stripped = self.lines.strip(article)
+        article = finish(stripped if stripped.body.strip() else article)
         decision = self.dedup.check(article)
         if decision.kind == "exact":
             with self.corpus.transaction():
@@ -76,6 +80,7 @@ class Store:
             self.corpus.insert_article(article)
             self.dedup.remember(article)
             self.stories.remember(article, story)
+            self.lines.remember(seen)
             if extra:
                 extra(self.corpus)
         (report.copies if article.copy_of else report.added).append(article.id)
