@@ -36,8 +36,7 @@ from sumy.utils import get_stop_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digest import speakers  # noqa: E402
-from digest import summarize as summarize_mod  # noqa: E402
+from digest import clauses, speakers  # noqa: E402
 from digest.config import from_mapping  # noqa: E402
 from digest.models import Article  # noqa: E402
 from digest.sentences import split_sentences  # noqa: E402
@@ -165,7 +164,8 @@ def _variant(text: str, k: int) -> str:
 
 def _cold() -> None:
     """Empty digest's per-sentence caches, so every timed run splits and attributes from scratch."""
-    for cached in (split_sentences, speakers.speaker_phrases, speakers.resolve_name, summarize_mod._content):
+    for cached in (split_sentences, speakers.speaker_phrases, speakers.resolve_name, clauses.terms, clauses.gist,
+                   clauses._stemmer):
         cached.cache_clear()
 
 

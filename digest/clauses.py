@@ -3,11 +3,16 @@
 Background: earlier dates than the story's (a month before the publication month,
 an earlier year), "since ...", "last week", "ago", "in recent weeks", "has been
 ...ing", situation figures ("at least 100,000"). Standalone: no opening that points
-back ("This", "It", "However", "He also"), no he/she that nothing resolves.
+back ("This", "It", "However", "He also"), no he/she that nothing resolves, no quotation
+or first person ("I", "we") without a speaker.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 from . import speakers
 from .sentences import UPPER
@@ -74,6 +79,8 @@ def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
     bare = text.lstrip("\"“«‘( ")
     if _DANGLING.match(bare) or _EARLY_DEMONSTRATIVE.match(bare):
         return False
+    if attribution.speaker is None and speakers.is_quoted(text):
+        return False  # a quotation or "I"/"we" with nobody to say it
     first = bare.split(" ", 1)[0].lower()
     if first in {"he", "she", "his", "her"}:
         return attribution.how == "pronoun"
@@ -89,3 +96,122 @@ def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
 def balanced(text: str) -> bool:
     """Curly and angle quotation marks open and close in pairs (not a fragment of a quote)."""
     return text.count("“") == text.count("”") and text.count("«") == text.count("»")
+
+
+# --- content terms, clauses and polarity: what two sentences state, for near-repeat checks ---
+
+_SNOWBALL = {"en": "english", "es": "spanish", "fr": "french", "de": "german", "it": "italian",
+             "pt": "portuguese", "ru": "russian", "nl": "dutch", "sv": "swedish", "da": "danish",
+             "no": "norwegian", "nb": "norwegian", "fi": "finnish", "pl": "polish", "ro": "romanian",
+             "hu": "hungarian", "tr": "turkish", "ca": "catalan", "cs": "czech", "el": "greek",
+             "id": "indonesian", "ga": "irish", "lt": "lithuanian", "sr": "serbian", "ar": "arabic",
+             "hi": "hindi", "ta": "tamil", "ne": "nepali", "fa": "persian", "eu": "basque", "et": "estonian",
+             "hy": "armenian"}
+# English words news reports use for one another (after stemming), and irregular past forms.
+_SYNONYM_GROUPS = (
+    "publish disclos releas public", "respons repli", "begin began begun start launch commenc",
+    "kill dead die death", "injur wound hurt", "rise rose risen increas climb grew grow jump",
+    "fall fell fallen drop decreas", "buy bought purchas acquir", "plan intend", "help aid assist",
+    "talk negoti dialogu", "meet met", "build built construct", "sent send deliv hand gave give given", "said say",
+    "made make", "demand requir", "took take taken", "told tell", "won win", "lost lose",
+    "left leav", "chose choos chosen", "fought fight", "spoke speak spoken", "held hold",
+)
+# One name for the states and unions news calls by several ("U.S.", "US", "United States").
+_ALIASES = {"us": "usa", "usa": "usa", "unitedstates": "usa", "uk": "britain", "unitedkingdom": "britain",
+            "britain": "britain", "eu": "eu", "europeanunion": "eu", "un": "un", "unitednations": "un"}
+_ALIAS = re.compile(r"\b(?:U\.S\.A?\.?|USA|US|United States|U\.K\.|UK|United Kingdom|Britain|EU"
+                    r"|E\.U\.|European Union|UN|U\.N\.|United Nations)(?!\w)")
+_SYNONYM = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
+_TERM = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]—–]|\s-\s|\b(?:because|while|whereas|although|though|but|after|before|as|since|which"
+    r"|who|whom|whose|that|when|where|if|unless|saying|porque|mientras|aunque|pero|que|parce|mais|weil"
+    r"|aber|dass|perché|ma|mas|потому|но|что)\b", re.IGNORECASE)
+_ADVERBIAL = re.compile(
+    r"^(?:in|on|at|after|before|during|for|with|without|regarding|according|shortly|earlier|later"
+    r"|meanwhile|again|also|notably|however|so|and|then|now|today|yesterday|over|under|by|from|to"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may"
+    r"|june|july|august|september|october|november|december|\d+"
+    r"|en|el|la|durante|tras|según|dans|selon|pendant|nach|laut|während|per|secondo|во|в|по|после)\b",
+    re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cannot|declined to|refused to|refuses to"
+                       r"|declines to)\b|n[’']t\b|\b(?:ni|nunca|ne|pas|nicht|kein\w*|non|não|не|нет)\b",
+                       re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Gist:
+    """What a sentence states, for near-repeat checks: content terms, its main clause's terms, polarity."""
+
+    terms: frozenset[str]
+    lead: frozenset[str]  # terms of the first clause that is neither attribution nor adverbial
+    lead_negated: bool
+    parts: tuple[tuple[frozenset[str], bool], ...] = ()  # (terms, negated) of every clause
+
+    def states(self, found: frozenset[str], denied: bool) -> bool:
+        """A clause sharing some of the terms has the given polarity ('not' elsewhere does not count)."""
+        return any(part_denied == denied for terms_, part_denied in self.parts if terms_ & found)
+
+
+@lru_cache(maxsize=64)
+def _stemmer(language: str):
+    """The Snowball stemmer of a language (English for unknown), or None where Snowball has none."""
+    code = (language or "").split("-")[0].lower()
+    name = _SNOWBALL.get(code, "english" if code in {"", "und"} else "")
+    return snowballstemmer.stemmer(name) if name else None
+
+
+@lru_cache(maxsize=65536)
+def terms(text: str, language: str, stop: frozenset[str]) -> frozenset[str]:
+    """Stemmed content words and numbers (stop words dropped, English synonyms folded)."""
+    stemmer = _stemmer(language)
+    if stemmer is not None and _SNOWBALL.get((language or "en").split("-")[0], "english") == "english":
+        text = _ALIAS.sub(lambda m: _ALIASES[m.group(0).lower().replace(" ", "").replace(".", "")], text)
+    raw = [w.lower().replace("’", "'").split("'")[0] for w in _TERM.findall(text)]
+    numbers = {w for w in raw if w.isdigit()}
+    words = [w for w in raw if len(w) > 1 and w not in stop and not w.isdigit()]
+    stems = stemmer.stemWords(words) if stemmer else words
+    if stemmer is not None and _SNOWBALL.get((language or "en").split("-")[0], "english") == "english":
+        stems = [_SYNONYM.get(s, s) for s in stems]
+    return frozenset(stems) | numbers
+
+
+def clauses(text: str) -> list[str]:
+    """Pieces of a sentence between punctuation and subordinating words ('because', 'that', 'while')."""
+    return [c for c, _ in _clauses_with_breaks(text)]
+
+
+_FRAME_WORDS = 5  # "we make it clear that", "I can tell you that": a frame, not the statement
+
+
+def _clauses_with_breaks(text: str) -> list[tuple[str, str]]:
+    """(clause, the word or mark that ends it) pairs."""
+    plain = re.sub(r"[“”\"«»„‘]", " ", text)
+    pieces = re.split(f"({_CLAUSE_BREAK.pattern})", plain, flags=re.IGNORECASE)
+    out = []
+    for k in range(0, len(pieces), 2):
+        clause = pieces[k].strip()
+        if clause:
+            out.append((clause, pieces[k + 1].strip().lower() if k + 1 < len(pieces) else ""))
+    return out
+
+
+def negated(text: str) -> bool:
+    """The text denies or refuses something ('not', 'never', 'declined to')."""
+    return _NEGATION.search(text) is not None
+
+
+@lru_cache(maxsize=65536)
+def gist(text: str, language: str, stop: frozenset[str]) -> Gist:
+    """Terms of the sentence, of each clause, and of its main clause (attribution, adverbials skipped)."""
+    pieces = _clauses_with_breaks(text)
+    parts = tuple((terms(clause, language, stop), negated(clause)) for clause, _ in pieces)
+    lead, lead_negated = frozenset(), False
+    for k, ((clause, ends), (found, denies)) in enumerate(zip(pieces, parts)):
+        if not found:
+            continue  # "Blinken noted", "as I said": attribution only
+        if _ADVERBIAL.match(clause) or (k == 0 and ends == "that" and len(clause.split()) <= _FRAME_WORDS):
+            continue  # "In recent days", "Shortly", "We make it clear that": not the statement
+        lead, lead_negated = found, denies
+        break
+    return Gist(terms(text, language, stop), lead, lead_negated, parts)

@@ -118,6 +118,7 @@ class _Context:
     last_person: str | None = None
     titles: dict[str, set[str]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
+    text: str = ""  # the whole article, to tell whom it names at all
 
 
 def _clean_tokens(phrase: str) -> list[str]:
@@ -166,7 +167,10 @@ _CONNECT_SET = {"of", "the", "for", "in", "de", "del", "la", "van", "von", "der"
 
 
 def _title_lookup(phrase: str, ctx: _Context, registry: dict[str, set[str]]) -> str | None:
-    """The person a lower-case title ('the secretary of state') refers to, or None."""
+    """The person a lower-case title ('the secretary of state') refers to, or None.
+
+    People met in other articles of the story count only when this article names them too: a
+    speaker is never carried from one article into another."""
     words = {w.lower() for w in _clean_tokens(phrase)[1:]}
     words = {w for w in words if w in TITLE_WORDS and w not in _CONNECT_SET}
     if not words:
@@ -174,7 +178,7 @@ def _title_lookup(phrase: str, ctx: _Context, registry: dict[str, set[str]]) -> 
     best, best_score = None, 0.0
     pools = (ctx.titles, registry)
     for rank, pool in enumerate(pools):
-        for person in reversed(ctx.order if rank == 0 else list(pool)):
+        for person in reversed(ctx.order if rank == 0 else [p for p in pool if p in ctx.text]):
             overlap = len(words & pool.get(person, set()))
             score = overlap / len(words) - rank * 0.01
             if overlap and score > best_score:
@@ -294,7 +298,7 @@ def attribute_article(paras: Sequence[Sequence[str]],
     """Attribution of every sentence of an article given as paragraphs of sentences."""
     registry = {} if registry is None else registry
     known = _named_speakers(paras) | set(registry)
-    ctx = _Context()
+    ctx = _Context(text=" ".join(sentence for para in paras for sentence in para))
     result: list[list[Attribution]] = []
     for para in paras:
         row = []
@@ -328,3 +332,51 @@ def _propagate(paras: Sequence[Sequence[str]], result: list[list[Attribution]]) 
                 near = named(result[p + 1])[:1]
             if near:
                 row[i] = Attribution(near[0].speaker, "quote", near[0].is_org)
+
+
+_SAY = (r"(?:said|says|told(?: reporters| journalists)?|tells|added|adds|noted|notes|stressed|stresses"
+        r"|emphasi[sz]ed|stated|states|explained|explains|continued|concluded|replied|remarked|observed"
+        r"|wrote|writes|tweeted|insisted|insists|dijo|afirmó|señaló|añadió|sagte|a déclaré|a dit|заявил|заявила"
+        r"|сказал|сказала)")
+_WHO = rf"(?:{NAME}|{_PRON}|{_TITLE_REF}|(?:[\w\-]+\s+){{1,3}}{NAME})"
+_SAY_TAIL = re.compile(rf"^\s*(?:(?P<who>{_WHO})\s+(?:\w+ly\s+|also\s+)?{_SAY}|{_SAY}\s+(?P<who2>{_WHO}))"
+                       rf"(?P<rest>(?:\s+[\w’'\-]+){{0,8}})\s*[.!]?$")
+_SAY_HEAD = re.compile(rf"^(?:(?:[Aa]ccording to|[Ii]n the (?:opinion|view|words) of)\s+(?P<who>{_WHO}),\s+"
+                       rf"|(?P<who2>{_WHO})\s+(?:\w+ly\s+|also\s+)?{_SAY}(?:\s+that)?\s+)(?P<body>[{UPPER}a-z“\"«].*)$")
+_CLOSING_COMMA = re.compile(r",([”\"»’])$")
+
+
+def _names(who: str, speaker: str) -> bool:
+    """The speaker phrase of an attribution clause stands for the given speaker."""
+    first = who.split()[0].lower()
+    return first in PRONOUNS or first in {"the", "el", "la", "le", "der", "die"} or \
+        resolve_name(who)[0] == speaker or who.split()[-1].strip("’'s") == speaker
+
+
+def without_attribution(sentence: str, speaker: str) -> str:
+    """The sentence without the clause saying the speaker said it (", Blinken told reporters.",
+    "According to Blinken, ...", "Blinken noted that ..."), for a section headed with the speaker.
+    The rest is kept word for word (its first letter capitalised); unchanged when nothing fits."""
+    text = " ".join(sentence.split())
+    outside = outside_quotes(text)
+    cut = max(outside.rfind(","), outside.rfind("” "), outside.rfind("\" ") if text[:1] == "\"" else -1)
+    if cut > 0:
+        tail = text[cut + 1:]
+        m = _SAY_TAIL.match(tail)
+        who = m and (m.group("who") or m.group("who2"))
+        body = text[: cut + (1 if text[cut] in "”\"" else 0)].rstrip()
+        if who and _names(who, speaker) and len(body.split()) >= 5 and balanced_quotes(body):
+            body = _CLOSING_COMMA.sub(r".\1", body)
+            return body if body[-1] in ".!”\"»’" else body + "."
+    m = _SAY_HEAD.match(text)
+    who = m and (m.group("who") or m.group("who2"))
+    if who and _names(who, speaker) and len(m.group("body").split()) >= 5 and balanced_quotes(m.group("body")):
+        body = m.group("body")
+        return body[0].upper() + body[1:]
+    return text
+
+
+def balanced_quotes(text: str) -> bool:
+    """Curly, straight and angle quotation marks open and close in pairs."""
+    return text.count("“") == text.count("”") and text.count("«") == text.count("»") and \
+        text.count("\"") % 2 == 0

@@ -259,8 +259,10 @@ class StoryIndex:
             similarity, story_id, members = scored[0]
             matched = max(members, key=lambda m: (cosine(vector, self._vector(self._members[m])), m))
             merged = self._merges(vector, scored)
-            bridged = f"; bridges and merges {', '.join(merged)}" if merged else ""
-            return StoryDecision(story_id, matched, round(similarity, 4), False,
+            into = self._oldest((story_id, *merged))
+            merged = tuple(m for m in (story_id, *merged) if m != into)
+            bridged = f"; bridges and merges {', '.join(merged)} into {into}" if merged else ""
+            return StoryDecision(into, matched, round(similarity, 4), False,
                                  f"cosine {similarity:.2f} >= {self.threshold} with story {story_id} "
                                  f"(closest article {matched}){bridged}", merged)
         closest = f"; closest story {scored[0][1]} at {scored[0][0]:.2f}" if scored else ""
@@ -382,6 +384,15 @@ class StoryIndex:
             if cosine(joined, self._centroid_of(other, other_members)) >= self.threshold:
                 merged.append(other)
         return tuple(merged)
+
+    def _oldest(self, story_ids: tuple[str, ...]) -> str:
+        """The first-created of some stories: merges keep its id, so known ids stay stable."""
+        if len(story_ids) == 1:
+            return story_ids[0]
+        row = self.corpus.db.execute(
+            f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(story_ids))}) "
+            f"ORDER BY created_at, rowid LIMIT 1", story_ids).fetchone()
+        return row[0] if row else story_ids[0]
 
     def _merge(self, into: str, others: tuple[str, ...]) -> None:
         """Move the members of bridged stories into the older story (caller's transaction)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping, Sequence
 
@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from . import sentences as sent
 from . import speakers
-from .clauses import YEAR, balanced, is_background, is_standalone
+from .clauses import YEAR, Gist, balanced, gist, is_background, is_standalone
 from .config import Config
 from .errors import ConfigError
 from .models import Article, KeyPoint, Section
@@ -39,6 +39,14 @@ MIN_TOPIC_HITS = 2  # keyword mentions (a title counts three times) needed to fi
 STEM = 5  # letters kept of each word: "publish" and "publicly" count as one term
 QUOTE_PENALTY = 0.05  # preference for reported speech over direct quotes among equals
 DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
+REPEAT_SHARE = 0.45  # share of the shorter sentence's term weight (IDF) that makes it a repeat
+REPEAT_MIN_TERMS = 3  # shared stemmed terms needed for that
+# Title words that only say who someone is; words like "foreign" or "security" still carry content.
+_ROLE_WORDS = frozenset(speakers.TITLE_WORDS) - {
+    "state", "foreign", "defense", "defence", "interior", "finance", "health", "economy", "treasury",
+    "white", "house", "security", "national", "ministry", "justice", "high", "special", "executive",
+    "foreign-policy", "press", "us", "u.s.", "uk", "u.k.", "eu", "un", "nato", "russian", "american",
+    "ukrainian", "british", "french", "german", "chinese", "democratic", "republican", "connecticut"}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2}")  # Chinese/Japanese: no spaces
 # Function words of the most common other languages (sklearn ships English only).
@@ -67,6 +75,7 @@ _STOP = {
           " им более всегда конечно всю между это",
 }
 
+_DROPPED = {"boilerplate", "reporter's question", "question"}  # never candidates, not even context
 _SITE_SUFFIX = re.compile(r"\s+[-|–—•]\s+([^-|–—•]{2,40})$")
 _TITLE_PREFIX = re.compile(r"^(?:breaking|watch|live|update|exclusive|video|opinion)\s*[:|-]\s*",
                            re.IGNORECASE)
@@ -108,15 +117,15 @@ def _article_candidates(index: int, article: Article, origin: str, registry: dic
     paras = sent.paragraphs(article.body, article.language, article.title)
     captions = sent.caption_paragraphs(paras)
     kept = [p for p in paras if not sent.is_heading(p) and p.index not in captions]
-    attributions = speakers.attribute_article([p.sentences for p in kept], registry)
+    # Reporters' questions and boilerplate go before attribution: "the U.S. told" in a question
+    # must not lend a speaker to the answer that follows.
+    rows = [[(t, n, sent.junk_reason(t, n)) for t in p.sentences for n in (sent.word_count(t),)] for p in kept]
+    rows = [[r for r in row if r[2] not in _DROPPED] for row in rows]
+    attributions = speakers.attribute_article([[t for t, _, _ in row] for row in rows], registry)
     published = _published_month(article)
     out: list[Candidate] = []
-    for para, row in zip(kept, attributions):
-        for text, att in zip(para.sentences, row):
-            n = sent.word_count(text)
-            reason = sent.junk_reason(text, n)
-            if reason in {"boilerplate", "reporter's question", "question"}:
-                continue
+    for row, atts in zip(rows, attributions):
+        for (text, n, reason), att in zip(row, atts):
             out.append(Candidate(
                 text=text, article=index, origin=origin, position=len(out), speaker=att.speaker,
                 how=att.how, background=att.speaker is None and bool(out) and is_background(
@@ -127,10 +136,16 @@ def _article_candidates(index: int, article: Article, origin: str, registry: dic
     return out
 
 
+def _function_words(language: str) -> frozenset[str]:
+    """Function words of the language (English for an undetermined one)."""
+    return frozenset(ENGLISH_STOP_WORDS) if language in {"en", "und"} else frozenset(
+        _STOP.get(language, "").split())
+
+
 @lru_cache(maxsize=64)
 def _base_stop_words(language: str) -> frozenset[str]:
     """Function words of the language, speech verbs and titles: they say who spoke, not what."""
-    stop = set(ENGLISH_STOP_WORDS) if language in {"en", "und"} else set(_STOP.get(language, "").split())
+    stop = set(_function_words(language))
     stop |= {w.strip(".") for w in speakers.TITLE_WORDS}
     stop |= speakers.VERB_WORDS
     return frozenset(stop)
@@ -292,8 +307,8 @@ def _section_of(c: Candidate, main: list[str]) -> str | None:
 
 
 def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: list[str],
-            taken: list[int], per_section: int) -> dict[str, list[int]]:
-    """Greedy choice by score; a candidate close to a chosen point or the lede is skipped."""
+            taken: list[int], per_section: int, repeats: "_Repeats") -> dict[str, list[int]]:
+    """Greedy choice by score; a candidate repeating a point of any section, or the lede, is skipped."""
     chosen: dict[str, list[int]] = {}
     picked = list(taken)
     pool = np.array([i for i, c in enumerate(cands)
@@ -308,7 +323,7 @@ def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: l
         key = _section_of(cands[i], main)
         if len(chosen.get(key, [])) >= per_section or near[best] >= MERGE_SIMILARITY:
             continue
-        if near[best] > 0.1 and any(_same_words(cands[i].text, cands[j].text) for j in picked):
+        if near[best] > 0 and repeats.closest(i, picked) is not None:
             continue
         chosen.setdefault(key, []).append(i)
         picked.append(i)
@@ -316,32 +331,91 @@ def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: l
     return chosen
 
 
-def _same_words(a: str, b: str, both: bool = False) -> bool:
-    """Most content words of the shorter (or, with both, of the longer) sentence are shared."""
-    wa, wb = _content(a), _content(b)
-    if not wa or not wb:
+def _fold_demonyms(gists: list[Gist]) -> list[Gist]:
+    """'russian' counts as 'russia', 'ukrainian' as 'ukrain' when the story has both forms."""
+    vocab = {t for g in gists for t in g.terms}
+    fold = {}
+    for t in vocab:
+        for suffix in ("n", "an", "ian", "ean"):
+            base = t[: -len(suffix)]
+            if t.endswith(suffix) and len(base) >= 4 and base in vocab:
+                fold[t] = base
+                break
+    if not fold:
+        return gists
+
+    def mapped(found: frozenset[str]) -> frozenset[str]:
+        """The terms with demonyms folded."""
+        return frozenset(fold.get(t, t) for t in found)
+
+    return [replace(g, terms=mapped(g.terms), lead=mapped(g.lead),
+                    parts=tuple((mapped(found), denies) for found, denies in g.parts)) for g in gists]
+
+
+def _holds_lead(x: Gist, y: Gist) -> bool:
+    """y states x's main clause: all its terms (all but one of four or more), with the same polarity."""
+    if len(x.lead) < 2:
         return False
-    return len(wa & wb) / (max if both else min)(len(wa), len(wb)) >= 0.6
+    missing = len(x.lead - y.terms)
+    return missing <= (1 if len(x.lead) >= 4 else 0) and y.states(x.lead, x.lead_negated)
 
 
-@lru_cache(maxsize=65536)
-def _content(text: str) -> frozenset[str]:
-    """Lower-case words of four letters or more."""
-    return frozenset(w for w in _TOKEN.findall(text.lower()) if len(w) >= 4)
+class _Repeats:
+    """Whether two sentences of a story state the same thing: close TF-IDF vectors, most of the
+    (IDF-weighted) stemmed content words of one in the other, or the main clause of one inside the
+    other with the same polarity ("does not plan to disclose the document" / "not releasing the
+    document publicly")."""
+
+    def __init__(self, cands: list[Candidate], sim: np.ndarray, language: str, names: set[str]):
+        """Gists of every candidate and the story's IDF of their terms."""
+        stop = _function_words(language) | _ROLE_WORDS | speakers.VERB_WORDS | {
+            w.lower() for name in names for w in _TOKEN.findall(name)}
+        self.sim = sim
+        self.gists: list[Gist] = _fold_demonyms([gist(c.text, language, frozenset(stop)) for c in cands])
+        df: dict[str, int] = {}
+        for g in self.gists:
+            for t in g.terms:
+                df[t] = df.get(t, 0) + 1
+        n = len(cands)
+        self.df = df
+        self.rare = max(3, n // 10)  # a two-term main clause counts only when both terms are this rare
+        self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+
+    def _weight(self, found: frozenset[str]) -> float:
+        """Summed IDF of terms."""
+        return sum(self.idf.get(t, 0.0) for t in found)
+
+    def same(self, i: int, j: int) -> bool:
+        """Sentences i and j say the same thing."""
+        if self.sim[i, j] >= MERGE_SIMILARITY:
+            return True
+        a, b = self.gists[i], self.gists[j]
+        shared = a.terms & b.terms
+        if len(shared) >= REPEAT_MIN_TERMS and self._weight(shared) >= REPEAT_SHARE * min(
+                self._weight(a.terms), self._weight(b.terms)):
+            return True
+        return any(_holds_lead(x, y) and (len(x.lead) > 2 or all(
+            self.df.get(t, 0) <= self.rare for t in x.lead)) for x, y in ((a, b), (b, a)))
+
+    def closest(self, i: int, points: Sequence[int]) -> int | None:
+        """The point (most similar first) that sentence i repeats, or None."""
+        for j in sorted(points, key=lambda p: (-self.sim[i, p], p)):
+            if self.sim[i, j] <= 0:
+                break
+            if self.same(i, j):
+                return j
+        return None
 
 
-def _sources(points: list[int], cands: list[Candidate], sim: np.ndarray,
+def _sources(points: list[int], cands: list[Candidate], repeats: _Repeats,
              articles: Sequence[Article]) -> dict[int, tuple[str, ...]]:
-    """Each point's articles: its own, and those of every sentence closest to it and near enough."""
+    """Each point's articles: its own, and those of every sentence that repeats it (closest point
+    wins), unless that sentence gives the statement to someone else."""
     found: dict[int, set[int]] = {p: {cands[p].article} for p in points}
-    if points:
-        cols = np.array(points)
-        for i in range(len(cands)):
-            row = sim[i, cols]
-            best = int(row.argmax())
-            if row[best] >= SOURCE_SIMILARITY or (row[best] > 0.1 and _same_words(
-                    cands[i].text, cands[points[best]].text, both=True)):
-                found[points[best]].add(cands[i].article)
+    for i in range(len(cands)):
+        p = repeats.closest(i, points)
+        if p is not None and not (cands[i].speaker and cands[p].speaker and cands[i].speaker != cands[p].speaker):
+            found[p].add(cands[i].article)
     return {p: tuple(articles[a].id for a in sorted(arts)) for p, arts in found.items()}
 
 
@@ -351,10 +425,29 @@ def _budgets(config: Config) -> tuple[int, int]:
     return int(summary.get("points_per_section", 6)), int(summary.get("sections_per_story", 4))
 
 
-def _story_language(articles: Sequence[Article]) -> str:
-    """The most common language of the story's articles."""
-    langs = [a.language or "und" for a in articles]
-    return max(sorted(set(langs)), key=langs.count) if langs else "und"
+def _language_of(article: Article) -> str:
+    """The article's ISO 639-1 code ('en-GB' -> 'en'); 'und' when unknown."""
+    return (article.language or "und").split("-")[0].lower() or "und"
+
+
+def dominant_language(articles: Sequence[Article]) -> str:
+    """The language most outlets told the story in (ties: most text); 'und' when none is known."""
+    outlets: dict[str, set[str]] = {}
+    size: dict[str, int] = {}
+    for a in articles:
+        lang = _language_of(a)
+        if lang == "und":
+            continue
+        outlets.setdefault(lang, set()).add((a.outlet or a.id).strip().lower())
+        size[lang] = size.get(lang, 0) + len(a.body or "")
+    if not outlets:
+        return "und"
+    return max(sorted(outlets), key=lambda lang: (len(outlets[lang]), size[lang]))
+
+
+def _in_language(articles: Sequence[Article], language: str) -> list[Article]:
+    """The articles written in the story's language (or in no detected language)."""
+    return [a for a in articles if language == "und" or _language_of(a) in {language, "und"}]
 
 
 def _collect(articles: Sequence[Article]) -> list[Candidate]:
@@ -383,23 +476,25 @@ def _story_year(articles: Sequence[Article]) -> int | None:
 
 def condense(articles: Sequence[Article], config: Config) -> Condensed:
     """Headline, lede and sections (main speakers, general, background) of one story."""
-    articles = list(articles)
+    language = dominant_language(articles)
+    articles = _in_language(articles, language)
     cands = _collect(articles)
     if not cands:
         title = clean_title(articles[0].title, articles[0].outlet) if articles else ""
         return Condensed(title, "", ())
     per_section, max_sections = _budgets(config)
     names = {c.speaker for c in cands if c.speaker}
-    rows, vector_of = _vectorize([c.text for c in cands], _story_language(articles), names)
+    rows, vector_of = _vectorize([c.text for c in cands], language, names)
     sim = rows @ rows.T
     sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
+    repeats = _Repeats(cands, sim, language, names)
     scores = _scores(cands, sim)
     lede_ids = _lede(cands, scores)
     bodies = [a.body for a in articles if not a.copy_of]
     main = _main_speakers(cands, scores, bodies, max_sections)
-    chosen = _select(cands, scores, sim, main, lede_ids, per_section)
+    chosen = _select(cands, scores, sim, main, lede_ids, per_section, repeats)
     _demote_minor(chosen, cands, sim, main, per_section)
-    sections = _arrange(chosen, cands, sim, scores, articles, main, max_sections)
+    sections = _arrange(chosen, cands, repeats, scores, articles, main, max_sections)
     lede = " ".join(cands[i].text for i in lede_ids)
     return Condensed(_headline(articles, cands, rows, vector_of), lede, sections)
 
@@ -423,7 +518,7 @@ def _demote_minor(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.
             del chosen[""]
 
 
-def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarray, scores: np.ndarray,
+def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], repeats: _Repeats, scores: np.ndarray,
              articles: Sequence[Article], main: list[str], max_sections: int) -> tuple[Section, ...]:
     """Sections within the budget: speakers by rank, general, background; general first when weightier."""
     extra = [k for k in ("", BACKGROUND) if chosen.get(k)]
@@ -437,10 +532,10 @@ def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarr
         order = [""] + order if heavier else order + [""]
     order += [k for k in kept if k == BACKGROUND]
     points = [i for key in order for i in chosen[key]]
-    sources = _sources(points, cands, sim, articles)
+    sources = _sources(points, cands, repeats, articles)
     out = []
     for key in order:
-        kps = tuple(KeyPoint(cands[i].text, sources[i]) for i in _with_context(chosen[key], cands))
+        kps = tuple(KeyPoint(_point_text(cands[i], key), sources[i]) for i in _with_context(chosen[key], cands))
         if key == BACKGROUND:
             out.append(Section(BACKGROUND, kps, kind="background"))
         elif key == "":
@@ -448,6 +543,13 @@ def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarr
         else:
             out.append(Section(key, kps, kind="speaker"))
     return tuple(out)
+
+
+def _point_text(cand: Candidate, key: str) -> str:
+    """The sentence; under its speaker's own heading, without the clause saying who said it."""
+    if key in ("", BACKGROUND) or cand.speaker != key:
+        return cand.text
+    return speakers.without_attribution(cand.text, key)
 
 
 def _with_context(points: list[int], cands: list[Candidate]) -> list[int]:

@@ -254,3 +254,20 @@ def test_explain_gives_the_reasons_for_status_and_json(pipe):
     assert why[articles[2].id]["dedup"] is None  # an original has no dedup decision
     story = why[articles[2].id]["story"]
     assert not story["founded_story"] and story["similarity"] >= 0.25 and "cosine" in story["reason"]
+
+
+def test_candidate_lookups_use_indexes_not_scans(pipe):
+    """The per-article check must not grow with the corpus: every lookup is an index search."""
+    queries = []
+    pipe.corpus.db.set_trace_callback(queries.append)
+    first, second = seed_articles()[:2]
+    for article in (first, second, make(syndicated_copy(first.body), "Copy", "Wire")):
+        pipe.add(article)
+    pipe.corpus.db.set_trace_callback(None)
+    lookups = [q for q in queries if q.lstrip().startswith("SELECT") and ("dedup_" in q or "rowid IN" in q)]
+    for table in ("dedup_bands", "dedup_sentences", "dedup_signatures", "FROM articles"):
+        assert any(table in q for q in lookups), table
+    for sql in lookups:
+        plan = " ".join(r[3] for r in pipe.corpus.db.execute("EXPLAIN QUERY PLAN " + sql))
+        assert not re.search(r"SCAN (?!\(subquery|CONSTANT ROW)", plan), (sql, plan)  # no table scan
+        assert "SEARCH" in plan

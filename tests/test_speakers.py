@@ -100,3 +100,40 @@ def test_name_variants_share_a_key() -> None:
     assert resolve_name("Secretary Antony J. Blinken")[0] == "Blinken"
     assert resolve_name("NATO Secretary General Jens Stoltenberg")[0] == "Stoltenberg"
     assert resolve_name("the Kremlin") == ("Kremlin", True, frozenset())
+
+
+def test_speaker_is_never_carried_into_another_article() -> None:
+    """A title or a quote in one article does not reach back to a person named only in another."""
+    registry: dict[str, set[str]] = {}
+    first = attribute_article([
+        ["Deputy Mayor Bruno Kessel said the loss of parking would hurt small shops."],
+        ["“Our customers come by car, and they will go to the mall instead,” Kessel said."],
+    ], registry)
+    second = attribute_article([
+        ["The first stage of the tram line, near the harbour, will open in the autumn."],
+        ["“It will change how people shop,” the deputy mayor said."],
+        ["The council approved the budget by 30 votes to 11."],
+    ], registry)
+    assert [[a.speaker for a in row] for row in first] == [["Kessel"], ["Kessel"]]
+    assert [[a.speaker for a in row] for row in second] == [[None], [None], [None]]
+
+
+def test_factual_sentence_after_a_quote_is_nobodys() -> None:
+    """A narrative sentence after a speaker's quote stays unattributed; a quote's continuation does not."""
+    got = speakers_of(
+        ["“Our customers come by car from the villages,” Kessel said.", "“We are not against bikes.”"],
+        ["The first stage, along the river, will be built this summer."],
+        ["Shop owners on Market Street opposed the removal of 600 parking spaces."],
+    )
+    assert got == [["Kessel", "Kessel"], [None], [None]]
+
+
+def test_title_resolves_within_the_article_that_names_the_person() -> None:
+    """'The chair' finds the person the same article introduced with that title."""
+    registry: dict[str, set[str]] = {}
+    attribute_article([["Deputy Mayor Bruno Kessel said the vote was close."]], registry)
+    got = attribute_article([
+        ["Bruno Kessel arrived late to the meeting."],
+        ["The deputy mayor said the shops would close for a day in protest."],
+    ], registry)
+    assert [a.speaker for row in got for a in row] == [None, "Kessel"]

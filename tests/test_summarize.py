@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timezone
 from itertools import combinations
 from pathlib import Path
@@ -16,7 +15,7 @@ from digest.models import Article
 from digest.clauses import is_background, is_standalone
 from digest.sentences import junk_reason, split_sentences
 from digest.speakers import Attribution
-from digest.summarize import clean_title, condense, story_importance, story_topic
+from digest.summarize import clean_title, condense, dominant_language, story_importance, story_topic
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -54,6 +53,13 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def carried_by(point: str, body: str) -> bool:
+    """The point is a sentence of the body, or a clean part of one: its attribution clause cut
+    (", Blinken said."), the first letter capitalised, a quote's closing comma made a full stop."""
+    core = re.sub(r"[.!]?([”\"»’]?)$", "", point.strip())
+    return core.lower() in flat(body).lower() and len(core.split()) >= 4
+
+
 def points_of(condensed) -> list[str]:
     """Every point's text."""
     return [p.text for s in condensed.sections for p in s.points]
@@ -73,11 +79,13 @@ def seed_story():
 
 def test_sections_for_blinken_and_stoltenberg(seed_story) -> None:
     """Both press briefings get a section named by surname, Blinken's first."""
-    _, condensed = seed_story
+    articles, condensed = seed_story
     speakers = [s.speaker for s in condensed.sections if s.kind == "speaker"]
     assert speakers[:2] == ["Blinken", "Stoltenberg"]
     stoltenberg = [p.text for s in condensed.sections if s.speaker == "Stoltenberg" for p in s.points]
-    assert any("Stoltenberg" in t for t in stoltenberg)
+    bodies = {a.id: a.body for a in articles}
+    assert all("Stoltenberg" in bodies[src] for s in condensed.sections if s.speaker == "Stoltenberg"
+               for p in s.points for src in p.sources)
     opening = [k for k, t in enumerate(stoltenberg) if "invited all 30 allies" in t]
     follow = [k for k, t in enumerate(stoltenberg) if t.startswith("“At the end of the day")]
     assert not follow or (opening and opening[0] + 1 == follow[0])  # a quote's second sentence follows it
@@ -99,7 +107,9 @@ def test_points_are_source_sentences_with_their_sources(seed_story) -> None:
     for section in condensed.sections:
         for point in section.points:
             assert point.sources and set(point.sources) <= set(bodies)
-            assert any(point.text in bodies[s] for s in point.sources), point.text
+            assert any(carried_by(point.text, bodies[s]) for s in point.sources), point.text
+            if section.kind != "speaker":
+                assert any(point.text in bodies[s] for s in point.sources), point.text
     corroborated = [p for s in condensed.sections for p in s.points if len(p.sources) >= 2]
     assert len(corroborated) >= 3
     releasing = [p for s in condensed.sections for p in s.points if "not releasing the document" in p.text]
@@ -149,14 +159,12 @@ def test_budgets_are_respected() -> None:
     assert condensed.sections[0].speaker == "Blinken"
 
 
-def test_deterministic_and_fast() -> None:
-    """Same input, same output; the four-article story condenses in under 100 ms of CPU time."""
+def test_deterministic() -> None:
+    """Same input, same output, also in reverse article order (speed is measured by bench/summarize.py)."""
     articles = seed_articles()
     first = condense(articles, config())
-    start = time.process_time()
-    second = condense(articles, config())
-    assert time.process_time() - start < 0.1
-    assert first == second
+    assert condense(articles, config()) == first
+    assert condense(list(reversed(articles)), config()) == condense(list(reversed(articles)), config())
 
 
 BODY_A = """Brussels (Example Wire) The European Union agreed on Monday to cut fishing quotas in the Baltic Sea by a third.
@@ -400,3 +408,138 @@ def test_title_line_is_not_glued_to_the_body() -> None:
             "Engineers found deep cracks in two of the bridge's supporting piers during an inspection.\n")
     condensed = condense([Article(id="t", title="", outlet="x", body=body)], config())
     assert condensed.lede.startswith("The city council voted")
+
+
+EN_SOLAR = [
+    """The port town of Varnholm opened a floating solar farm of 20,000 panels on its old harbour basin on Tuesday.
+
+The farm will supply about a tenth of the town's electricity, Mayor Lena Ostrova said at the opening. "We turned empty water into a power station," Ostrova said.
+
+The project cost 18 million euros and took a year to build.""",
+    """Varnholm switched on a floating solar farm with 20,000 panels in its harbour on Tuesday, the first in the region.
+
+Mayor Lena Ostrova said the farm would supply a tenth of local electricity. Critics said the 18 million euros would have been better spent on insulating homes.
+
+Engineers said the panels are cooled by the water and produce more power than panels on land.""",
+]
+ES_SOLAR = [
+    """La ciudad portuaria de Varnholm inauguró el martes un parque solar flotante de 20.000 paneles sobre su antigua dársena.
+
+La instalación cubrirá cerca de una décima parte del consumo eléctrico de la ciudad, según la alcaldesa Lena Ostrova. "Convertimos agua vacía en una central eléctrica", dijo Ostrova.
+
+El proyecto costó 18 millones de euros y se construyó en un año. Los científicos vigilarán el agua bajo los paneles durante cinco años.""",
+    """Varnholm estrenó el martes su parque solar flotante, con 20.000 paneles en el puerto.
+
+La alcaldesa Lena Ostrova afirmó que el parque cubrirá una décima parte de la electricidad local. Los críticos dijeron que los 18 millones de euros debían gastarse en aislar viviendas.""",
+]
+
+
+def solar_articles(english: int, spanish: int) -> list[Article]:
+    """A story told by `english` English outlets and `spanish` Spanish ones."""
+    out = [Article(id=f"en{i}", title=f"Varnholm opens floating solar farm ({i})", outlet=f"English {i}",
+                   body=EN_SOLAR[i], language="en") for i in range(english)]
+    out += [Article(id=f"es{i}", title=f"Varnholm inaugura un parque solar flotante ({i})", outlet=f"Spanish {i}",
+                    body=ES_SOLAR[i], language="es") for i in range(spanish)]
+    return out
+
+
+SPANISH_WORDS = re.compile(r"\b(?:el|la|los|las|del|que|según|dijo|afirmó|parque|ciudad)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("english, spanish, expected", [(2, 1, "en"), (1, 2, "es")])
+def test_story_condensed_in_its_dominant_language(english: int, spanish: int, expected: str) -> None:
+    """The language of most outlets gives every point, the lede and the title; the others add nothing."""
+    condensed = condense(solar_articles(english, spanish), config())
+    texts = points_of(condensed) + [condensed.lede, condensed.title]
+    assert texts and all(texts)
+    spanish_text = [t for t in texts if SPANISH_WORDS.search(t)]
+    assert (spanish_text == []) is (expected == "en"), texts
+    assert (len(spanish_text) == len(texts)) is (expected == "es"), texts
+    sources = {s for section in condensed.sections for p in section.points for s in p.sources}
+    assert sources and all(s.startswith(expected) for s in sources)
+
+
+def test_language_tie_goes_to_the_longer_coverage() -> None:
+    """One outlet in each language: the language with more text wins; undetected ones do not count."""
+    articles = solar_articles(1, 1)
+    longer = "es" if len(ES_SOLAR[0]) > len(EN_SOLAR[0]) else "en"
+    assert dominant_language(articles) == longer
+    assert dominant_language([Article(id="u", title="t", outlet="x", body="Hola.", language="und")]) == "und"
+    undetected = Article(id="u", title="Varnholm solar farm opens", outlet="Wire", language="und",
+                         body="Varnholm opened a floating solar farm of 20,000 panels on Tuesday, officials said.")
+    assert dominant_language(solar_articles(2, 0) + [undetected]) == "en"
+
+
+def test_bundled_mixed_language_story_has_no_spanish_points() -> None:
+    """examples/inbox: three English outlets and one Spanish tell the solar story; points are English only."""
+    from digest.sources.inbox import finish
+    from digest.sources.readers import ReadDefaults, read
+
+    folder = Path(__file__).resolve().parents[1] / "examples" / "inbox"
+    names = ["coastal-herald-solar.txt", "diario-del-puerto-solar.txt", "grid-weekly-solar.md",
+             "northern-ledger-solar.html"]
+    articles = [finish(a) for name in names
+                for a in read(folder / name, (folder / name).read_bytes(), ReadDefaults(outlet=name))]
+    spanish = [a.id for a in articles if a.language == "es"]
+    assert len(spanish) == 1 and dominant_language(articles) == "en"
+    condensed = condense(articles, config())
+    texts = points_of(condensed) + [condensed.lede, condensed.title]
+    assert not [t for t in texts if SPANISH_WORDS.search(t)], texts
+    assert not {s for sec in condensed.sections for p in sec.points for s in p.sources} & set(spanish)
+
+
+BIKE_VALLEY = """The city council approved a 38-kilometre network of protected bike lanes on Wednesday by 27 votes to 14.
+
+Deputy Mayor Farah Quist, who proposed the plan, said the lanes would connect every district to the centre by 2029. "A child should be able to cycle to school safely," Quist said.
+
+Shop owners on Market Street opposed the removal of 600 parking spaces.
+
+The first section of the network, along the river, will be built this summer."""
+
+BIKE_CITIZEN = """The city council voted 27 to 14 on Wednesday to build a 38-kilometre network of protected bike lanes.
+
+Traders' chair Bruno Kessel said the loss of 600 parking spaces on Market Street would hurt small shops. "Our customers come by car from the villages, and they will simply go to the mall," Kessel said.
+
+Kessel said the traders would ask the council to phase in the lanes street by street."""
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_unattributed_fact_is_not_filed_under_another_articles_speaker(order: int) -> None:
+    """A narrative sentence of one outlet never lands in the section of a speaker quoted only by another."""
+    articles = [Article(id="valley", title="Council approves bike lanes", outlet="Valley Times",
+                        body=BIKE_VALLEY, language="en"),
+                Article(id="citizen", title="Bike lanes plan passes despite traders' protest",
+                        outlet="The Citizen", body=BIKE_CITIZEN, language="en")][::order]
+    condensed = condense(articles, config())
+    kessel = [p for s in condensed.sections if s.speaker == "Kessel" for p in s.points]
+    assert kessel and all(carried_by(p.text, BIKE_CITIZEN) for p in kessel)
+    placed = {p.text: s.kind for s in condensed.sections for p in s.points}
+    river = [t for t in placed if "along the river" in t]
+    assert river and all(placed[t] == "general" for t in river)
+
+
+def test_analyst_opinion_is_his_and_headings_are_names(seed_story) -> None:
+    """Javier Martínez's view is never filed under Blinken; every speaker heading is a surname or an organisation."""
+    from digest.sentences import paragraphs
+    from digest.speakers import TITLE_WORDS, attribute_article, resolve_name
+
+    articles, condensed = seed_story
+    analyst = next(a for a in articles if "Javier Martínez" in a.body)
+    paras = [p.sentences for p in paragraphs(analyst.body, "en", analyst.title)]
+    attributions = attribute_article(paras)
+    start = next(k for k, para in enumerate(paras) if any("Martínez" in s for s in para))
+    opinion = [a.speaker for row in attributions[start:start + 2] for a in row]
+    assert "Martínez" in opinion and set(opinion) <= {"Martínez", None}, opinion
+    for section in condensed.sections:
+        for point in section.points:
+            if "Martínez" in point.text or "lots of darkness" in point.text:
+                assert section.speaker in (None, "Martínez"), (section.speaker, point.text)
+    bodies = " ".join(flat(a.body) for a in articles)
+    for section in condensed.sections:
+        if section.kind != "speaker":
+            continue
+        name = section.speaker
+        assert name.lower() not in TITLE_WORDS and name not in {"U.S.", "US", "He", "She"}, name
+        person = re.fullmatch(r"[A-ZÀ-Þ][\w’'\-]+", name) and re.search(
+            rf"\b[A-ZÀ-Þ][a-zà-ÿ]+ (?:[A-Z]\. )?{re.escape(name)}\b", bodies)
+        assert person or resolve_name(name)[1], name

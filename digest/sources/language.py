@@ -1,10 +1,12 @@
 """Language of an article body as an ISO 639-1 code, judged on a bounded sample of it.
 
-py3langid ships its model inside the package (no download, deterministic). Its
-byte-level walk costs about half a microsecond a character, so only the first
+py3langid ships its model inside the package (no download, deterministic). Its cost
+grows with the text (about 0.4 ms for 1,000 characters here), so only the first
 SAMPLE_CHARS characters of the (already cleaned) body are judged, cut at a word
-boundary: on held-out text in 80 languages the verdict on 1,000 characters agrees
-with the whole-text verdict as often as the whole text agrees with the truth.
+boundary. Measured on translated sentences in 84 languages (gettext catalogs) and on
+209 news and feed texts: samples of 400 to 1,500 characters are right as often as the
+whole text (449 vs 450 of 481) and agree with it on every news text from 600 on;
+800 leaves a margin for leftover boilerplate at the top of a body.
 Texts with too few letters to judge get "und" rather than a wild guess: short
 strings such as "Blinken said no." are misjudged by every detector. The model's
 codes without an ISO 639-1 form become their macrolanguage's code, else "und".
@@ -16,7 +18,7 @@ from functools import lru_cache
 from itertools import islice
 
 MIN_LETTERS = 40
-SAMPLE_CHARS = 1000
+SAMPLE_CHARS = 800
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # py3langid labels that are not ISO 639-1: regional varieties map to their macrolanguage.
 _MACROLANGUAGE = {
