@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from . import render, summarize
+from . import dedup, render, summarize
 from .config import Config
 from .corpus import Corpus, utcnow
 from .errors import ConfigError, DigestError
@@ -30,11 +30,12 @@ class BuildResult:
     outdir: Path | None
     outputs: dict[str, Path]
     again: bool = False
+    why: dict | None = None
 
     def to_dict(self) -> dict:
         """The JSON printed by `digest build --json`."""
         return digest_to_dict(
-            self.digest, digest_id=self.digest_id, again=self.again,
+            self.digest, why=self.why, digest_id=self.digest_id, again=self.again,
             outputs={k: str(v) for k, v in sorted(self.outputs.items())},
         )
 
@@ -105,11 +106,12 @@ def _new_digest_id(corpus: Corpus, day: date) -> str:
     return candidate
 
 
-def _render(digest: Digest, config: Config, outdir: Path, digest_id: str | None,
+def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest_id: str | None,
             again: bool) -> BuildResult:
     outputs = dict(render.write_outputs(digest, config, outdir))
-    result = BuildResult(digest, digest_id, outdir, outputs, again)
-    data = digest_to_dict(digest, digest_id=digest_id)
+    why = dedup.explain(corpus, [a.id for s in digest.stories for a in s.articles])
+    result = BuildResult(digest, digest_id, outdir, outputs, again, why)
+    data = digest_to_dict(digest, why=why, digest_id=digest_id)
     json_path = outdir / "digest.json"
     render.write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     outputs["json"] = json_path
@@ -130,7 +132,7 @@ def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResul
         return BuildResult(digest, None, None, {})
     digest_id = _new_digest_id(corpus, day)
     outdir = config.path("outbox") / digest_id
-    result = _render(digest, config, outdir, digest_id, again=False)
+    result = _render(digest, config, corpus, outdir, digest_id, again=False)
     _record(corpus, digest_id, digest, outdir)
     return result
 
@@ -167,7 +169,7 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
                     generated_at=utcnow())
-    return _render(digest, config, config.path("outbox") / digest_id, digest_id, again=True)
+    return _render(digest, config, corpus, config.path("outbox") / digest_id, digest_id, again=True)
 
 
 def digest_ids_for(corpus: Corpus, day: date) -> list[str]:

@@ -147,6 +147,8 @@ class Gist:
     lead: frozenset[str]  # terms of the first clause that is neither attribution nor adverbial
     lead_negated: bool
     parts: tuple[tuple[frozenset[str], bool], ...] = ()  # (terms, negated) of every clause
+    lead_predicate: bool = True  # the main clause has a content word besides names ("the US ambassador
+    # to Russia" has none): with two terms only, it must, or it states nothing to repeat
 
     def states(self, found: frozenset[str], denied: bool) -> bool:
         """A clause sharing some of the terms has the given polarity ('not' elsewhere does not count)."""
@@ -213,5 +215,9 @@ def gist(text: str, language: str, stop: frozenset[str]) -> Gist:
         if _ADVERBIAL.match(clause) or (k == 0 and ends == "that" and len(clause.split()) <= _FRAME_WORDS):
             continue  # "In recent days", "Shortly", "We make it clear that": not the statement
         lead, lead_negated = found, denies
+        common = terms(" ".join(w for w in clause.split() if not w[:1].isupper()), language, stop)
+        predicate = len(found) > 2 or bool(common)
         break
-    return Gist(terms(text, language, stop), lead, lead_negated, parts)
+    else:
+        predicate = False
+    return Gist(terms(text, language, stop), lead, lead_negated, parts, predicate)

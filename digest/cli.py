@@ -212,6 +212,34 @@ def preview(obj, digest_id, port, open_browser):
     preview_mod.serve(lambda: config_mod.load(obj.config_path), folder, port=port, on_ready=ready)
 
 
+@cli.command("dedup-report")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: all).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def dedup_report(obj, since, until, as_json):
+    """List duplicate groups and stories of a date range with the similarities that decided them."""
+    from . import dedup
+
+    with workspace.open_corpus(obj.config) as corpus:
+        report = dedup.report(corpus, since.date() if since else None, until.date() if until else None)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{len(report['duplicate_groups'])} duplicate groups, {len(report['stories'])} stories")
+    for group in report["duplicate_groups"]:
+        original = group["original"]
+        click.echo(f"\n{original['id']} {original.get('outlet', '?')}: {original.get('title', '')}")
+        for dup in group["exact"]:
+            click.echo(f"  exact  {dup['outlet']}: {dup['title']} ({dup['source_path']})")
+        for copy in group["copies"]:
+            click.echo(f"  copy   {copy['id']} {copy['outlet']}: {copy['reason']}")
+    for story in report["stories"]:
+        click.echo(f"\nstory {story['id']}: {story['title']} ({', '.join(story['outlets'])})")
+        for article in story["articles"]:
+            click.echo(f"  {article['day']} {article['id']} {article['outlet']}: {article['reason']}")
+
+
 @cli.command()
 @click.pass_obj
 def status(obj):
@@ -234,6 +262,11 @@ def status(obj):
                 click.echo(f"      {error}")
         for line in commands_ops.status_lines(config, corpus):
             click.echo(line)
+        click.echo("last duplicate decisions:")
+        for row in corpus.db.execute(
+                "SELECT article_id, kind, original_id, reason FROM dedup_decisions "
+                "WHERE kind != 'new' ORDER BY decided_at DESC, article_id LIMIT 5"):
+            click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
 for _command in commands_ops.COMMANDS:

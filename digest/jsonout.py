@@ -6,8 +6,8 @@ from typing import Any
 from .models import Article, Digest, Section, Story
 
 
-def _article(article: Article) -> dict[str, Any]:
-    return {
+def _article(article: Article, why: dict[str, Any] | None) -> dict[str, Any]:
+    data = {
         "id": article.id,
         "title": article.title,
         "outlet": article.outlet,
@@ -17,6 +17,9 @@ def _article(article: Article) -> dict[str, Any]:
         "language": article.language,
         "copy_of": article.copy_of,
     }
+    if why is not None:
+        data["why"] = why.get(article.id)
+    return data
 
 
 def _section(section: Section) -> dict[str, Any]:
@@ -27,24 +30,25 @@ def _section(section: Section) -> dict[str, Any]:
     }
 
 
-def _story(story: Story) -> dict[str, Any]:
+def _story(story: Story, why: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "id": story.id,
         "title": story.title,
         "lede": story.lede,
         "is_update": story.is_update,
         "topic": story.topic,
-        "articles": [_article(a) for a in story.articles],
+        "articles": [_article(a, why) for a in story.articles],
         "sections": [_section(s) for s in story.sections],
     }
 
 
-def digest_to_dict(digest: Digest, **extra: Any) -> dict[str, Any]:
-    """The digest as plain JSON-ready data; `extra` adds top-level fields."""
+def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """The digest as plain JSON-ready data; `why` explains each article's dedup and story decisions,
+    `extra` adds top-level fields."""
     data: dict[str, Any] = {
         "date": digest.date.isoformat(),
         "title": digest.title,
-        "stories": [_story(s) for s in digest.stories],
+        "stories": [_story(s, why) for s in digest.stories],
     }
     data.update(extra)
     return data

@@ -354,7 +354,7 @@ def _fold_demonyms(gists: list[Gist]) -> list[Gist]:
 
 def _holds_lead(x: Gist, y: Gist) -> bool:
     """y states x's main clause: all its terms (all but one of four or more), with the same polarity."""
-    if len(x.lead) < 2:
+    if len(x.lead) < 2 or not x.lead_predicate:
         return False
     missing = len(x.lead - y.terms)
     return missing <= (1 if len(x.lead) >= 4 else 0) and y.states(x.lead, x.lead_negated)
@@ -377,8 +377,6 @@ class _Repeats:
             for t in g.terms:
                 df[t] = df.get(t, 0) + 1
         n = len(cands)
-        self.df = df
-        self.rare = max(3, n // 10)  # a two-term main clause counts only when both terms are this rare
         self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
 
     def _weight(self, found: frozenset[str]) -> float:
@@ -394,8 +392,7 @@ class _Repeats:
         if len(shared) >= REPEAT_MIN_TERMS and self._weight(shared) >= REPEAT_SHARE * min(
                 self._weight(a.terms), self._weight(b.terms)):
             return True
-        return any(_holds_lead(x, y) and (len(x.lead) > 2 or all(
-            self.df.get(t, 0) <= self.rare for t in x.lead)) for x, y in ((a, b), (b, a)))
+        return any(_holds_lead(x, y) for x, y in ((a, b), (b, a)))
 
     def closest(self, i: int, points: Sequence[int]) -> int | None:
         """The point (most similar first) that sentence i repeats, or None."""

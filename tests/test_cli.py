@@ -122,3 +122,21 @@ def test_status_reports_the_corpus_and_runs(runner, ran):
     result = runner.invoke(cli, ["--config", str(folder / "digest.toml"), "status"])
     assert result.exit_code == 0
     assert "articles" in result.output and "2026-03-06" in result.output and "run" in result.output
+
+
+def test_json_and_dedup_report_explain_the_decisions(runner, ran):
+    folder, data = ran
+    articles = {a["outlet"]: a for story in data["stories"] for a in story["articles"]}
+    copy = articles["Regional Wire"]
+    assert copy["copy_of"] == articles["Coastal Herald"]["id"]
+    assert copy["why"]["dedup"]["kind"] == "copy" and copy["why"]["dedup"]["similarity"] >= 0.7
+    joined = articles["Northern Ledger"]["why"]["story"]
+    assert joined["similarity"] > 0 and joined["matched_article_id"]
+    result = runner.invoke(cli, ["--config", str(folder / "digest.toml"), "dedup-report", "--json"])
+    report = json.loads(result.stdout)
+    [solar] = [s for s in report["stories"] if "Coastal Herald" in s["outlets"]]
+    assert {"Northern Ledger", "Grid Weekly", "Regional Wire"} <= set(solar["outlets"])
+    exact = [g for g in report["duplicate_groups"] if g["exact"]]
+    assert exact and exact[0]["original"]["outlet"] == "Metro News"
+    text = runner.invoke(cli, ["--config", str(folder / "digest.toml"), "dedup-report"]).output
+    assert "duplicate groups" in text and "Jaccard" in text
