@@ -5,11 +5,17 @@ an earlier year), "since ...", "last week", "ago", "in recent weeks", "has been
 ...ing", situation figures ("at least 100,000"). Standalone: no opening that points
 back ("This", "It", "However", "He also"), no he/she that nothing resolves, no quotation
 or first person ("I", "we") without a speaker.
+
+Gist, for near-repeat checks: a sentence's Snowball-stemmed content words (Snowball has
+stemmers for most European languages, Russian, Arabic, Hindi and more; other languages
+keep whole words), English synonyms news reports use for one another folded to one
+("disclose", "release", "publish"; "U.S.", "United States"), its clauses, its main clause
+(attribution frames and leading adverbials skipped) and each clause's polarity.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -221,3 +227,32 @@ def gist(text: str, language: str, stop: frozenset[str]) -> Gist:
     else:
         predicate = False
     return Gist(terms(text, language, stop), lead, lead_negated, parts, predicate)
+
+
+def fold_demonyms(gists: list[Gist]) -> list[Gist]:
+    """'russian' counts as 'russia', 'ukrainian' as 'ukrain' when the story has both forms."""
+    vocab = {t for g in gists for t in g.terms}
+    fold = {}
+    for t in vocab:
+        for suffix in ("n", "an", "ian", "ean"):
+            base = t[: -len(suffix)]
+            if t.endswith(suffix) and len(base) >= 4 and base in vocab:
+                fold[t] = base
+                break
+    if not fold:
+        return gists
+
+    def mapped(found: frozenset[str]) -> frozenset[str]:
+        """The terms with demonyms folded."""
+        return frozenset(fold.get(t, t) for t in found)
+
+    return [replace(g, terms=mapped(g.terms), lead=mapped(g.lead),
+                    parts=tuple((mapped(found), denies) for found, denies in g.parts)) for g in gists]
+
+
+def restates(x: Gist, y: Gist) -> bool:
+    """y states x's main clause: all its terms (all but one of four or more), with the same polarity."""
+    if len(x.lead) < 2 or not x.lead_predicate:
+        return False
+    missing = len(x.lead - y.terms)
+    return missing <= (1 if len(x.lead) >= 4 else 0) and y.states(x.lead, x.lead_negated)

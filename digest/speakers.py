@@ -341,16 +341,23 @@ _SAY = (r"(?:said|says|told(?: reporters| journalists)?|tells|added|adds|noted|n
 _WHO = rf"(?:{NAME}|{_PRON}|{_TITLE_REF}|(?:[\w\-]+\s+){{1,3}}{NAME})"
 _SAY_TAIL = re.compile(rf"^\s*(?:(?P<who>{_WHO})\s+(?:\w+ly\s+|also\s+)?{_SAY}|{_SAY}\s+(?P<who2>{_WHO}))"
                        rf"(?P<rest>(?:\s+[\w’'\-]+){{0,8}})\s*[.!]?$")
+# At the head, a verb other than said/told reporters/added needs "that": "Blinken stressed the
+# importance of unity" must not become "The importance of unity".
 _SAY_HEAD = re.compile(rf"^(?:(?:[Aa]ccording to|[Ii]n the (?:opinion|view|words) of)\s+(?P<who>{_WHO}),\s+"
-                       rf"|(?P<who2>{_WHO})\s+(?:\w+ly\s+|also\s+)?{_SAY}(?:\s+that)?\s+)(?P<body>[{UPPER}a-z“\"«].*)$")
+                       rf"|(?P<who2>{_WHO})\s+(?:\w+ly\s+|also\s+)?(?:(?:said|says|told (?:reporters|journalists)"
+                       rf"|added|adds)(?:\s+that)?|{_SAY}\s+that)\s+)(?P<body>[{UPPER}a-z“\"«].*)$")
 _CLOSING_COMMA = re.compile(r",([”\"»’])$")
+_OPEN_APPOSITION = re.compile(r",\s+(?:who|which|whose|whom)\b[^,]*$")  # "X, who proposed it," + verb
 
 
 def _names(who: str, speaker: str) -> bool:
     """The speaker phrase of an attribution clause stands for the given speaker."""
-    first = who.split()[0].lower()
-    return first in PRONOUNS or first in {"the", "el", "la", "le", "der", "die"} or \
-        resolve_name(who)[0] == speaker or who.split()[-1].strip("’'s") == speaker
+    words = who.split()
+    if words[0].lower() in PRONOUNS:
+        return len(words) == 1
+    if words[0].lower() in {"the", "el", "la", "le", "der", "die"}:  # "the secretary", not "the lanes"
+        return all(w.lower().strip(".,") in TITLE_WORDS or w[:1].isupper() for w in words[1:])
+    return resolve_name(who)[0] == speaker
 
 
 def without_attribution(sentence: str, speaker: str) -> str:
@@ -365,7 +372,10 @@ def without_attribution(sentence: str, speaker: str) -> str:
         m = _SAY_TAIL.match(tail)
         who = m and (m.group("who") or m.group("who2"))
         body = text[: cut + (1 if text[cut] in "”\"" else 0)].rstrip()
-        if who and _names(who, speaker) and len(body.split()) >= 5 and balanced_quotes(body):
+        if body.endswith(",”") and body.count("”") == body.count("“") + 1:
+            body = body[:-2]  # the end of a quote opened in the sentence before: keep the words only
+        if who and _names(who, speaker) and len(body.split()) >= 5 and balanced_quotes(body) \
+                and not _OPEN_APPOSITION.search(body):
             body = _CLOSING_COMMA.sub(r".\1", body)
             return body if body[-1] in ".!”\"»’" else body + "."
     m = _SAY_HEAD.match(text)

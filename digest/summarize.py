@@ -1,22 +1,35 @@
 """Condense a story's articles into a headline, a lede and key-point sections grouped by speaker.
 
-Extractive only: every point is a source sentence, whitespace-normalised. Sentences
-are scored by LexRank-style centrality over a TF-IDF graph of all the story's
-sentences (edges between outlets count fully, edges inside one article a third),
-by how many other outlets carry a near-repeat, and by how early they come in their
-article. Points are chosen greedily by score; a sentence too similar to a chosen
-point only adds its article to that point's sources. Speakers come from
+Extractive only: every point is a source sentence, whitespace-normalised; under a speaker's
+own heading the clause naming that speaker (", Blinken told reporters.", "According to
+Blinken, ...") is cut, the rest kept word for word. Sentences are scored by LexRank-style
+centrality over a TF-IDF graph of all the story's sentences (edges between outlets count
+fully, edges inside one article a third), by how many other outlets carry a near-repeat,
+and by how early they come in their article. Points are chosen greedily by score; a
+sentence that repeats a point already chosen in any section (or the lede) only adds its
+article to that point's sources; a section lists its points in the order the story tells
+them (their relative place in their articles). Repeats are found by close TF-IDF vectors, by most of the
+IDF-weighted Snowball-stemmed content words being shared (English synonyms such as
+disclose/release/publish and "U.S."/"United States" folded), or by one sentence's main
+clause standing inside the other with the same polarity. Speakers come from
 digest.speakers, background and standalone tests from digest.clauses; background
 sentences (earlier dates, "since", "last week") go to a last section with speaker
 "Background" and kind "background". The general section (speaker None) holds
 unattributed points and self-attributed points of minor speakers; it leads when its
 points outweigh the main speaker's.
+
+Languages: a story is condensed in its dominant language, the one most of its outlets
+wrote in (ties: the one with most text; articles of undetected language count for none
+and are read with it). Articles in other languages stay the story's articles but give no
+points, no sources, no lede and no headline: sentences cannot be compared across
+languages here. Sentence splitting, stop words, speech verbs and stemming follow the
+story's language (see digest.sentences, digest.speakers); synonym folding is English only.
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Sequence
 
@@ -25,7 +38,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from . import sentences as sent
 from . import speakers
-from .clauses import YEAR, Gist, balanced, gist, is_background, is_standalone
+from .clauses import YEAR, Gist, balanced, fold_demonyms, gist, is_background, is_standalone, restates
 from .config import Config
 from .errors import ConfigError
 from .models import Article, KeyPoint, Section
@@ -331,35 +344,6 @@ def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: l
     return chosen
 
 
-def _fold_demonyms(gists: list[Gist]) -> list[Gist]:
-    """'russian' counts as 'russia', 'ukrainian' as 'ukrain' when the story has both forms."""
-    vocab = {t for g in gists for t in g.terms}
-    fold = {}
-    for t in vocab:
-        for suffix in ("n", "an", "ian", "ean"):
-            base = t[: -len(suffix)]
-            if t.endswith(suffix) and len(base) >= 4 and base in vocab:
-                fold[t] = base
-                break
-    if not fold:
-        return gists
-
-    def mapped(found: frozenset[str]) -> frozenset[str]:
-        """The terms with demonyms folded."""
-        return frozenset(fold.get(t, t) for t in found)
-
-    return [replace(g, terms=mapped(g.terms), lead=mapped(g.lead),
-                    parts=tuple((mapped(found), denies) for found, denies in g.parts)) for g in gists]
-
-
-def _holds_lead(x: Gist, y: Gist) -> bool:
-    """y states x's main clause: all its terms (all but one of four or more), with the same polarity."""
-    if len(x.lead) < 2 or not x.lead_predicate:
-        return False
-    missing = len(x.lead - y.terms)
-    return missing <= (1 if len(x.lead) >= 4 else 0) and y.states(x.lead, x.lead_negated)
-
-
 class _Repeats:
     """Whether two sentences of a story state the same thing: close TF-IDF vectors, most of the
     (IDF-weighted) stemmed content words of one in the other, or the main clause of one inside the
@@ -371,7 +355,7 @@ class _Repeats:
         stop = _function_words(language) | _ROLE_WORDS | speakers.VERB_WORDS | {
             w.lower() for name in names for w in _TOKEN.findall(name)}
         self.sim = sim
-        self.gists: list[Gist] = _fold_demonyms([gist(c.text, language, frozenset(stop)) for c in cands])
+        self.gists: list[Gist] = fold_demonyms([gist(c.text, language, frozenset(stop)) for c in cands])
         df: dict[str, int] = {}
         for g in self.gists:
             for t in g.terms:
@@ -392,7 +376,7 @@ class _Repeats:
         if len(shared) >= REPEAT_MIN_TERMS and self._weight(shared) >= REPEAT_SHARE * min(
                 self._weight(a.terms), self._weight(b.terms)):
             return True
-        return any(_holds_lead(x, y) for x, y in ((a, b), (b, a)))
+        return any(restates(x, y) for x, y in ((a, b), (b, a)))
 
     def closest(self, i: int, points: Sequence[int]) -> int | None:
         """The point (most similar first) that sentence i repeats, or None."""
@@ -550,8 +534,13 @@ def _point_text(cand: Candidate, key: str) -> str:
 
 
 def _with_context(points: list[int], cands: list[Candidate]) -> list[int]:
-    """Points by score, but a quote's continuation right after its opening, never before it."""
+    """Points in the order the story tells them (relative place in their article), a quote's
+    continuation right after its opening."""
     chosen = set(points)
+    length: dict[int, int] = {}
+    for c in cands:
+        length[c.article] = max(length.get(c.article, 0), c.position + 1)
+    points = sorted(points, key=lambda i: (cands[i].position / length[cands[i].article], i))
     follows = {i: i - 1 for i in points
                if cands[i].how == "quote" and i - 1 in chosen and cands[i - 1].article == cands[i].article}
     out: list[int] = []

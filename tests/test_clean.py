@@ -344,6 +344,8 @@ def test_fast_word_and_script_counts_equal_the_plain_definitions():
     for line in lines:
         assert clean._words(line) == tuple(clean._WORD.findall(line)), line
         assert clean.normalise(line) == clean._SPACES.sub(" ", line).strip(), line
+        tokens = clean._TOKEN.findall(line)
+        assert clean.line_key(line) == (" ".join(t.casefold() for t in tokens) or line.strip().casefold())
         assert clean.is_sentence(line) == bool(re.search(r"[.!?…;][\"'”’»)\]]*$", line)), line
     text = "\n".join(lines)
     assert clean._script_counts(text) == Counter(clean._script(ch) for ch in text if ch.isalpha())

@@ -447,21 +447,29 @@ def test_html_only_forwarded_email_uses_forwarded_headers(tmp_path):
 # ---------------------------------------------------------------- speed and bounded work
 
 def test_language_is_judged_on_a_bounded_sample():
-    """A 1 MB body is judged as fast as a short one, on whole words from its start."""
+    """A 1 MB body is judged as fast as a short one, on whole words from its start, middle and end."""
     import time
 
     from digest.sources import language
 
-    body = RUSSIAN.split("\n\n", 1)[1]
-    long_body = "\n\n".join([body] * (1_000_000 // len(body)))
+    body = " ".join(RUSSIAN.split("\n\n")[1:])
+    long_body = " ".join([body] * (1_000_000 // len(body)))
     assert language.detect(long_body) == "ru"
     start = time.process_time()
     for _ in range(20):
         assert language.detect(long_body) == "ru"
     assert (time.process_time() - start) / 20 < 0.02
     sample = language.sample(long_body)
-    assert len(sample) <= language.SAMPLE_CHARS and long_body.startswith(sample)
-    assert long_body[len(sample)] in " \n"
+    assert len(sample) <= language.SAMPLE_CHARS + language.WINDOWS
+    windows = sample.split("\n")
+    assert len(windows) == language.WINDOWS and long_body.startswith(windows[0])
+    assert long_body.endswith(windows[-1])
+    for window in windows:
+        at = long_body.index(window)
+        assert at == 0 or long_body[at - 1] in " \n"
+        assert at + len(window) == len(long_body) or long_body[at + len(window)] in " \n"
+    mixed = "“I will not comment,” he told reporters in English. " * 3 + long_body
+    assert language.detect(mixed) == "ru"
 
 
 def test_language_codes_are_iso_639_1_or_und():

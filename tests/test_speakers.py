@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.speakers import attribute_article, resolve_name
+from digest.speakers import attribute_article, resolve_name, without_attribution
 
 
 def speakers_of(*paragraphs: list[str]) -> list[list[str | None]]:
@@ -137,3 +137,35 @@ def test_title_resolves_within_the_article_that_names_the_person() -> None:
         ["The deputy mayor said the shops would close for a day in protest."],
     ], registry)
     assert [a.speaker for row in got for a in row] == [None, "Kessel"]
+
+
+@pytest.mark.parametrize("sentence, speaker, expected", [
+    ("The response reiterated the commitment to the open door, Blinken told reporters.", "Blinken",
+     "The response reiterated the commitment to the open door."),
+    ("“We turned a basin that nobody used into a power station,” Varga said.", "Varga",
+     "“We turned a basin that nobody used into a power station.”"),
+    ("The farm will supply a fifth of the city's power, Mayor Ilse Varga said at the opening ceremony.", "Varga",
+     "The farm will supply a fifth of the city's power."),
+    ("According to Blinken, the U.S. is committed to Ukraine's right to choose.", "Blinken",
+     "The U.S. is committed to Ukraine's right to choose."),
+    ("Blinken noted that Washington does not plan to disclose the document.", "Blinken",
+     "Washington does not plan to disclose the document."),
+    ("The secretary added that he expects to speak with Lavrov in the coming days.", "Blinken",
+     "He expects to speak with Lavrov in the coming days."),
+    # left whole: someone else named, an apposition that would be cut open, a short quote, a verb
+    # with an object instead of a clause;
+    # the end of a quote opened in the sentence before loses its lone closing mark
+    ("The plan will fail, Lavrov said.", "Blinken", "The plan will fail, Lavrov said."),
+    ("Deputy mayor Farah Quist, who proposed the plan, said the lanes would reach every district.", "Quist",
+     "Deputy mayor Farah Quist, who proposed the plan, said the lanes would reach every district."),
+    ("“This isn’t about concessions,” Blinken said.", "Blinken", "“This isn’t about concessions,” Blinken said."),
+    ("Blinken stressed the importance of unity among the allies.", "Blinken",
+     "Blinken stressed the importance of unity among the allies."),
+    ("Blinken told Lavrov that Washington would respond firmly.", "Blinken",
+     "Blinken told Lavrov that Washington would respond firmly."),
+    ("We hope Russia will take our proposals seriously,” Blinken stated.", "Blinken",
+     "We hope Russia will take our proposals seriously."),
+])
+def test_attribution_clause_cut_under_the_speakers_heading(sentence: str, speaker: str, expected: str) -> None:
+    """Under 'Blinken's key points' the clause saying Blinken said it goes; nothing else changes."""
+    assert without_attribution(sentence, speaker) == expected

@@ -84,9 +84,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _junk_share(text: str) -> float:
-    """Share of characters that no text file contains (controls, unassigned, private use).
-
-    Categories are looked up once per distinct character, not once per character."""
+    """Share of characters no text file holds (controls, unassigned, private use), per distinct character."""
     if not text:
         return 0.0
     sample = text[:20000]

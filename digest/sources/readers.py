@@ -256,8 +256,9 @@ def _leading_date(text: str) -> datetime | None:
 
 
 def _head_title(text: str) -> str:
-    """The first line left after cleaning the top of a text (the implicit title)."""
-    return _first_line(clean.clean_body(text[:HEAD_CHARS].rpartition("\n")[0] or text[:HEAD_CHARS]))
+    """The implicit title: first line left after cleaning the top of a text (whole if short: reused)."""
+    head = text if len(text) <= HEAD_CHARS else text[:HEAD_CHARS].rpartition("\n")[0] or text[:HEAD_CHARS]
+    return _first_line(clean.clean_body(head))
 
 
 def _first_line(text: str) -> str:
