@@ -83,7 +83,7 @@ def _month_number(name: str) -> int:
 def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
     """Whether a sentence makes sense alone (no dangling 'This', 'He also', unresolved pronoun)."""
     bare = text.lstrip("\"“«‘( ")
-    if _DANGLING.match(bare) or _EARLY_DEMONSTRATIVE.match(bare):
+    if _DANGLING.match(bare) or _EARLY_DEMONSTRATIVE.match(bare) or not balanced(text):
         return False
     if attribution.speaker is None and speakers.is_quoted(text):
         return False  # a quotation or "I"/"we" with nobody to say it
@@ -100,8 +100,9 @@ def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
 
 
 def balanced(text: str) -> bool:
-    """Curly and angle quotation marks open and close in pairs (not a fragment of a quote)."""
-    return text.count("“") == text.count("”") and text.count("«") == text.count("»")
+    """Quotation marks open and close in pairs (not a fragment of a quote)."""
+    return (text.count("“") == text.count("”") and text.count("«") == text.count("»")
+            and text.count('"') % 2 == 0)
 
 
 # --- content terms, clauses and polarity: what two sentences state, for near-repeat checks ---

@@ -581,3 +581,11 @@ def test_paraphrases_merge_into_one_point_with_all_sources() -> None:
     letter = [p for p in points if "Jane Roe" in p.text]
     assert len(letter) == 1 and letter[0].sources == ("A", "B"), points
     assert any("will publish a summary" in p.text for p in points), points  # says the opposite: kept
+
+
+def test_a_fragment_of_a_split_quote_is_never_a_point():
+    from digest.clauses import balanced
+
+    assert not balanced('Today the case is full again," Eklund said.')
+    assert balanced('"We never gave up on them," Eklund said.')
+    assert balanced("“Open,” she said.") and not balanced("Open,” she said.")

@@ -149,12 +149,12 @@ def _published(article: Article) -> str:
     return f"{text} (file date)" if article.published_is_guess else text
 
 
-def _section_heading(section: Section) -> str | None:
-    """The heading shown above a section (none for general points)."""
+def _section_heading(section: Section, first: bool = False) -> str | None:
+    """The heading shown above a section: none for general points that open a story."""
     if section.kind == "background":
         return "Background"
     if section.kind == "general" or not section.speaker:
-        return None
+        return None if first else "Other key points"
     return section.speaker
 
 
@@ -203,10 +203,10 @@ class _Sources:
 def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
     """Resolve a story's sections and sources into display values."""
     sections = tuple(
-        SectionView(heading=_section_heading(sec), kind=sec.kind,
+        SectionView(heading=_section_heading(sec, first=i == 0), kind=sec.kind,
                     points=tuple(PointView(text=p.text, sources=sources.for_ids(p.sources))
                                  for p in sec.points))
-        for sec in story.sections)
+        for i, sec in enumerate(story.sections))
     story_sources = sources.for_ids(tuple(a.id for a in story.articles))
     return StoryView(anchor=f"story-{number}", number=number, title=story.title, lede=story.lede,
                      is_update=story.is_update, topic=story.topic, sections=sections,
