@@ -42,9 +42,11 @@ for p in sorted(pathlib.Path(sys.argv[1]).rglob("*")):
         hashlib.sha256(p.read_bytes()).hexdigest()
 """
 
-# Reads every file of one suffix with readers.read (and, as the baseline, decode_bytes only).
+# Reads every file of one suffix with readers.read, then times its parts on the same files:
+# decode_bytes alone (the baseline), clean_body alone, language.detect on the cleaned bodies.
 READ_STAGE = """
 import json, sys, time, pathlib
+from digest.sources import clean, language
 from digest.sources.extract import decode_bytes
 from digest.sources.readers import ReadDefaults, read
 paths = sorted(p for p in pathlib.Path(sys.argv[1]).rglob("*" + sys.argv[2]) if p.is_file())
@@ -57,10 +59,17 @@ for p, data in blobs[1:]:
     read(p, data, ReadDefaults())
 reading = time.perf_counter() - start
 start = time.perf_counter()
-for p, data in blobs[1:]:
-    decode_bytes(data, p)
+texts = [decode_bytes(data, p) for p, data in blobs[1:]]
 decoding = time.perf_counter() - start
-print(json.dumps({"n": len(blobs) - 1, "first": first, "read": reading, "decode": decoding}))
+start = time.perf_counter()
+bodies = [clean.clean_body(text) for text in texts]
+cleaning = time.perf_counter() - start
+start = time.perf_counter()
+for body in bodies:
+    language.detect(body)
+detecting = time.perf_counter() - start
+print(json.dumps({"n": len(blobs) - 1, "first": first, "read": reading, "decode": decoding,
+                  "clean": cleaning, "language": detecting}))
 """
 
 
@@ -96,16 +105,17 @@ def read_stage(inbox: Path, suffix: str) -> dict | None:
 
 
 def print_read_stage(stages: dict[str, dict | None]) -> float | None:
-    """Print the read-stage table; return plain-text files per second (None without text files)."""
-    print(f"{'read stage (readers.read)':28} {'files':>8} {'ms/file':>9} {'files/s':>8} "
-          f"{'decode only ms/file':>20} {'first file s':>13}")
+    """Print the read-stage table (parts in ms/file); return plain-text files/s (None without text)."""
+    print(f"{'read stage (readers.read)':28} {'files':>6} {'ms/file':>8} {'files/s':>8} "
+          f"{'baseline: decode only':>22} {'clean':>6} {'language':>9} {'first file s':>13}")
     text_rate = None
     for suffix, stage in stages.items():
         if not stage or not stage["n"]:
             continue
         per = stage["read"] / stage["n"]
-        print(f"{suffix:28} {stage['n']:8} {1000 * per:9.3f} {1 / per:8.0f} "
-              f"{1000 * stage['decode'] / stage['n']:20.3f} {stage['first']:13.2f}")
+        part = {key: 1000 * stage[key] / stage["n"] for key in ("decode", "clean", "language")}
+        print(f"{suffix:28} {stage['n']:6} {1000 * per:8.3f} {1 / per:8.0f} {part['decode']:22.3f} "
+              f"{part['clean']:6.3f} {part['language']:9.3f} {stage['first']:13.2f}")
         if suffix == ".txt":
             text_rate = 1 / per
     return text_rate

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from . import render
-from .build import group_by_story, make_stories
+from .build import group_by_story, make_stories, output_time
 from .config import Config
 from .corpus import Corpus, article_from_row, utcnow
 from .errors import DigestError
@@ -65,6 +65,6 @@ def brief(config: Config, corpus: Corpus, selection: Selection, output: Path) ->
     stories = make_stories(group_by_story(articles), config, sent_stories=set())
     title = config.get("digest", "title") + (f": {selection.describe()}" if selection.describe() else "")
     digest = Digest(date=selection.until or utcnow().date(), title=title, stories=tuple(stories),
-                    generated_at=utcnow())
+                    generated_at=output_time())
     render.write_atomic(Path(output), render.render_pdf(digest, config))
     return digest

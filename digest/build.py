@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
 from zoneinfo import ZoneInfo
@@ -38,6 +39,17 @@ class BuildResult:
             self.digest, why=self.why, digest_id=self.digest_id, again=self.again,
             outputs={k: str(v) for k, v in sorted(self.outputs.items())},
         )
+
+
+def output_time() -> datetime:
+    """Time stamped on outputs: $SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc)
+        except ValueError as exc:
+            raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds; unset it") from exc
+    return utcnow()
 
 
 def today(config: Config) -> date:
@@ -126,7 +138,7 @@ def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResul
     sent = _sent_stories(corpus, list(groups)) if groups else set()
     stories = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
-                    generated_at=utcnow())
+                    generated_at=output_time())
     if not stories:
         log.info("nothing new since the last digest: no stories, no outputs")
         return BuildResult(digest, None, None, {})
@@ -168,7 +180,7 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
                            topics_for(corpus, [a.id for a in articles]))
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
-                    generated_at=utcnow())
+                    generated_at=output_time())
     return _render(digest, config, corpus, config.path("outbox") / digest_id, digest_id, again=True)
 
 
