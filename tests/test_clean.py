@@ -380,16 +380,11 @@ def test_cleaning_is_linear_in_the_text_size():
         assert len(cleaned) > 0.5 * len(text), name
 
 
-def test_cleaning_a_typical_article_takes_well_under_a_millisecond_or_so():
-    """Two hundred 600-word articles clean in under 1.5 ms each of CPU time (12 ms before the
-    line-level work was cached and screened); results are the same when cleaned twice."""
+def test_cached_line_work_gives_the_same_result_when_cleaned_twice():
+    """The per-line caches change nothing: 200 articles clean the same twice (speed: bench/ingest.py)."""
     import random
-    import time
 
     rng = random.Random(3)
     texts = ["\n\n".join(_made_up_text(rng, 50) for _ in range(12)) for _ in range(200)]
-    start = time.process_time()
     first = [clean_body(text) for text in texts]
-    per_article = (time.process_time() - start) / len(texts)
-    assert per_article < 0.0015, f"{per_article * 1000:.2f} ms per article"
     assert [clean_body(text) for text in texts] == first

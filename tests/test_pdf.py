@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import threading
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 

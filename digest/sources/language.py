@@ -32,8 +32,7 @@ _MACROLANGUAGE = {
 
 @lru_cache(maxsize=1)
 def _classifier():
-    """py3langid's classify, imported on first use: the import (numpy) and the model load
-    (~1 s, once per process, inside py3langid) are only paid when a body needs judging."""
+    """py3langid's classify, imported on first use: its import and model load (~0.6 s) wait for a body."""
     from py3langid.langid import classify
 
     return classify
