@@ -72,3 +72,14 @@ def test_rolled_back_transaction_writes_nothing(tmp_path):
                 corpus.insert_article(_article(1))
                 raise RuntimeError("crash mid-write")
         assert corpus.stats()["articles"] == 0
+
+
+def test_nested_transaction_is_a_savepoint(tmp_path):
+    with Corpus(tmp_path / "c.sqlite") as corpus:
+        with corpus.transaction():
+            corpus.insert_article(_article(1))
+            with pytest.raises(RuntimeError):
+                with corpus.transaction():
+                    corpus.insert_article(_article(2))
+                    raise RuntimeError("inner failure")
+        assert [a.id for a in corpus.unsent_articles()] == [_article(1).id]

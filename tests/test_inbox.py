@@ -131,3 +131,24 @@ def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
         bodies = [a.body for a in sorted(corpus.unsent_articles(), key=lambda a: a.title)]
     assert all(footer in body for body in bodies[:3])
     assert all(footer not in body and "passengers crossed" in body for body in bodies[3:])
+
+
+def test_files_leave_the_inbox_only_with_their_committed_batch(ws_config, monkeypatch):
+    folder = ws_config.path("inbox")
+    for n in range(3):
+        (folder / f"f{n}.txt").write_text(GOOD.replace("900", str(900 + n)))
+    real_insert = Corpus.insert_article
+    calls = []
+
+    def crash_on_third(self, article):
+        calls.append(article.id)
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        real_insert(self, article)
+
+    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crash_on_third)
+    with workspace.open_corpus(ws_config) as corpus, pytest.raises(RuntimeError):
+        inbox.ingest(ws_config, corpus, batch=2)
+    assert sorted(p.name for p in folder.glob("*.txt")) == ["f2.txt"]
+    with Corpus(ws_config.path("corpus")) as corpus:
+        assert corpus.stats()["articles"] == 2

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 PROCESSED = "processed"
 FAILED = "failed"
+BATCH_FILES = 200  # files committed per transaction: commits are the slow part of small writes
 
 
 @dataclass
@@ -154,39 +155,38 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     return path.read_bytes()
 
 
-def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport) -> None:
-    """Ingest one file; on bad input move it to failed/ and record why."""
+def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport) -> bool:
+    """Ingest one file inside the caller's transaction; True when it may leave the inbox after commit.
+
+    A file that cannot be read goes to failed/ at once (it wrote nothing)."""
     try:
         data = _read_bytes(path, inbox.defaults.max_bytes)
         sha = hashlib.sha256(data).hexdigest()
         if store.corpus.file_status(sha):
             report.already_seen.append(str(path))
-            inbox.done(path)
-            return
+            return True
         articles = read(path, data, inbox.defaults)
     except InputError as exc:
         log.error("%s", exc)
         report.failed.append((str(path), exc.reason))
         inbox.fail(path, str(exc))
-        return
+        return False
     except OSError as exc:
         log.error("%s: cannot read (%s)", path, exc)
         report.failed.append((str(path), str(exc)))
-        return
-    ids: list[str] = []
-    for i, article in enumerate(articles):
-        last = i == len(articles) - 1
-        record = (lambda c: c.record_file(sha, str(path), "ingested", ids)) if last else None
-        ids.append(store.add(article, report, extra=record))
-    if not articles:
-        with store.corpus.transaction():
-            store.corpus.record_file(sha, str(path), "empty", [])
-    inbox.done(path)
+        return False
+    ids = [store.add(article, report) for article in articles]
+    with store.corpus.transaction():
+        store.corpus.record_file(sha, str(path), "ingested" if ids else "empty", ids)
+    return True
 
 
 def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
-           progress: Callable[[Path], None] | None = None) -> IngestReport:
-    """Ingest the given files or folders (the inbox by default) into the corpus."""
+           progress: Callable[[Path], None] | None = None, batch: int = BATCH_FILES) -> IngestReport:
+    """Ingest the given files or folders (the inbox by default) into the corpus.
+
+    Files are committed in batches (one transaction each); a file leaves the inbox
+    only once the batch holding its articles is committed."""
     inbox = Inbox(config)
     store = Store(corpus, config)
     report = IngestReport()
@@ -194,10 +194,17 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     for target in targets:
         if not target.exists():
             raise InputError(str(target), "no such file or folder")
-    for path in inbox_files(targets):
-        ingest_file(path, inbox, store, report)
-        if progress:
-            progress(path)
+    files = inbox_files(targets)
+    for start in range(0, len(files), batch):
+        done = []
+        with corpus.transaction():
+            for path in files[start:start + batch]:
+                if ingest_file(path, inbox, store, report):
+                    done.append(path)
+                if progress:
+                    progress(path)
+        for path in done:
+            inbox.done(path)
     log.info("ingest: %s", report.counts())
     return report
 
