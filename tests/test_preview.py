@@ -114,7 +114,7 @@ PROBE = """<script>addEventListener('load', function () {
 
 
 @needs_chromium
-@pytest.mark.parametrize("width,padding", [(1000, "32px"), (560, "16px")])
+@pytest.mark.parametrize("width,padding", [(375, "16px"), (600, "16px"), (1000, "32px")])
 def test_email_reflows_in_chromium(tmp_path, width, padding):
     html = render_html(synthetic_digest(3), from_mapping({}, tmp_path))
     page = tmp_path / "probe.html"
