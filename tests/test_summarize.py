@@ -589,3 +589,37 @@ def test_a_fragment_of_a_split_quote_is_never_a_point():
     assert not balanced('Today the case is full again," Eklund said.')
     assert balanced('"We never gave up on them," Eklund said.')
     assert balanced("“Open,” she said.") and not balanced("Open,” she said.")
+
+
+def ingested_seeds() -> list[Article]:
+    """The four outlets' articles through the real inbox readers (cleaning, language), as ingest stores them."""
+    from digest.sources.inbox import finish
+    from digest.sources.readers import ReadDefaults, read
+
+    seed_articles()  # skips when the seeds are absent
+    articles = []
+    for prefix in SEED_PREFIXES:
+        path = sorted(SEEDS.glob(f"{prefix}_*.txt"))[0]
+        [article] = read(path, path.read_bytes(), ReadDefaults(outlet=f"outlet{prefix}"))
+        articles.append(finish(article))
+    return articles
+
+
+def test_seed_story_through_ingest_with_default_settings() -> None:
+    """With the shipped defaults: Blinken and Stoltenberg sections, the three commitments, no junk,
+    no repeated point."""
+    condensed = condense(ingested_seeds(), config())
+    speakers = [s.speaker for s in condensed.sections if s.kind == "speaker"]
+    assert speakers[:2] == ["Blinken", "Stoltenberg"]
+    blinken = " || ".join(p.text for s in condensed.sections if s.speaker == "Blinken" for p in s.points)
+    assert re.search(r"open door|door is open|right to choose", blinken, re.IGNORECASE)
+    assert re.search(r"not releasing the document|not plan to (?:publish|disclose)", blinken)
+    assert "arms control" in blinken
+    texts = points_of(condensed) + [condensed.lede]
+    assert not any(re.search(r"Getty|Telegram|friends|\?$", t) for t in texts)
+    rows = TfidfVectorizer(stop_words="english").fit_transform(texts)
+    cos = (rows @ rows.T).toarray()
+    for i, j in combinations(range(len(texts)), 2):
+        assert cos[i, j] < SAME_COSINE, (texts[i], texts[j])
+        a, b = content(texts[i]), content(texts[j])
+        assert len(a & b) / max(1, min(len(a), len(b))) < SAME_SHARE, (texts[i], texts[j])
