@@ -17,6 +17,7 @@ from .commands_ops import progress_bar, record_run
 from .sources import inbox
 
 log = logging.getLogger("digest")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _build_mod():
@@ -26,14 +27,12 @@ def _build_mod():
     return build
 
 
-def _setup_logging(verbose: int, quiet: bool, log_file: str = "") -> None:
+def _setup_logging(verbose: int, quiet: bool) -> None:
     """Our messages at the chosen level on stderr; other libraries' only from warnings up (-vv: all)."""
     level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if log_file:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.WARNING, handlers=handlers,
-                        force=True, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.WARNING,
+                        handlers=[logging.StreamHandler(sys.stderr)],
+                        force=True, format=LOG_FORMAT)
     logging.getLogger("digest").setLevel(level)
 
 
@@ -50,8 +49,9 @@ class Context:
             self._config = config_mod.load(self.config_path)
             log_file = self._config.get("paths", "log_file")
             if log_file:
-                logging.getLogger().addHandler(
-                    logging.FileHandler(self._config.root / log_file, encoding="utf-8"))
+                handler = logging.FileHandler(self._config.root / log_file, encoding="utf-8")
+                handler.setFormatter(logging.Formatter(LOG_FORMAT))
+                logging.getLogger().addHandler(handler)
         return self._config
 
 

@@ -140,3 +140,14 @@ def test_json_and_dedup_report_explain_the_decisions(runner, ran):
     assert exact and exact[0]["original"]["outlet"] == "Metro News"
     text = runner.invoke(cli, ["--config", str(folder / "digest.toml"), "dedup-report"]).output
     assert "duplicate groups" in text and "Jaccard" in text
+
+
+def test_log_file_gets_timestamped_levelled_lines(runner, example_workspace):
+    config = example_workspace / "digest.toml"
+    config.write_text(config.read_text().replace("[digest]\n", '[paths]\nlog_file = "digest.log"\n\n[digest]\n'))
+    (example_workspace / "inbox" / "junk.json").write_text("{not json")
+    result = runner.invoke(cli, ["--config", str(config), "ingest"])
+    assert result.exit_code == 0
+    log = (example_workspace / "digest.log").read_text()
+    assert " INFO digest.sources.inbox: ingest: " in log
+    assert " ERROR digest.sources.inbox: " in log and "junk.json" in log
