@@ -85,14 +85,25 @@ def _frequency(term: str, background: dict[str, float]) -> float:
     return background.get(term, 0.0)
 
 
-_TERM_CACHE: dict[tuple[str, int], tuple[str, float] | None] = {}
+_TERM_CACHE: dict[int, dict[str, tuple[str, float] | None]] = {}  # per background: token -> term
+_PRIOR_CACHE: dict[int, dict[str, float]] = {}  # per background: term -> pseudo-document frequency
+
+
+def _term_cache(background: dict[str, float]) -> dict[str, tuple[str, float] | None]:
+    """The token -> (term, boost) cache of one background (backgrounds are cached for good)."""
+    cache = _TERM_CACHE.get(id(background))
+    if cache is None or len(cache) > 500_000:
+        cache = _TERM_CACHE[id(background)] = {}
+    return cache
 
 
 def _term(token: str, background: dict[str, float]) -> tuple[str, float] | None:
     """(term, boost) of a raw token, or None for function words and single letters; cached."""
-    key = (token, id(background))
-    if key in _TERM_CACHE:
-        return _TERM_CACHE[key]
+    cache = _term_cache(background)
+    try:
+        return cache[token]
+    except KeyError:
+        pass
     term = token.casefold()
     if "'" in term or "’" in term:
         term = _POSSESSIVE.sub("", term)
@@ -101,10 +112,20 @@ def _term(token: str, background: dict[str, float]) -> tuple[str, float] | None:
     if (len(term) >= 2 or term.isdigit()) and _frequency(term, background) <= COMMON:
         number = not term.isalpha() and any(ch.isdigit() for ch in term)
         found = (term, NUMBER_BOOST if number else 1.0)
-    if len(_TERM_CACHE) > 500_000:
-        _TERM_CACHE.clear()
-    _TERM_CACHE[key] = found
+    cache[token] = found
     return found
+
+
+def _prior(term: str, background: dict[str, float]) -> float:
+    """Pseudo-document frequency a term gets from the background prior; cached."""
+    cache = _PRIOR_CACHE.setdefault(id(background), {})
+    value = cache.get(term)
+    if value is None:
+        if len(cache) > 500_000:
+            cache.clear()
+        value = cache[term] = BACKGROUND_DOCS * (
+            1 - math.exp(-_frequency(term, background) * BACKGROUND_LENGTH))
+    return value
 
 
 def _is_name(text: str, start: int) -> bool:
@@ -116,15 +137,28 @@ def _is_name(text: str, start: int) -> bool:
 
 
 def _count(text: str, weight: float, background: dict[str, float], out: Counter) -> None:
-    """Add the boosted term counts of one text to `out`."""
+    """Add the boosted term counts of one text to `out`.
+
+    Occurrences are tallied per distinct token (names apart) and each token is weighed
+    once; every increment is a small multiple of 0.5, so the sums are exact whatever
+    the order.
+    """
+    plain: dict[str, int] = {}
+    names: dict[str, int] = {}
     for match in _TOKEN.finditer(text):
-        found = _term(match.group(), background)
-        if found is None:
-            continue
-        term, boost = found
-        if match.group()[0].isupper() and _is_name(text, match.start()):
-            boost = max(boost, NAME_BOOST)
-        out[term] += weight * boost
+        token = match.group()
+        if token[0].isupper() and _is_name(text, match.start()):
+            names[token] = names.get(token, 0) + 1
+        else:
+            plain[token] = plain.get(token, 0) + 1
+    cache = _term_cache(background)
+    for tally, named in ((plain, False), (names, True)):
+        for token, n in tally.items():
+            found = cache[token] if token in cache else _term(token, background)
+            if found is None:
+                continue
+            term, boost = found
+            out[term] += weight * (max(boost, NAME_BOOST) if named else boost) * n
 
 
 def body_lines(body: str) -> list[tuple[int, str]]:
@@ -137,14 +171,16 @@ def body_lines(body: str) -> list[tuple[int, str]]:
     return out
 
 
-def article_terms(article: Article, skip: frozenset[int] = frozenset()) -> dict[str, float]:
+def article_terms(article: Article, skip: frozenset[int] = frozenset(),
+                  lines: list[tuple[int, str]] | None = None) -> dict[str, float]:
     """Boosted, sublinear term frequencies of an article's headline and body (minus `skip` lines)."""
     background = _background(article.language)
     counts: Counter = Counter()
     _count(article.title or "", TITLE_WEIGHT, background, counts)
     body = article.body
     if skip:
-        body = "\n".join(line for key, line in body_lines(body) if key not in skip)
+        lines = body_lines(body) if lines is None else lines
+        body = "\n".join(line for key, line in lines if key not in skip)
     _count(body, 1.0, background, counts)
     return {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
 
