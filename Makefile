@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO := build/demo
 
-.PHONY: demo test setup system-deps bench clean
+.PHONY: demo test setup bench clean
 
 $(BIN)/digest: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,21 +12,24 @@ $(BIN)/digest: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(BIN)/digest
 
-system-deps:
-	@bash scripts/system-deps.sh
+setup: $(BIN)/digest
 
-setup: system-deps $(BIN)/digest
-
-demo: setup
+demo:
+	@bash scripts/system-deps.sh runtime
+	@$(MAKE) --no-print-directory setup
 	rm -rf $(DEMO)
 	mkdir -p build
 	cp -r examples $(DEMO)
 	$(BIN)/digest --config $(DEMO)/digest.toml run
 
-test: setup
+test:
+	@bash scripts/system-deps.sh test
+	@$(MAKE) --no-print-directory setup
 	$(BIN)/python -m pytest -q
 
-bench: setup
+bench:
+	@bash scripts/system-deps.sh runtime
+	@$(MAKE) --no-print-directory setup
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/dedup.py --sizes 10000,100000

@@ -20,6 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter, mul
 
 from .config import Config
 from .corpus import Corpus, utcnow
@@ -27,6 +29,8 @@ from .dedup import _hash64, _signed, article_day, normalise
 from .models import Article
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+# a token with the gap before it (a gap never holds a token character: no backtracking)
+_GAP_TOKEN = re.compile(r"([\W_]*+)([^\W_]+(?:['’.\-][^\W_]+)*)")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = set(".!?:;\"“”«»—–-\n")
 
@@ -136,29 +140,30 @@ def _is_name(text: str, start: int) -> bool:
     return j >= 0 and text[j] not in _SENTENCE_START
 
 
-def _count(text: str, weight: float, background: dict[str, float], out: Counter) -> None:
+def _count(text: str, weight: float, background: dict[str, float], out: dict[str, float]) -> None:
     """Add the boosted term counts of one text to `out`.
 
-    Occurrences are tallied per distinct token (names apart) and each token is weighed
-    once; every increment is a small multiple of 0.5, so the sums are exact whatever
-    the order.
+    Tokens are tallied with the gap before each (which says whether a capitalised one
+    is a name: `_is_name`), so each distinct (gap, token) pair is weighed once; every
+    increment is a small multiple of 0.5, so the sums are exact whatever the order.
     """
-    plain: dict[str, int] = {}
-    names: dict[str, int] = {}
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        if token[0].isupper() and _is_name(text, match.start()):
-            names[token] = names.get(token, 0) + 1
-        else:
-            plain[token] = plain.get(token, 0) + 1
+    end = len(text)
+    while end and not text[end - 1].isalnum():  # trailing non-token text: keeps findall linear
+        end -= 1
+    pairs = Counter(_GAP_TOKEN.findall(text, 0, end))
+    first = _GAP_TOKEN.match(text, 0, end)
+    if first and not first.group(1).strip(" \t"):  # nothing before the first token: not a name
+        pairs[first.groups()] -= 1
+        pairs[(".", first.group(2))] += 1
     cache = _term_cache(background)
-    for tally, named in ((plain, False), (names, True)):
-        for token, n in tally.items():
-            found = cache[token] if token in cache else _term(token, background)
-            if found is None:
-                continue
-            term, boost = found
-            out[term] += weight * (max(boost, NAME_BOOST) if named else boost) * n
+    for (gap, token), n in pairs.items():
+        found = cache[token] if token in cache else _term(token, background)
+        if found is None or not n:
+            continue
+        term, boost = found
+        if token[0].isupper() and gap.rstrip(" \t")[-1:] not in _SENTENCE_START:
+            boost = max(boost, NAME_BOOST)
+        out[term] = out.get(term, 0.0) + weight * boost * n
 
 
 def body_lines(body: str) -> list[tuple[int, str]]:
@@ -175,7 +180,7 @@ def article_terms(article: Article, skip: frozenset[int] = frozenset(),
                   lines: list[tuple[int, str]] | None = None) -> dict[str, float]:
     """Boosted, sublinear term frequencies of an article's headline and body (minus `skip` lines)."""
     background = _background(article.language)
-    counts: Counter = Counter()
+    counts: dict[str, float] = {}
     _count(article.title or "", TITLE_WEIGHT, background, counts)
     body = article.body
     if skip:
@@ -208,27 +213,36 @@ class DocFreq:
         """TF-IDF weights of raw term frequencies, L2-normalised, top terms only."""
         self._load(terms)
         background = _background(language)
-        total = self.docs + BACKGROUND_DOCS
+        priors = _PRIOR_CACHE.get(id(background), {})
+        total = self.docs + BACKGROUND_DOCS + 1
+        df = self._df
+        log = math.log
         out = {}
         for term, tf in terms.items():
-            prior = BACKGROUND_DOCS * (1 - math.exp(-_frequency(term, background) * BACKGROUND_LENGTH))
-            idf = math.log((total + 1) / (self._df[term] + prior + 1))
+            prior = priors.get(term)
+            if prior is None:
+                prior = _prior(term, background)
+                priors = _PRIOR_CACHE[id(background)]
+            idf = log(total / (df[term] + prior + 1))
             if idf > 0:
                 out[term] = tf * idf
-        top = dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS])
-        norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
-        return {t: w / norm for t, w in top.items()}
+        # by weight, ties by term: a stable sort by weight of the term-sorted items
+        top = sorted(sorted(out.items()), key=itemgetter(1), reverse=True)[:TOP_TERMS]
+        values = [w for _, w in top]
+        norm = math.sqrt(sum(map(mul, values, values))) or 1.0
+        return {t: w / norm for t, w in top}
 
     def add(self, terms) -> None:
         """Count one more document containing `terms` (caller's transaction)."""
         terms = list(terms)
         self._load(terms)
+        df = self._df
         for term in terms:
-            self._df[term] += 1
+            df[term] += 1
         self.docs += 1
-        self.corpus.db.executemany(
-            "INSERT INTO story_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-            [(t,) for t in terms])
+        self.corpus.db.execute(  # one statement for all terms: the upsert loop runs inside SQLite
+            "INSERT INTO story_df SELECT value, 1 FROM json_each(?) WHERE true "
+            "ON CONFLICT(term) DO UPDATE SET df = df + 1", (json.dumps(terms, ensure_ascii=False),))
         self.corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(self.docs),))
 
 
@@ -236,7 +250,7 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     """Dot product of two L2-normalised sparse vectors."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    return sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
 
 
 def _centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
@@ -275,14 +289,15 @@ class StoryIndex:
         self._stories: dict[str, list[str]] = {}
         self._postings: dict[str, set[str]] = {}
         self._loaded: set[date] = set()
-        self._pending: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+        self._pending: dict[str, tuple[dict[str, float], dict[str, float], list]] = {}
         self._centroids: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {}
 
     def assign(self, article: Article) -> StoryDecision:
         """Story of a new article; a copy joins its original's story."""
-        terms = article_terms(article, self._seen_lines(article.body))
+        lines = body_lines(article.body)
+        terms = article_terms(article, self._seen_lines(lines), lines)
         vector = self.df.weights(terms, article.language)
-        self._pending[article.id] = (terms, vector)
+        self._pending[article.id] = (terms, vector, lines)
         if article.copy_of:
             original = self.corpus.article(article.copy_of)
             if original and original.story_id:
@@ -312,8 +327,11 @@ class StoryIndex:
         A copy is recorded as a member without terms: its text is its original's, so it
         must count neither twice in the story's centroid nor in document frequencies.
         """
-        terms, vector = self._pending.pop(article.id, None) or (
-            article_terms(article, self._seen_lines(article.body)), None)
+        pending = self._pending.pop(article.id, None)
+        if pending is None:
+            lines = body_lines(article.body)
+            pending = (article_terms(article, self._seen_lines(lines), lines), None, lines)
+        terms, vector, lines = pending
         day = article_day(article)
         if vector is None:
             vector = self.df.weights(terms, article.language)
@@ -333,17 +351,17 @@ class StoryIndex:
             self.df.add(terms)
             db.executemany(
                 "INSERT INTO story_lines VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET seen = seen + 1",
-                [(key,) for key, _ in body_lines(article.body)])
+                [(key,) for key, _ in lines])
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
         if day in self._loaded and stored:
             self._add_member(article.id, _Member(decision.story_id, day, stored, article.language))
 
     # window ----------------------------------------------------------------------
-    def _seen_lines(self, body: str) -> frozenset[int]:
+    def _seen_lines(self, lines: list[tuple[int, str]]) -> frozenset[int]:
         """Lines already carried by an earlier article that is not a copy: site boilerplate
         (footers, banners, newsletter blurbs), left out so it cannot glue unrelated stories."""
-        keys = list({key for key, _ in body_lines(body)})
+        keys = list({key for key, _ in lines})
         seen: set[int] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Install the Debian packages digest and its tests need, only when one is missing.
+# Install the Debian packages digest needs, only those missing.
+#   scripts/system-deps.sh runtime   WeasyPrint's libraries and fonts (make demo)
+#   scripts/system-deps.sh test      the same, plus poppler-utils (PDF checks) and chromium (browser tests)
 set -euo pipefail
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core)
+if [[ ${1:-runtime} == test ]]; then
+  packages+=(poppler-utils chromium)
+fi
 need=()
-# WeasyPrint's libraries and fonts; poppler-utils for PDF checks; chromium for the browser test.
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core poppler-utils chromium; do
+for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
