@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from email import policy
 
 import click
@@ -58,6 +59,12 @@ def test_run_on_examples_writes_all_outputs(ran):
         assert (outdir / name).stat().st_size > 0, name
     assert json.loads((outdir / "digest.json").read_text())["stories"] == data["stories"]
     assert not [p for p in (folder / "inbox").iterdir() if p.is_file()]
+    html = (outdir / "digest.html").read_text()
+    assert "<script" not in html.lower() and "javascript:" not in html.lower()
+    assert not re.search(r"<link\b|\bsrc=[\"']https?:", html, re.IGNORECASE)
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.DOTALL)
+    assert all(re.fullmatch(r"\s*(@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}\s*)*", css) for css in styles)
+    assert len(html.encode()) < 100 * 1024
 
 
 def test_examples_json_has_the_stable_shape(ran):
