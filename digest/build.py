@@ -96,7 +96,20 @@ def make_stories(groups: dict[str, list[Article]], config: Config,
             topic=next((feed_topics[a.id] for a in articles if a.id in feed_topics), None)
             or summarize.story_topic(articles, config),
         ))
-    return stories
+    return by_topic(stories, config)
+
+
+def by_topic(stories: list[Story], config: Config) -> list[Story]:
+    """Group stories into topic sections: [summary] topics in their order, other topics by name,
+    stories without a topic last; importance order is kept within each group."""
+    order = list(config.section("summary").get("topics", {}) or {})
+
+    def rank(story: Story) -> tuple:
+        if story.topic is None:
+            return (2, "")
+        return (0, order.index(story.topic)) if story.topic in order else (1, story.topic)
+
+    return sorted(stories, key=rank)
 
 
 def _sent_stories(corpus: Corpus, story_ids: Sequence[str]) -> set[str]:

@@ -13,6 +13,7 @@ the cost does not grow with the corpus.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
@@ -402,12 +403,17 @@ class StoryIndex:
         """
         query = sorted(vector, key=lambda t: -vector[t])[:QUERY_TERMS]
         overlap: dict[str, float] = {}
+        get = overlap.get
         for term in query:
             stories = self._postings.get(term, ())
             if len(stories) > MAX_POSTINGS:
                 continue  # a term in that many stories of the window does not pick one out
+            weight = vector[term]
             for story_id in stories:
-                overlap[story_id] = overlap.get(story_id, 0.0) + vector[term]
+                overlap[story_id] = get(story_id, 0.0) + weight
+        if len(overlap) > MAX_CANDIDATES:  # only stories tied with or above the last place can rank
+            cutoff = heapq.nlargest(MAX_CANDIDATES, overlap.values())[-1]
+            overlap = {sid: v for sid, v in overlap.items() if v >= cutoff}
         ranked = sorted(overlap, key=lambda sid: (-overlap[sid], sid))[:MAX_CANDIDATES]
         scored = []
         for story_id in ranked:

@@ -74,3 +74,18 @@ def test_failed_delivery_is_retried_by_the_next_run(runner, example_workspace, s
     assert second.exit_code == 0, second.output
     assert "Nothing new" in second.output and "sent digest 2026-03-06" in second.output
     assert len(sink.messages()) == 1
+
+
+def test_topics_group_the_stories_in_config_order(runner, example_workspace):
+    config = example_workspace / "digest.toml"
+    with open(config, "a", encoding="utf-8") as handle:
+        handle.write('\n[summary]\ntopics = {Transport = ["strike", "bike", "rail"], Energy = ["solar"]}\n')
+    result = runner.invoke(cli, ["--config", str(config), "run", "--date", "2026-03-06", "--json"])
+    assert result.exit_code == 0, result.output
+    topics = [s["topic"] for s in json.loads(result.stdout)["stories"]]
+    assert topics == ["Transport", "Transport", "Energy", None]
+    text = (example_workspace / "outbox" / "2026-03-06" / "digest.txt").read_text()
+    contents = text.split("CONTENTS", 1)[1].split("=====", 1)[0]
+    assert contents.index("TRANSPORT") < contents.index("ENERGY") < contents.index("OTHER NEWS")
+    html = (example_workspace / "outbox" / "2026-03-06" / "digest.html").read_text()
+    assert html.count("class=\"contents-topic\"") == 3 and "Other news" in html

@@ -28,6 +28,18 @@ def _cite(sources: tuple[SourceView, ...]) -> str:
     return f"{plural(len(sources), 'source')}: {', '.join(names)}"
 
 
+def _contents(stories: tuple[StoryView, ...]) -> list[str]:
+    """Numbered story titles, under topic headings when stories have topics."""
+    lines: list[str] = []
+    grouped = any(s.topic for s in stories)
+    for i, story in enumerate(stories):
+        if grouped and (i == 0 or story.topic != stories[i - 1].topic):
+            lines += ([""] if lines else []) + [f"    {(story.topic or 'Other news').upper()}"]
+        lines.append(_fill(f"{story.title}{' (update)' if story.is_update else ''}",
+                           indent=f"{story.number:>2}. ", hanging="    "))
+    return lines
+
+
 def _story(story: StoryView) -> list[str]:
     """The lines of one story."""
     badge = " (UPDATE)" if story.is_update else ""
@@ -72,8 +84,7 @@ def render_text(digest: Digest, config: Config) -> str:
              f"{plural(len(stories), 'story', 'stories')} from {plural(len(sources), 'source')}"]
     if stories:
         lines += ["", "CONTENTS", ""]
-        lines += [_fill(f"{s.title}{' (update)' if s.is_update else ''}", indent=f"{s.number:>2}. ",
-                        hanging="    ") for s in stories]
+        lines += _contents(stories)
     else:
         lines += ["", "No new stories since the last digest."]
     for story in stories:
