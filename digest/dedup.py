@@ -12,6 +12,7 @@ to the user is measured, not estimated.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import unicodedata
@@ -296,10 +297,11 @@ class Deduplicator:
 
     def check(self, article: Article) -> Decision:
         """Classify one finished article (content_hash set) against the corpus."""
-        original = self.corpus.article_by_hash(article.content_hash)
+        original = self.corpus.db.execute(  # id and copy_of only: the body is not needed
+            "SELECT id, copy_of FROM articles WHERE content_hash = ?", (article.content_hash,)).fetchone()
         if original:
-            root = original.copy_of or original.id
-            return Decision("exact", root, 1.0, f"same normalised text as {original.id}", 1.0)
+            root = original[1] or original[0]
+            return Decision("exact", root, 1.0, f"same normalised text as {original[0]}", 1.0)
         sketch = self.sketch(article.body)
         self._sketches[article.id] = sketch
         candidates = self._candidates(sketch)
@@ -312,10 +314,8 @@ class Deduplicator:
         sketch = self._sketches.pop(article.id, None) or self.sketch(article.body)
         decision = self._decisions.pop(article.id, None) or Decision(
             "copy" if article.copy_of else "new", article.copy_of)
-        rowid = self.corpus.db.execute("SELECT rowid FROM articles WHERE id = ?", (article.id,)).fetchone()
-        if rowid is None:
+        if not store_sketch(self.corpus, article.id, sketch, self.num_perm):
             return
-        store_sketch(self.corpus, rowid[0], sketch, self.num_perm)
         if decision.kind != "copy":
             return
         self.corpus.db.execute(
@@ -465,14 +465,23 @@ def _bodies(corpus: Corpus, rowids: list[int]):
     return sorted(rows, key=lambda r: order[r["rowid"]])
 
 
-def store_sketch(corpus: Corpus, rowid: int, sketch: _Sketch, num_perm: int) -> None:
-    """Write one article's signature, band keys and bottom-k sentence hashes."""
+def store_sketch(corpus: Corpus, article: int | str, sketch: _Sketch, num_perm: int) -> bool:
+    """Write one article's signature, band keys and bottom-k sentence hashes; False if it is not stored.
+
+    `article` is its rowid, or its id: then the rowid is looked up inside the three
+    statements (the key lists go in as JSON arrays), not read back into Python.
+    """
     db = corpus.db
-    db.execute("INSERT OR REPLACE INTO dedup_signatures VALUES (?, ?, ?, ?)",
-               (rowid, num_perm, len(sketch.shingles), sketch.signature.tobytes()))
-    db.executemany("INSERT OR IGNORE INTO dedup_bands VALUES (?, ?)", [(k, rowid) for k in sketch.bands])
+    where, key = ("rowid = ?", article) if isinstance(article, int) else ("id = ?", article)
+    stored = db.execute(f"INSERT OR REPLACE INTO dedup_signatures SELECT rowid, ?, ?, ? FROM articles WHERE {where}",
+                        (num_perm, len(sketch.shingles), sketch.signature.tobytes(), key)).rowcount
+    if stored < 1:
+        return False
     sample = sorted(sketch.sentences)[:SENTENCE_SAMPLE]
-    db.executemany("INSERT OR IGNORE INTO dedup_sentences VALUES (?, ?)", [(k, rowid) for k in sample])
+    for table, keys in (("dedup_bands", sketch.bands), ("dedup_sentences", sample)):
+        db.execute(f"INSERT OR IGNORE INTO {table} SELECT k.value, a.rowid FROM articles a, json_each(?) k "
+                   f"WHERE a.{where}", (json.dumps(keys), key))
+    return True
 
 
 def reindex(corpus: Corpus, dedup: Deduplicator, batch: int = 2000) -> int:

@@ -32,6 +32,7 @@ from .models import Article
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 # a token with the gap before it (a gap never holds a token character: no backtracking)
 _GAP_TOKEN = re.compile(r"([\W_]*+)([^\W_]+(?:['’.\-][^\W_]+)*)")
+_ASCII_GAP_TOKEN = re.compile(r"([^A-Za-z0-9]*+)([A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*)")  # the same on ASCII
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = set(".!?:;\"“”«»—–-\n")
 
@@ -85,20 +86,35 @@ def _background(language: str) -> dict[str, float]:
 
 def _frequency(term: str, background: dict[str, float]) -> float:
     """Background frequency of a term; tokens with digits count as uncommon."""
-    if not term.isalpha() and any(ch.isdigit() for ch in term):
+    if _has_digit(term):
         return NUMBER_FREQ
     return background.get(term, 0.0)
 
 
-_TERM_CACHE: dict[int, dict[str, tuple[str, float] | None]] = {}  # per background: token -> term
-_PRIOR_CACHE: dict[int, dict[str, float]] = {}  # per background: term -> pseudo-document frequency
+def _has_digit(term: str) -> bool:
+    """A token with a digit in it: a figure, a date, a model number."""
+    return not term.isalpha() and any(map(str.isdigit, term))
+
+
+# per background (by id, holding it so the id cannot be reused): its token -> (term, boost)
+# and term -> prior pseudo-document frequency caches
+_CACHES: dict[int, tuple[dict, dict[str, tuple[str, float] | None], dict[str, float]]] = {}
+CACHE_LIMIT = 500_000  # entries per cache before it is emptied
+
+
+def _caches(background: dict[str, float]) -> tuple[dict, dict]:
+    """The (token -> term, term -> prior) caches of one background dict."""
+    entry = _CACHES.get(id(background))
+    if entry is None or entry[0] is not background:
+        entry = _CACHES[id(background)] = (background, {}, {})
+    return entry[1], entry[2]
 
 
 def _term_cache(background: dict[str, float]) -> dict[str, tuple[str, float] | None]:
-    """The token -> (term, boost) cache of one background (backgrounds are cached for good)."""
-    cache = _TERM_CACHE.get(id(background))
-    if cache is None or len(cache) > 500_000:
-        cache = _TERM_CACHE[id(background)] = {}
+    """The token -> (term, boost) cache of one background."""
+    cache = _caches(background)[0]
+    if len(cache) > CACHE_LIMIT:
+        cache.clear()
     return cache
 
 
@@ -114,8 +130,8 @@ def _term(token: str, background: dict[str, float]) -> tuple[str, float] | None:
         term = _POSSESSIVE.sub("", term)
     term = term.strip(".")
     found = None
-    if (len(term) >= 2 or term.isdigit()) and _frequency(term, background) <= COMMON:
-        number = not term.isalpha() and any(ch.isdigit() for ch in term)
+    number = _has_digit(term)
+    if (len(term) >= 2 or term.isdigit()) and (NUMBER_FREQ if number else background.get(term, 0.0)) <= COMMON:
         found = (term, NUMBER_BOOST if number else 1.0)
     cache[token] = found
     return found
@@ -123,10 +139,10 @@ def _term(token: str, background: dict[str, float]) -> tuple[str, float] | None:
 
 def _prior(term: str, background: dict[str, float]) -> float:
     """Pseudo-document frequency a term gets from the background prior; cached."""
-    cache = _PRIOR_CACHE.setdefault(id(background), {})
+    cache = _caches(background)[1]
     value = cache.get(term)
     if value is None:
-        if len(cache) > 500_000:
+        if len(cache) > CACHE_LIMIT:
             cache.clear()
         value = cache[term] = BACKGROUND_DOCS * (
             1 - math.exp(-_frequency(term, background) * BACKGROUND_LENGTH))
@@ -151,8 +167,9 @@ def _count(text: str, weight: float, background: dict[str, float], out: dict[str
     end = len(text)
     while end and not text[end - 1].isalnum():  # trailing non-token text: keeps findall linear
         end -= 1
-    pairs = Counter(_GAP_TOKEN.findall(text, 0, end))
-    first = _GAP_TOKEN.match(text, 0, end)
+    pattern = _ASCII_GAP_TOKEN if text.isascii() else _GAP_TOKEN
+    pairs = Counter(pattern.findall(text, 0, end))
+    first = pattern.match(text, 0, end)
     if first and not first.group(1).strip(" \t"):  # nothing before the first token: not a name
         pairs[first.groups()] -= 1
         pairs[(".", first.group(2))] += 1
@@ -202,19 +219,20 @@ class DocFreq:
 
     def _load(self, terms) -> None:
         """Fetch the stored df of terms not cached yet."""
-        missing = [t for t in terms if t not in self._df]
-        for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
-            self._df.update(dict.fromkeys(chunk, 0))
+        df = self._df
+        missing = [t for t in terms if t not in df]
+        if missing:  # one prepared statement whatever the count: the terms go in as a JSON array
+            df.update(dict.fromkeys(missing, 0))
             rows = self.corpus.db.execute(
-                f"SELECT term, df FROM story_df WHERE term IN ({','.join('?' * len(chunk))})", chunk)
-            self._df.update(dict(rows.fetchall()))
+                "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing, ensure_ascii=False),))
+            df.update(rows.fetchall())
 
     def weights(self, terms: dict[str, float], language: str) -> dict[str, float]:
         """TF-IDF weights of raw term frequencies, L2-normalised, top terms only."""
         self._load(terms)
         background = _background(language)
-        priors = _PRIOR_CACHE.get(id(background), {})
+        priors = _caches(background)[1]
         total = self.docs + BACKGROUND_DOCS + 1
         df = self._df
         log = math.log
@@ -223,12 +241,14 @@ class DocFreq:
             prior = priors.get(term)
             if prior is None:
                 prior = _prior(term, background)
-                priors = _PRIOR_CACHE[id(background)]
             idf = log(total / (df[term] + prior + 1))
             if idf > 0:
                 out[term] = tf * idf
-        # by weight, ties by term: a stable sort by weight of the term-sorted items
-        top = sorted(sorted(out.items()), key=itemgetter(1), reverse=True)[:TOP_TERMS]
+        pairs = list(out.items())
+        if len(pairs) > TOP_TERMS:  # only terms at or above the TOP_TERMS-th weight can be kept
+            cutoff = sorted(out.values(), reverse=True)[TOP_TERMS - 1]
+            pairs = [(t, w) for t, w in pairs if w >= cutoff]
+        top = sorted(sorted(pairs), key=itemgetter(1), reverse=True)[:TOP_TERMS]  # ties by term
         values = [w for _, w in top]
         norm = math.sqrt(sum(map(mul, values, values))) or 1.0
         return {t: w / norm for t, w in top}
@@ -256,12 +276,33 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 def _centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
     """Normalised sum of member vectors, top terms only."""
-    total: Counter = Counter()
+    return _normalised_top(_add_vectors({}, vectors))
+
+
+def _add_vectors(total: dict[str, float], vectors) -> dict[str, float]:
+    """Add vectors to a running sum in place (first-seen term order, as Counter.update)."""
+    get = total.get
     for vector in vectors:
-        total.update(vector)
-    top = dict(total.most_common(TOP_TERMS * 2))
-    norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
-    return {t: w / norm for t, w in top.items()}
+        for term, weight in vector.items():
+            total[term] = weight + get(term, 0)
+    return total
+
+
+def _heaviest(weights: dict[str, float], n: int) -> list[tuple[str, float]]:
+    """The n heaviest (term, weight) pairs, ties in dict order: Counter.most_common(n), but
+    only the pairs at or above the n-th weight are sorted as pairs."""
+    if len(weights) > n:
+        cutoff = sorted(weights.values(), reverse=True)[n - 1]
+        weights = {t: w for t, w in weights.items() if w >= cutoff}
+    return sorted(weights.items(), key=itemgetter(1), reverse=True)[:n]
+
+
+def _normalised_top(total: dict[str, float]) -> dict[str, float]:
+    """The TOP_TERMS * 2 heaviest terms of a sum (ties: first seen), L2-normalised."""
+    top = _heaviest(total, TOP_TERMS * 2)
+    values = [w for _, w in top]
+    norm = math.sqrt(sum(map(mul, values, values))) or 1.0
+    return {t: w / norm for t, w in top}
 
 
 # --- the index ---------------------------------------------------------------------
@@ -291,7 +332,10 @@ class StoryIndex:
         self._postings: dict[str, set[str]] = {}
         self._loaded: set[date] = set()
         self._pending: dict[str, tuple[dict[str, float], dict[str, float], list]] = {}
-        self._centroids: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {}
+        # story -> (members, their vector sum, centroid): extended in place when members join
+        self._centroids: dict[str, tuple[tuple[str, ...], dict[str, float], dict[str, float]]] = {}
+        # story -> (member list object, its length, day, members in that day's window)
+        self._windows: dict[str, tuple[list[str], int, date, list[str]]] = {}
 
     def assign(self, article: Article) -> StoryDecision:
         """Story of a new article; a copy joins its original's story."""
@@ -362,14 +406,12 @@ class StoryIndex:
     def _seen_lines(self, lines: list[tuple[int, str]]) -> frozenset[int]:
         """Lines already carried by an earlier article that is not a copy: site boilerplate
         (footers, banners, newsletter blurbs), left out so it cannot glue unrelated stories."""
-        keys = list({key for key, _ in lines})
-        seen: set[int] = set()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            rows = self.corpus.db.execute(
-                f"SELECT key FROM story_lines WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            seen.update(r[0] for r in rows)
-        return frozenset(seen)
+        keys = sorted({key for key, _ in lines})
+        if not keys:
+            return frozenset()
+        rows = self.corpus.db.execute(
+            "SELECT key FROM story_lines WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
+        return frozenset(r[0] for r in rows)
 
     def _load_window(self, day: date) -> None:
         """Bring the members of days within the window of `day` into memory, once per day."""
@@ -417,26 +459,46 @@ class StoryIndex:
         ranked = sorted(overlap, key=lambda sid: (-overlap[sid], sid))[:MAX_CANDIDATES]
         scored = []
         for story_id in ranked:
-            members = [m for m in self._stories[story_id]
-                       if abs((self._members[m].day - day).days) <= self.window_days]
+            members = self._in_window(story_id, day)
             if members:
                 scored.append((cosine(vector, self._centroid_of(story_id, members)), story_id, members))
         return sorted(scored, key=lambda x: (-x[0], x[1]))
 
+    def _in_window(self, story_id: str, day: date) -> list[str]:
+        """Members of a story within the window of `day`, cached until the story changes."""
+        everyone = self._stories[story_id]
+        cached = self._windows.get(story_id)
+        if cached and cached[0] is everyone and cached[1] == len(everyone) and cached[2] == day:
+            return cached[3]
+        members = [m for m in everyone if abs((self._members[m].day - day).days) <= self.window_days]
+        self._windows[story_id] = (everyone, len(everyone), day, members)
+        return members
+
     def _centroid_of(self, story_id: str, members: list[str]) -> dict[str, float]:
         """A story's centroid over the given members, cached until they change."""
+        return self._sum_of(story_id, members)[1]
+
+    def _sum_of(self, story_id: str, members: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+        """(vector sum, centroid) of a story's members; members appended since last time
+        are added to the cached sum, in the same order a full recount would add them."""
         key = tuple(members)
         cached = self._centroids.get(story_id)
         if cached and cached[0] == key:
-            return cached[1]
-        centroid = _centroid([self._vector(self._members[m]) for m in members])
-        self._centroids[story_id] = (key, centroid)
-        return centroid
+            return cached[1], cached[2]
+        if cached and key[:len(cached[0])] == cached[0]:
+            total = _add_vectors(cached[1], map(self._vector, map(self._members.get, key[len(cached[0]):])))
+        else:
+            total = _add_vectors({}, [self._vector(self._members[m]) for m in members])
+        centroid = _normalised_top(total)
+        self._centroids[story_id] = (key, total, centroid)
+        return total, centroid
 
     def _merges(self, vector: dict[str, float], scored: list) -> tuple[str, ...]:
         """Other stories the article bridges: their centroid matches the joined story's new one."""
         _, story_id, members = scored[0]
-        joined = _centroid([self._vector(self._members[m]) for m in members] + [vector])
+        if len(scored) < 2 or scored[1][0] < self.threshold:
+            return ()  # no other story is close enough to be bridged
+        joined = _normalised_top(_add_vectors(dict(self._sum_of(story_id, members)[0]), [vector]))
         merged = []
         for score, other, other_members in scored[1:]:
             if score < self.threshold:

@@ -271,3 +271,25 @@ def test_candidate_lookups_use_indexes_not_scans(pipe):
         plan = " ".join(r[3] for r in pipe.corpus.db.execute("EXPLAIN QUERY PLAN " + sql))
         assert not re.search(r"SCAN (?!\(subquery|CONSTANT ROW)", plan), (sql, plan)  # no table scan
         assert "SEARCH" in plan
+
+
+def test_remember_writes_the_sketch_inside_the_callers_transaction(pipe):
+    """Many articles in one transaction: each check sees the sketches remembered before it."""
+    first, second = seed_articles()[:2]
+    copy = make(syndicated_copy(first.body), "Copy", "Wire")
+    db = pipe.corpus.db
+    with pipe.corpus.transaction():
+        for article in (first, second):
+            assert pipe.dedup.check(article).kind == "new"
+            pipe.corpus.insert_article(article)
+            pipe.dedup.remember(article)
+        rowid = db.execute("SELECT rowid FROM articles WHERE id = ?", (first.id,)).fetchone()[0]
+        bands = db.execute("SELECT count(*) FROM dedup_bands WHERE article_rowid = ?", (rowid,)).fetchone()[0]
+        assert bands == pipe.dedup.bands
+        assert db.execute("SELECT count(*) FROM dedup_sentences WHERE article_rowid = ?", (rowid,)).fetchone()[0] > 0
+        decision = pipe.dedup.check(copy)
+        assert decision.kind == "copy" and decision.original_id == first.id
+        stray = make(UNRELATED, "Never inserted")
+        pipe.dedup.check(stray)
+        pipe.dedup.remember(stray)  # not in `articles`: nothing is stored for it
+    assert db.execute("SELECT count(*) FROM dedup_signatures").fetchone()[0] == 2

@@ -111,6 +111,21 @@ class Pipeline:
             self.stories.remember(article, story)
         return story, article
 
+    def add_uncommitted(self, article: Article):
+        """The same steps inside the caller's open transaction; returns (dedup decision, stored)."""
+        decision = self.dedup.check(article)
+        if decision.kind == "exact":
+            self.corpus.record_duplicate(decision.original_id, "exact", 1.0, article)
+            return decision, None
+        if decision.kind == "copy":
+            article = replace(article, copy_of=decision.original_id)
+        story = self.stories.assign(article)
+        article = replace(article, story_id=story.story_id)
+        self.corpus.insert_article(article)
+        self.dedup.remember(article)
+        self.stories.remember(article, story)
+        return decision, article
+
     def story_of(self, article: Article) -> str:
         """The story id stored now (merges may have moved it since assignment)."""
         return self.corpus.article(article.id).story_id
@@ -234,3 +249,72 @@ def test_story_report_shows_outlets_and_join_similarity(pipe):
     joined = [a for a in seed_story["articles"] if not a["founded_story"]]
     assert len(joined) == 4 and all(a["similarity"] >= 0.3 for a in joined)
     assert all(re.fullmatch(r"a[0-9a-f]{15}", a["matched_article_id"]) for a in joined)
+
+
+def _reference_counts(text: str, weight: float) -> dict[str, float]:
+    """Boosted counts the slow, obvious way: every occurrence weighed where it stands."""
+    from digest.stories import NAME_BOOST, _TOKEN, _background, _is_name, _term
+    background = _background("en")
+    out: dict[str, float] = {}
+    for match in _TOKEN.finditer(text):
+        found = _term(match.group(), background)
+        if found:
+            term, boost = found
+            if match.group()[0].isupper() and _is_name(text, match.start()):
+                boost = max(boost, NAME_BOOST)
+            out[term] = out.get(term, 0.0) + weight * boost
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "Geneva talks. Geneva said\nGeneva: \"Geneva\" — Geneva (Geneva) A380 in 2022's U.S.-led talks ...",
+    "  Lavrov met Blinken in Geneva; Lavrov's aides said Blinken's team left.\n\tLavrov left?!",
+    "Ünïcode Ärzte in Zürich: Ärzte warnen, Zürich’s Ärzte…  Москва и Москва. 漢字 ٣٣ x",
+    "trailing punctuation only at the end!!! ... ?? «» ",
+    "",
+])
+def test_term_counts_equal_per_occurrence_counting(text):
+    from digest.stories import _background, _count
+    counts: dict[str, float] = {}
+    _count(text, 2.0, _background("en"), counts)
+    assert counts == _reference_counts(text, 2.0)
+
+
+def test_term_counts_on_the_seeds_equal_per_occurrence_counting():
+    from digest.stories import _background, _count
+    for article in seed_articles():
+        counts: dict[str, float] = {}
+        _count(article.body, 1.0, _background("en"), counts)
+        assert counts == _reference_counts(article.body, 1.0)
+
+
+def test_one_transaction_for_many_articles_sees_earlier_ones(tmp_path):
+    """With the inbox committing many files at once, each article still sees the ones before it."""
+    articles = seed_articles()
+    copy = make("Mirror Site\n\n" + articles[2].body + "\n\nShare this article", "Copy", "Mirror")
+    single = Pipeline(tmp_path / "single")
+    for article in articles + [copy]:
+        single.add(article)
+    batched = Pipeline(tmp_path / "batched")
+    with batched.corpus.transaction():
+        for article in articles:
+            batched.add_uncommitted(article)
+        dedup, stored = batched.add_uncommitted(copy)
+        assert dedup.kind == "copy" and dedup.original_id == articles[2].id
+        assert stored.story_id == batched.story_of(articles[2])
+    assert {batched.story_of(a) for a in articles + [copy]} == {new_story_id(articles[0])}
+    for a in articles + [copy]:
+        assert batched.story_of(a) == single.story_of(a)
+    assert batched.corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()[0] == "5"
+    single.corpus.close()
+    batched.corpus.close()
+
+
+def test_cached_centroids_equal_a_full_recount(pipe):
+    from digest.stories import _centroid
+    for article in seed_articles() + [make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=28)]:
+        pipe.add(article)
+    index = pipe.stories
+    for story_id, members in index._stories.items():
+        cached = index._centroid_of(story_id, list(members))
+        assert cached == _centroid([index._vector(index._members[m]) for m in members])
