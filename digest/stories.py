@@ -9,6 +9,12 @@ the very first article. An article joins the most similar story whose members li
 within `[stories] window_days` of its date when the cosine with that story's centroid
 reaches `[stories] similarity`; only stories inside the window are ever compared, so
 the cost does not grow with the corpus.
+
+Speed without changing a decision: each distinct (gap, token) pair of a text is
+weighed once, token analysis and background priors are cached per process, story
+centroids are kept as running sums extended in member order (bit for bit a recount),
+and term and line lists go to SQLite as one JSON array (json_each), so one prepared
+statement serves any count and the df upsert loop runs inside SQLite.
 """
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ TOP_TERMS = 80        # terms kept per article vector (stored and compared)
 QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
 MAX_POSTINGS = 500    # a query term in more window stories than this is skipped in the lookup
 MAX_CANDIDATES = 30   # stories given a full cosine, best term overlap first
+SUMS_PER_STORY = 4    # member sets whose vector sums are cached per story
 COMMON = 1e-3         # background frequency above which a word is a function word
 BACKGROUND_DOCS = 2000  # strength of the background prior, in pseudo-documents
 BACKGROUND_LENGTH = 500  # words of a typical article, to turn frequencies into df
@@ -332,8 +339,9 @@ class StoryIndex:
         self._postings: dict[str, set[str]] = {}
         self._loaded: set[date] = set()
         self._pending: dict[str, tuple[dict[str, float], dict[str, float], list]] = {}
-        # story -> (members, their vector sum, centroid): extended in place when members join
-        self._centroids: dict[str, tuple[tuple[str, ...], dict[str, float], dict[str, float]]] = {}
+        # story -> {members: (their vector sum, centroid)}, a few member sets each (articles of
+        # different days see different members); a sum is extended in place when members join
+        self._centroids: dict[str, dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]]] = {}
         # story -> (member list object, its length, day, members in that day's window)
         self._windows: dict[str, tuple[list[str], int, date, list[str]]] = {}
 
@@ -482,16 +490,18 @@ class StoryIndex:
         """(vector sum, centroid) of a story's members; members appended since last time
         are added to the cached sum, in the same order a full recount would add them."""
         key = tuple(members)
-        cached = self._centroids.get(story_id)
-        if cached and cached[0] == key:
-            return cached[1], cached[2]
-        if cached and key[:len(cached[0])] == cached[0]:
-            total = _add_vectors(cached[1], map(self._vector, map(self._members.get, key[len(cached[0]):])))
+        cached = self._centroids.setdefault(story_id, {})
+        if key in cached:
+            return cached[key]
+        base = max((k for k in cached if key[:len(k)] == k), key=len, default=None)
+        if base is not None:  # the same additions as a recount, minus those already done
+            total = _add_vectors(cached.pop(base)[0], map(self._vector, map(self._members.get, key[len(base):])))
         else:
             total = _add_vectors({}, [self._vector(self._members[m]) for m in members])
-        centroid = _normalised_top(total)
-        self._centroids[story_id] = (key, total, centroid)
-        return total, centroid
+            if len(cached) >= SUMS_PER_STORY:
+                del cached[next(iter(cached))]
+        cached[key] = (total, _normalised_top(total))
+        return cached[key]
 
     def _merges(self, vector: dict[str, float], scored: list) -> tuple[str, ...]:
         """Other stories the article bridges: their centroid matches the joined story's new one."""
@@ -520,6 +530,8 @@ class StoryIndex:
         """Move the members of bridged stories into the older story (caller's transaction)."""
         db = self.corpus.db
         for other in others:
+            self._centroids.pop(other, None)
+            self._windows.pop(other, None)
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, other))
             db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, other))
             db.execute("DELETE FROM stories WHERE id = ?", (other,))

@@ -311,10 +311,21 @@ def test_one_transaction_for_many_articles_sees_earlier_ones(tmp_path):
 
 
 def test_cached_centroids_equal_a_full_recount(pipe):
+    """Centroids are cached per member set and extended as members join: bit for bit a recount."""
     from digest.stories import _centroid
-    for article in seed_articles() + [make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=28)]:
-        pipe.add(article)
+    articles = seed_articles()
+    days = [27, 31, 28, 30, 27]  # out of order: each article's window sees other members
+    for article, day in zip(articles, days):
+        pipe.add(make(article.body, article.title, article.outlet, day=day))
+    pipe.add(make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=29))
     index = pipe.stories
-    for story_id, members in index._stories.items():
-        cached = index._centroid_of(story_id, list(members))
-        assert cached == _centroid([index._vector(index._members[m]) for m in members])
+    checked = 0
+    for day in range(25, 34):
+        when = make("x", "x", day=day).published.date()
+        for story_id in list(index._stories):
+            members = index._in_window(story_id, when)
+            if members:
+                cached = index._centroid_of(story_id, members)
+                assert cached == _centroid([index._vector(index._members[m]) for m in members])
+                checked += 1
+    assert checked >= 9
