@@ -183,6 +183,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             articles INTEGER NOT NULL,
             PRIMARY KEY (outlet, line_key)
         );
+        CREATE INDEX outlet_lines_frequent ON outlet_lines(outlet, articles);
         """,
     ),
 ]
