@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import pytest
 
 from digest.config import from_mapping
 from digest.corpus import Corpus
-from digest.dedup import Deduplicator, MinHasher, content_hash, explain, normalise, report, shingles
+from digest.dedup import MinHasher, content_hash, explain, normalise, report, shingles
 from digest.models import Article
-from digest.stories import StoryIndex
+from digest.sources.inbox import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -50,30 +49,18 @@ def make(body: str, title: str, outlet: str = "Outlet", day: int = 27) -> Articl
 
 
 class Pipeline:
-    """The ingest order of digest.sources.inbox: check, copy_of, story, one transaction."""
+    """The real ingest path (digest.sources.inbox.Store) on a corpus file."""
 
     def __init__(self, path: Path, settings: dict | None = None):
         self.corpus = Corpus(path / "c.sqlite")
         self.config = from_mapping(settings or {}, path)
-        self.dedup = Deduplicator(self.corpus, self.config)
-        self.stories = StoryIndex(self.corpus, self.config)
+        self.store = Store(self.corpus, self.config)
+        self.dedup, self.stories = self.store.dedup, self.store.stories
 
     def add(self, article: Article):
         """Ingest one article; returns (dedup decision, stored article or None)."""
-        decision = self.dedup.check(article)
-        if decision.kind == "exact":
-            with self.corpus.transaction():
-                self.corpus.record_duplicate(decision.original_id, "exact", decision.similarity, article)
-            return decision, None
-        if decision.kind == "copy":
-            article = replace(article, copy_of=decision.original_id)
-        story = self.stories.assign(article)
-        article = replace(article, story_id=story.story_id)
-        with self.corpus.transaction():
-            self.corpus.insert_article(article)
-            self.dedup.remember(article)
-            self.stories.remember(article, story)
-        return decision, article
+        stored = self.store.put(article)
+        return stored.dedup, (None if stored.dedup.kind == "exact" else stored.article)
 
 
 def seed_articles() -> list[Article]:

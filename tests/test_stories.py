@@ -11,9 +11,10 @@ import pytest
 
 from digest.config import from_mapping
 from digest.corpus import Corpus
-from digest.dedup import Deduplicator, content_hash
+from digest.dedup import content_hash
 from digest.models import Article
-from digest.stories import StoryIndex, article_terms, new_story_id, story_report
+from digest.sources.inbox import Store
+from digest.stories import article_terms, new_story_id, story_report
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -86,45 +87,22 @@ def seed_articles(day: int = 27) -> list[Article]:
 
 
 class Pipeline:
-    """The ingest order of digest.sources.inbox: check, copy_of, story, one transaction."""
+    """The real ingest path (digest.sources.inbox.Store) on a corpus file."""
 
     def __init__(self, path: Path, settings: dict | None = None):
         self.corpus = Corpus(path / "c.sqlite")
-        config = from_mapping(settings or {}, path)
-        self.dedup = Deduplicator(self.corpus, config)
-        self.stories = StoryIndex(self.corpus, config)
+        self.store = Store(self.corpus, from_mapping(settings or {}, path))
+        self.dedup, self.stories = self.store.dedup, self.store.stories
 
     def add(self, article: Article):
         """Ingest one article; returns (story decision, stored article) or (None, None) if exact."""
-        decision = self.dedup.check(article)
-        if decision.kind == "exact":
-            with self.corpus.transaction():
-                self.corpus.record_duplicate(decision.original_id, "exact", 1.0, article)
-            return None, None
-        if decision.kind == "copy":
-            article = replace(article, copy_of=decision.original_id)
-        story = self.stories.assign(article)
-        article = replace(article, story_id=story.story_id)
-        with self.corpus.transaction():
-            self.corpus.insert_article(article)
-            self.dedup.remember(article)
-            self.stories.remember(article, story)
-        return story, article
+        stored = self.store.put(article)
+        return (None, None) if stored.dedup.kind == "exact" else (stored.story, stored.article)
 
     def add_uncommitted(self, article: Article):
         """The same steps inside the caller's open transaction; returns (dedup decision, stored)."""
-        decision = self.dedup.check(article)
-        if decision.kind == "exact":
-            self.corpus.record_duplicate(decision.original_id, "exact", 1.0, article)
-            return decision, None
-        if decision.kind == "copy":
-            article = replace(article, copy_of=decision.original_id)
-        story = self.stories.assign(article)
-        article = replace(article, story_id=story.story_id)
-        self.corpus.insert_article(article)
-        self.dedup.remember(article)
-        self.stories.remember(article, story)
-        return decision, article
+        stored = self.store.put(article)
+        return stored.dedup, (None if stored.dedup.kind == "exact" else stored.article)
 
     def story_of(self, article: Article) -> str:
         """The story id stored now (merges may have moved it since assignment)."""

@@ -10,10 +10,10 @@ from typing import Callable, Iterable, Sequence
 
 from ..config import Config
 from ..corpus import Corpus, utcnow
-from ..dedup import Deduplicator, content_hash
+from ..dedup import Decision, Deduplicator, content_hash
 from ..errors import InputError
 from ..models import Article
-from ..stories import StoryIndex
+from ..stories import StoryDecision, StoryIndex
 from .boilerplate import OutletLines
 from .readers import ReadDefaults, read
 
@@ -50,8 +50,17 @@ def finish(article: Article, now=None) -> Article:
                    ingested_at=article.ingested_at or now or utcnow())
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What committing one article decided: the article as stored (or as dropped), and why."""
+
+    article: Article
+    dedup: Decision
+    story: StoryDecision | None = None
+
+
 class Store:
-    """Dedups, groups and commits finished articles: shared by the inbox and feeds."""
+    """Dedups, groups and commits read articles: shared by the inbox and feeds."""
 
     def __init__(self, corpus: Corpus, config: Config):
         self.corpus = corpus
@@ -59,8 +68,7 @@ class Store:
         self.stories = StoryIndex(corpus, config)
         self.lines = OutletLines(corpus)
 
-    def add(self, article: Article, report: IngestReport,
-            extra: Callable[[Corpus], None] | None = None) -> str:
+    def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
         seen = article
         stripped = self.lines.strip(article)
@@ -71,8 +79,7 @@ class Store:
                 self.corpus.record_duplicate(decision.original_id, "exact", decision.similarity, article)
                 if extra:
                     extra(self.corpus)
-            report.duplicates.append(article.source_path or article.title)
-            return decision.original_id
+            return Stored(article, decision)
         if decision.kind == "copy":
             article = replace(article, copy_of=decision.original_id)
         story = self.stories.assign(article)
@@ -84,8 +91,17 @@ class Store:
             self.lines.remember(seen)
             if extra:
                 extra(self.corpus)
-        (report.copies if article.copy_of else report.added).append(article.id)
-        return article.id
+        return Stored(article, decision, story)
+
+    def add(self, article: Article, report: IngestReport,
+            extra: Callable[[Corpus], None] | None = None) -> str:
+        """Commit one article, count it in the report; returns its id (the original's for a duplicate)."""
+        stored = self.put(article, extra)
+        if stored.dedup.kind == "exact":
+            report.duplicates.append(stored.article.source_path or stored.article.title)
+            return stored.dedup.original_id
+        (report.copies if stored.article.copy_of else report.added).append(stored.article.id)
+        return stored.article.id
 
 
 def inbox_files(paths: Iterable[Path]) -> list[Path]:
@@ -209,4 +225,4 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     return report
 
 
-__all__ = ["IngestReport", "Inbox", "Store", "finish", "ingest", "inbox_files"]
+__all__ = ["IngestReport", "Inbox", "Store", "Stored", "finish", "ingest", "inbox_files"]
