@@ -17,18 +17,7 @@ from digest.sources.inbox import Store
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 
-UNRELATED = """Regional rail workers in Catalonia began a 48-hour strike on Monday, halting most
-commuter services around Barcelona and leaving thousands of passengers to find buses or taxis.
-
-The walkout was called by the train drivers' union SEMAF after talks with the operator Rodalies
-broke down over staffing levels and the maintenance of ageing rolling stock, a union spokeswoman said.
-
-Only 30 percent of scheduled trains ran during the morning rush hour, according to the regional
-transport department, which had ordered minimum services. Queues stretched along the Gran Via.
-
-The operator said it regretted the disruption and would refund season tickets for the two days.
-Negotiations are due to resume on Thursday in Girona, where the union wants a written commitment
-to hire 120 drivers before the summer timetable starts."""
+UNRELATED = (Path(__file__).parent / "data" / "catalonia-rail-strike.txt").read_text(encoding="utf-8")
 
 
 def seeds() -> list[Path]:
