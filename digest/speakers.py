@@ -203,13 +203,18 @@ def _who(phrase: str, ctx: _Context, registry: dict[str, set[str]]) -> Attributi
         person = _title_lookup("the " + " ".join(titles), ctx, registry) if titles else None
         return Attribution(person, "title") if person else None
     if not is_org:
-        ctx.titles.setdefault(key, set()).update(titles)
-        registry.setdefault(key, set()).update(titles)
-        ctx.last_person = key
-        if key in ctx.order:
-            ctx.order.remove(key)
-        ctx.order.append(key)
+        _note_person(key, titles, ctx, registry)
     return Attribution(key, "named", is_org)
+
+
+def _note_person(key: str, titles: set[str], ctx: _Context, registry: dict[str, set[str]]) -> None:
+    """Remember a named person: their titles, and that they are now the last one named."""
+    ctx.titles.setdefault(key, set()).update(titles)
+    registry.setdefault(key, set()).update(titles)
+    ctx.last_person = key
+    if key in ctx.order:
+        ctx.order.remove(key)
+    ctx.order.append(key)
 
 
 @lru_cache(maxsize=65536)
@@ -272,12 +277,7 @@ def _mentions(text: str, ctx: _Context, registry: dict[str, set[str]], known: se
         if not key or is_org or len(key) < 3:
             continue
         if titles - _CONNECT_SET - _FILLER or key in known:
-            ctx.titles.setdefault(key, set()).update(titles)
-            registry.setdefault(key, set()).update(titles)
-            ctx.last_person = key
-            if key in ctx.order:
-                ctx.order.remove(key)
-            ctx.order.append(key)
+            _note_person(key, titles, ctx, registry)
             return
 
 

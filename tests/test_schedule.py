@@ -139,13 +139,19 @@ print("stopped cleanly")
 """
 
 
-def test_sigterm_stops_cleanly_between_steps(tmp_path):
-    out = tmp_path / "steps.log"
+def start_in_first_step(out):
+    """Start the stepped job in a subprocess and return once its first step is running."""
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SIGTERM_SCRIPT), str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, text=True)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not (out.exists() and "fetch start" in out.read_text()):
         time.sleep(0.05)
+    return proc
+
+
+def test_sigterm_stops_cleanly_between_steps(tmp_path):
+    out = tmp_path / "steps.log"
+    proc = start_in_first_step(out)
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=20)
     assert proc.returncode == 0, stderr
@@ -155,11 +161,7 @@ def test_sigterm_stops_cleanly_between_steps(tmp_path):
 
 def test_second_ctrl_c_interrupts_at_once(tmp_path):
     out = tmp_path / "steps.log"
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SIGTERM_SCRIPT), str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, text=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (out.exists() and "fetch start" in out.read_text()):
-        time.sleep(0.05)
+    proc = start_in_first_step(out)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.2)
     proc.send_signal(signal.SIGINT)

@@ -70,6 +70,16 @@ def content(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"\w+", text) if len(w) >= 4}
 
 
+def assert_no_two_alike(texts: list[str]) -> None:
+    """No two texts say the same thing: TF-IDF cosine and shared content words both below the bounds."""
+    rows = TfidfVectorizer(stop_words="english").fit_transform(texts)
+    cos = (rows @ rows.T).toarray()
+    for i, j in combinations(range(len(texts)), 2):
+        assert cos[i, j] < SAME_COSINE, (texts[i], texts[j])
+        a, b = content(texts[i]), content(texts[j])
+        assert len(a & b) / max(1, min(len(a), len(b))) < SAME_SHARE, (texts[i], texts[j])
+
+
 @pytest.fixture(scope="module")
 def seed_story():
     """The seed story condensed with NV's section length (its Blinken section has ten points)."""
@@ -135,12 +145,7 @@ def test_no_two_points_say_the_same_thing(per_section: int) -> None:
     the document" / "not releasing the document publicly"): TF-IDF cosine < 0.35, < 50% shared words."""
     condensed = condense(seed_articles(), config(points_per_section=per_section))
     texts = points_of(condensed) + [condensed.lede]
-    rows = TfidfVectorizer(stop_words="english").fit_transform(texts)
-    cos = (rows @ rows.T).toarray()
-    for i, j in combinations(range(len(texts)), 2):
-        assert cos[i, j] < SAME_COSINE, (texts[i], texts[j])
-        a, b = content(texts[i]), content(texts[j])
-        assert len(a & b) / max(1, min(len(a), len(b))) < SAME_SHARE, (texts[i], texts[j])
+    assert_no_two_alike(texts)
     blinken = [p.text for s in condensed.sections if s.speaker == "Blinken" for p in s.points]
     unpublished = re.compile(r"^\W*(?:[\w’'.]+\W+){0,4}?(?:not|n’t)\s+(?:plan to\s+)?(?:releas|disclos|publish)")
     assert len([t for t in blinken if unpublished.search(t)]) == 1, blinken
@@ -617,9 +622,4 @@ def test_seed_story_through_ingest_with_default_settings() -> None:
     assert "arms control" in blinken
     texts = points_of(condensed) + [condensed.lede]
     assert not any(re.search(r"Getty|Telegram|friends|\?$", t) for t in texts)
-    rows = TfidfVectorizer(stop_words="english").fit_transform(texts)
-    cos = (rows @ rows.T).toarray()
-    for i, j in combinations(range(len(texts)), 2):
-        assert cos[i, j] < SAME_COSINE, (texts[i], texts[j])
-        a, b = content(texts[i]), content(texts[j])
-        assert len(a & b) / max(1, min(len(a), len(b))) < SAME_SHARE, (texts[i], texts[j])
+    assert_no_two_alike(texts)
