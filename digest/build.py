@@ -133,6 +133,7 @@ def _new_digest_id(corpus: Corpus, day: date) -> str:
 
 def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest_id: str | None,
             again: bool) -> BuildResult:
+    """Write the outputs and digest.json of a digest, with each article's dedup and story reasons."""
     outputs = dict(render.write_outputs(digest, config, outdir))
     why = dedup.explain(corpus, [a.id for s in digest.stories for a in s.articles])
     result = BuildResult(digest, digest_id, outdir, outputs, again, why)

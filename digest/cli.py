@@ -45,6 +45,7 @@ class Context:
 
     @property
     def config(self) -> config_mod.Config:
+        """The workspace settings, loaded once; adds the log file handler when one is set."""
         if self._config is None:
             self._config = config_mod.load(self.config_path)
             log_file = self._config.get("paths", "log_file")
@@ -59,6 +60,7 @@ class DigestGroup(click.Group):
     """Catches DigestError once and prints it as a one-line error."""
 
     def invoke(self, ctx):
+        """Run the command; a DigestError becomes `error: ...` on stderr and exit status 1."""
         try:
             return super().invoke(ctx)
         except DigestError as exc:
@@ -101,6 +103,7 @@ def ingest(obj, paths):
 
 
 def _echo_ingest(report) -> None:
+    """Print an ingest's counts, then each failed file and why on stderr."""
     counts = report.counts()
     click.echo(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     for path, reason in report.failed:
@@ -125,6 +128,7 @@ def build(obj, day, again, as_json):
 
 
 def _rebuild_day(config, corpus, day: date):
+    """Re-render the last digest built on a day."""
     ids = _build_mod().digest_ids_for(corpus, day)
     if not ids:
         raise DigestError(f"no digest was built on {day}; build one first with `digest build`")
@@ -132,6 +136,7 @@ def _rebuild_day(config, corpus, day: date):
 
 
 def _echo_build(result, as_json: bool) -> None:
+    """Print a build as JSON, or its story count and output files."""
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -50,6 +50,7 @@ class Config:
 
 
 def _check_value(file: str, section: str, key: str, value: Any, default: Any) -> Any:
+    """The user's value if it has the default's type (an integral float passes for an int)."""
     where = f"{file}: [{section}] {key}"
     if isinstance(default, bool):
         ok = isinstance(value, bool)
