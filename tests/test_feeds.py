@@ -12,6 +12,7 @@ from digest import config as config_mod
 from digest import workspace
 from digest.errors import ConfigError, InputError
 from digest.sources import feeds
+from digest.sources.extract import html_fragment_to_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -254,7 +255,7 @@ def test_bad_feed_tables_are_refused(tmp_path):
 
 
 def test_html_to_text_keeps_paragraphs_and_drops_scripts():
-    text = feeds.html_to_text("<div><p>One &amp; two</p><script>alert(1)</script><p>Three<br>four</p></div>")
+    text = html_fragment_to_text("<div><p>One &amp; two</p><script>alert(1)</script><p>Three<br>four</p></div>")
     assert text == "One & two\n\nThree\nfour"
 
 

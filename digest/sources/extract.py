@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from html import unescape
 from pathlib import Path
 
 from digest.errors import InputError
@@ -176,26 +177,50 @@ def _paragraphs(text: str | None) -> str:
     return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr",
-               "section", "article", "figcaption", "ul", "ol", "table")
+_BLOCKS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+           "tr", "table", "section", "article", "header", "footer", "figure", "figcaption", "dd",
+           "dt", "dl", "hr", "aside", "main", "address")
+_DROP = ("script", "style", "noscript", "iframe", "object", "embed", "template", "svg")
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
 def html_fragment_to_text(fragment: str) -> str:
-    """Text of an HTML fragment that is the article already (JSON/CMS bodies): blocks become
-    paragraphs, <br> a line break, scripts and styles dropped."""
-    from lxml import html as lxml_html
+    """Text of an HTML fragment that is the article already (feed entries, JSON/CMS bodies):
+    blocks become paragraphs, <br> a line break, scripts, styles and embeds dropped."""
+    if "<" not in fragment:
+        return tidy_text(unescape(fragment))
+    import lxml.html
+    from lxml.etree import ParserError
 
-    if not fragment.strip():
-        return ""
-    root = lxml_html.fromstring(f"<div>{fragment}</div>")
-    for node in root.xpath("//script|//style|//noscript"):
-        node.drop_tree()
-    for node in root.iter("br"):
-        node.tail = "\n" + (node.tail or "")
-    for node in root.iter(*_BLOCK_TAGS):
-        node.tail = "\n\n" + (node.tail or "")
-    text = root.text_content()
-    return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ParserError, ValueError):
+        return tidy_text(unescape(_TAG.sub(" ", fragment)))
+    for bad in list(root.iter(*_DROP)):
+        bad.drop_tree()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "br":
+            element.tail = "\n" + (element.tail or "")
+        elif element.tag in _BLOCKS:
+            element.text = "\n\n" + (element.text or "")
+            element.tail = "\n\n" + (element.tail or "")
+    return tidy_text(root.text_content())
+
+
+def tidy_text(text: str) -> str:
+    """Collapse spaces in lines and blank lines between paragraphs."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
+    paragraphs, current = [], []
+    for line in lines + [""]:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    return "\n\n".join(paragraphs)
 
 
 def html_to_article_fields(html: str | bytes, url: str | None = None) -> PageFields:

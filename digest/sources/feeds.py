@@ -32,6 +32,7 @@ from ..corpus import Corpus, utcnow
 from ..errors import ConfigError, DigestError, InputError
 from ..models import Article
 from . import clean, language
+from .extract import html_fragment_to_text, tidy_text
 from .inbox import IngestReport, Store, finish
 
 log = logging.getLogger(__name__)
@@ -256,51 +257,6 @@ def http_get(client: httpx.Client, url: str, limits: Limits, headers: Mapping[st
 
 
 # parsing ---------------------------------------------------------------------
-_BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-           "tr", "table", "section", "article", "header", "footer", "figure", "figcaption", "dd",
-           "dt", "dl", "hr", "aside", "main", "address"}
-_DROP = ("script", "style", "noscript", "iframe", "object", "embed", "template", "svg")
-_TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-
-
-def html_to_text(html: str) -> str:
-    """Turn an entry's HTML fragment into plain text, one paragraph per block."""
-    if "<" not in html:
-        return _tidy(unescape(html))
-    import lxml.html
-    from lxml.etree import ParserError
-
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ParserError, ValueError):
-        return _tidy(unescape(_TAG.sub(" ", html)))
-    for bad in list(root.iter(*_DROP)):
-        bad.drop_tree()
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == "br":
-            element.tail = "\n" + (element.tail or "")
-        elif element.tag in _BLOCKS:
-            element.text = "\n\n" + (element.text or "")
-            element.tail = "\n\n" + (element.tail or "")
-    return _tidy(root.text_content())
-
-
-def _tidy(text: str) -> str:
-    """Collapse spaces in lines and blank lines between paragraphs."""
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
-    paragraphs, current = [], []
-    for line in lines + [""]:
-        if line:
-            current.append(line)
-        elif current:
-            paragraphs.append("\n".join(current))
-            current = []
-    return "\n\n".join(paragraphs)
-
-
 def _alternate_link(body: bytes, base: str) -> str | None:
     """The RSS/Atom address an HTML page advertises, to suggest it to the user."""
     for tag in re.findall(rb"<link\b[^>]*>", body[:200_000], re.IGNORECASE):
@@ -349,8 +305,8 @@ def _text_of(detail: Mapping[str, Any] | None, value: str) -> str:
     """Plain text of a feed value whose type may be HTML."""
     kind = (detail or {}).get("type", "text/html")
     if kind == "text/plain":
-        return _tidy(value)
-    return html_to_text(value)
+        return tidy_text(value)
+    return html_fragment_to_text(value)
 
 
 def entry_body(entry: Mapping[str, Any]) -> str:
@@ -431,7 +387,7 @@ def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Clie
                  limits: Limits) -> tuple[list[Entry], int]:
     """Entries not seen before, oldest first, as articles; and how many were seen before."""
     now, fresh, skipped, taken = utcnow(), [], 0, set()
-    feed_title = _tidy(unescape(str(parsed.feed.get("title", ""))))
+    feed_title = html_fragment_to_text(str(parsed.feed.get("title", "")))
     for entry in parsed.entries:
         guid = entry_guid(entry)
         if guid in seen or guid in taken:
@@ -488,7 +444,7 @@ def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client,
         warning = f"ill-formed or mis-encoded feed, readable entries kept ({type(problem).__name__}: {problem})"
     lower = {k.lower(): v for k, v in got.headers.items()}
     return Outcome(spec, "ok", 200, tuple(entries), skipped, lower.get("etag"), lower.get("last-modified"),
-                   _tidy(unescape(str(parsed.feed.get("title", "")))) or None, got.moved_to, warning=warning)
+                   html_fragment_to_text(str(parsed.feed.get("title", ""))) or None, got.moved_to, warning=warning)
 
 
 # state in the corpus ---------------------------------------------------------
@@ -665,5 +621,5 @@ def topics_for(corpus: Corpus, article_ids: list[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in rows}
 
 
-__all__ = ["FeedSpec", "FetchReport", "fetch_all", "feed_rows", "feed_specs", "html_to_text",
+__all__ = ["FeedSpec", "FetchReport", "fetch_all", "feed_rows", "feed_specs",
            "parse_feed", "topics_for", "USER_AGENT"]
