@@ -9,6 +9,9 @@ from click.testing import CliRunner
 
 from digest import config as config_mod
 from digest import workspace
+from digest.corpus import Corpus
+from digest.models import Article
+from digest.sources.inbox import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -56,3 +59,35 @@ def example_workspace(tmp_path) -> Path:
 def runner() -> CliRunner:
     """A click runner that keeps stderr apart from stdout."""
     return CliRunner()
+
+
+class Pipeline:
+    """The real ingest path (digest.sources.inbox.Store) on a corpus file, for dedup and story tests."""
+
+    def __init__(self, path: Path, settings: dict | None = None):
+        self.corpus = Corpus(path / "c.sqlite")
+        self.config = config_mod.from_mapping(settings or {}, path)
+        self.store = Store(self.corpus, self.config)
+        self.dedup, self.stories = self.store.dedup, self.store.stories
+
+    def add(self, article: Article):
+        """Ingest one article; returns (dedup decision, stored article or None when exact)."""
+        stored = self.store.put(article)
+        return stored.dedup, (None if stored.dedup.kind == "exact" else stored.article)
+
+    def add_story(self, article: Article):
+        """Ingest one article; returns (story decision, stored article), or (None, None) when exact."""
+        stored = self.store.put(article)
+        return (None, None) if stored.dedup.kind == "exact" else (stored.story, stored.article)
+
+    def story_of(self, article: Article) -> str:
+        """The story id stored now (merges may have moved it since assignment)."""
+        return self.corpus.article(article.id).story_id
+
+
+@pytest.fixture
+def pipe(tmp_path):
+    """A Pipeline on a fresh corpus file."""
+    p = Pipeline(tmp_path)
+    yield p
+    p.corpus.close()

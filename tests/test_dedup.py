@@ -8,11 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digest.config import from_mapping
-from digest.corpus import Corpus
 from digest.dedup import MinHasher, content_hash, explain, normalise, report, shingles
 from digest.models import Article
-from digest.sources.inbox import Store
+from conftest import Pipeline
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -37,20 +35,6 @@ def make(body: str, title: str, outlet: str = "Outlet", day: int = 27) -> Articl
                    ingested_at=datetime(2022, 1, day, 13, tzinfo=timezone.utc))
 
 
-class Pipeline:
-    """The real ingest path (digest.sources.inbox.Store) on a corpus file."""
-
-    def __init__(self, path: Path, settings: dict | None = None):
-        self.corpus = Corpus(path / "c.sqlite")
-        self.config = from_mapping(settings or {}, path)
-        self.store = Store(self.corpus, self.config)
-        self.dedup, self.stories = self.store.dedup, self.store.stories
-
-    def add(self, article: Article):
-        """Ingest one article; returns (dedup decision, stored article or None)."""
-        stored = self.store.put(article)
-        return stored.dedup, (None if stored.dedup.kind == "exact" else stored.article)
-
 
 def seed_articles() -> list[Article]:
     """The seeds as articles, headline = first non-empty line, one outlet each."""
@@ -71,12 +55,6 @@ def syndicated_copy(body: str) -> str:
             "Washington hands Moscow its written answer on NATO\n\n" + "\n\n".join(kept)
             + "\n\nCopyright 2022 World Wire Service. All rights reserved. Reprinted with permission.")
 
-
-@pytest.fixture
-def pipe(tmp_path):
-    p = Pipeline(tmp_path)
-    yield p
-    p.corpus.close()
 
 
 def test_seeds_are_not_duplicates_of_each_other(pipe):

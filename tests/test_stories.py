@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import from_mapping
-from digest.corpus import Corpus
 from digest.dedup import content_hash
 from digest.models import Article
-from digest.sources.inbox import Store
+from conftest import Pipeline
 from digest.stories import article_terms, new_story_id, story_report
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -75,39 +73,11 @@ def seed_articles(day: int = 27) -> list[Article]:
     return out
 
 
-class Pipeline:
-    """The real ingest path (digest.sources.inbox.Store) on a corpus file."""
-
-    def __init__(self, path: Path, settings: dict | None = None):
-        self.corpus = Corpus(path / "c.sqlite")
-        self.store = Store(self.corpus, from_mapping(settings or {}, path))
-        self.dedup, self.stories = self.store.dedup, self.store.stories
-
-    def add(self, article: Article):
-        """Ingest one article; returns (story decision, stored article) or (None, None) if exact."""
-        stored = self.store.put(article)
-        return (None, None) if stored.dedup.kind == "exact" else (stored.story, stored.article)
-
-    def add_uncommitted(self, article: Article):
-        """The same steps inside the caller's open transaction; returns (dedup decision, stored)."""
-        stored = self.store.put(article)
-        return stored.dedup, (None if stored.dedup.kind == "exact" else stored.article)
-
-    def story_of(self, article: Article) -> str:
-        """The story id stored now (merges may have moved it since assignment)."""
-        return self.corpus.article(article.id).story_id
-
-
-@pytest.fixture
-def pipe(tmp_path):
-    p = Pipeline(tmp_path)
-    yield p
-    p.corpus.close()
 
 
 def test_five_seed_outlets_form_one_story_with_a_stable_id(pipe):
     articles = seed_articles()
-    decisions = [pipe.add(a)[0] for a in articles]
+    decisions = [pipe.add_story(a)[0] for a in articles]
     assert {pipe.story_of(a) for a in articles} == {new_story_id(articles[0])}
     assert decisions[0].is_new and not any(d.is_new for d in decisions[1:])
     for d in decisions[1:]:
@@ -120,7 +90,7 @@ def test_five_seed_outlets_form_one_story_with_a_stable_id(pipe):
 def test_seed_story_does_not_depend_on_arrival_order(pipe, order):
     articles = seed_articles()
     for i in order:
-        pipe.add(articles[i])
+        pipe.add_story(articles[i])
     # one story, and merges keep the id of the first story created
     assert {pipe.story_of(a) for a in articles} == {new_story_id(articles[order[0]])}
 
@@ -128,8 +98,8 @@ def test_seed_story_does_not_depend_on_arrival_order(pipe, order):
 def test_unrelated_event_is_a_separate_story(pipe):
     articles = seed_articles()
     for article in articles:
-        pipe.add(article)
-    decision, stored = pipe.add(make(UNRELATED, "Rail strike halts Barcelona commuter trains"))
+        pipe.add_story(article)
+    decision, stored = pipe.add_story(make(UNRELATED, "Rail strike halts Barcelona commuter trains"))
     assert decision.is_new and stored.story_id != pipe.story_of(articles[0])
     assert decision.similarity is None or decision.similarity < 0.3
 
@@ -137,8 +107,8 @@ def test_unrelated_event_is_a_separate_story(pipe):
 def test_follow_up_two_days_later_joins_the_story(pipe):
     articles = seed_articles()
     for article in articles:
-        pipe.add(article)
-    decision, stored = pipe.add(make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=29))
+        pipe.add_story(article)
+    decision, stored = pipe.add_story(make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=29))
     assert not decision.is_new and stored.story_id == pipe.story_of(articles[0])
 
 
@@ -147,10 +117,10 @@ def test_article_beyond_the_window_starts_a_new_story(tmp_path):
     late = Pipeline(tmp_path / "late")
     on_time = Pipeline(tmp_path / "on_time")
     for article in articles[:4]:
-        late.add(article)
-        on_time.add(article)
-    joined, _ = on_time.add(replace(make(articles[4].body, articles[4].title, "Outlet4", day=29)))
-    alone, _ = late.add(make(articles[4].body, articles[4].title, "Outlet4", day=37))  # 10 days later
+        late.add_story(article)
+        on_time.add_story(article)
+    joined, _ = on_time.add_story(replace(make(articles[4].body, articles[4].title, "Outlet4", day=29)))
+    alone, _ = late.add_story(make(articles[4].body, articles[4].title, "Outlet4", day=37))  # 10 days later
     assert not joined.is_new
     assert alone.is_new and alone.story_id != late.story_of(articles[0])
     late.corpus.close()
@@ -161,10 +131,10 @@ def test_story_survives_a_new_run(tmp_path):
     articles = seed_articles()
     first = Pipeline(tmp_path)
     for article in articles[:3]:
-        first.add(article)
+        first.add_story(article)
     first.corpus.close()
     second = Pipeline(tmp_path)  # a later run loads the window's term vectors from the corpus
-    decision, stored = second.add(articles[3])
+    decision, stored = second.add_story(articles[3])
     assert not decision.is_new and stored.story_id == new_story_id(articles[0])
     docs = second.corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()[0]
     assert int(docs) == 4
@@ -174,24 +144,24 @@ def test_story_survives_a_new_run(tmp_path):
 def test_copy_joins_its_originals_story(pipe):
     articles = seed_articles()
     for article in articles:
-        pipe.add(article)
+        pipe.add_story(article)
     body = "Mirror Site\n\n" + articles[2].body + "\n\nShare this article"
-    decision, stored = pipe.add(make(body, "Copy", "Mirror"))
+    decision, stored = pipe.add_story(make(body, "Copy", "Mirror"))
     assert stored.copy_of == articles[2].id and stored.story_id == pipe.story_of(articles[2])
     assert not decision.is_new
 
 
 def test_shared_site_footer_does_not_glue_unrelated_stories(pipe):
-    a, _ = pipe.add(make(UNRELATED + SITE_FOOTER, "Rail strike", "Daily Courier"))
-    b, _ = pipe.add(make(GARDEN + SITE_FOOTER, "Apple harvest", "Daily Courier"))
+    a, _ = pipe.add_story(make(UNRELATED + SITE_FOOTER, "Rail strike", "Daily Courier"))
+    b, _ = pipe.add_story(make(GARDEN + SITE_FOOTER, "Apple harvest", "Daily Courier"))
     assert a.is_new and b.is_new and a.story_id != b.story_id
 
 
 def test_identical_junk_is_an_exact_duplicate_not_a_story(pipe):
     junk = ("We use cookies to improve your experience on our website. By continuing to browse "
             "you agree to our use of cookies. Manage your cookie settings or read our privacy policy.")
-    first, _ = pipe.add(make(junk, "Rail strike", "Site A"))
-    second, stored = pipe.add(make(junk, "Apple harvest", "Site B"))
+    first, _ = pipe.add_story(make(junk, "Rail strike", "Site A"))
+    second, stored = pipe.add_story(make(junk, "Apple harvest", "Site B"))
     assert first.is_new and second is None and stored is None
     assert pipe.corpus.stats()["duplicates_dropped"] == 1
 
@@ -207,8 +177,8 @@ def test_names_and_numbers_are_weighted_up():
 def test_story_report_shows_outlets_and_join_similarity(pipe):
     articles = seed_articles()
     for article in articles:
-        pipe.add(article)
-    pipe.add(make(UNRELATED, "Rail strike"))
+        pipe.add_story(article)
+    pipe.add_story(make(UNRELATED, "Rail strike"))
     stories = story_report(pipe.corpus, "2022-01-01", "2022-12-31")
     assert len(stories) == 2
     seed_story = next(s for s in stories if s["id"] == new_story_id(articles[0]))
@@ -261,12 +231,12 @@ def test_one_transaction_for_many_articles_sees_earlier_ones(tmp_path):
     copy = make("Mirror Site\n\n" + articles[2].body + "\n\nShare this article", "Copy", "Mirror")
     single = Pipeline(tmp_path / "single")
     for article in articles + [copy]:
-        single.add(article)
+        single.add_story(article)
     batched = Pipeline(tmp_path / "batched")
     with batched.corpus.transaction():
         for article in articles:
-            batched.add_uncommitted(article)
-        dedup, stored = batched.add_uncommitted(copy)
+            batched.add(article)
+        dedup, stored = batched.add(copy)
         assert dedup.kind == "copy" and dedup.original_id == articles[2].id
         assert stored.story_id == batched.story_of(articles[2])
     assert {batched.story_of(a) for a in articles + [copy]} == {new_story_id(articles[0])}
@@ -283,8 +253,8 @@ def test_cached_centroids_equal_a_full_recount(pipe):
     articles = seed_articles()
     days = [27, 31, 28, 30, 27]  # out of order: each article's window sees other members
     for article, day in zip(articles, days):
-        pipe.add(make(article.body, article.title, article.outlet, day=day))
-    pipe.add(make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=29))
+        pipe.add_story(make(article.body, article.title, article.outlet, day=day))
+    pipe.add_story(make(FOLLOW_UP, "Kremlin weighs reply", "Wire", day=29))
     index = pipe.stories
     checked = 0
     for day in range(25, 34):
