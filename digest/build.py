@@ -73,19 +73,11 @@ def group_by_story(articles: Sequence[Article]) -> dict[str, list[Article]]:
     return groups
 
 
-def _importance(articles: Sequence[Article]) -> float:
-    """Order stories: the summariser's score when it has one, else outlets and size."""
-    scorer = getattr(summarize, "story_importance", None)
-    if scorer:
-        return float(scorer(articles))
-    return len({a.outlet for a in articles}) * 10 + len(articles)
-
-
 def make_stories(groups: dict[str, list[Article]], config: Config,
                  sent_stories: set[str], feed_topics: dict[str, str] | None = None) -> list[Story]:
     """Condense each group into a Story, most important first, within the story budget."""
     feed_topics = feed_topics or {}
-    ranked = sorted(groups.items(), key=lambda kv: (-_importance(kv[1]), kv[0]))
+    ranked = sorted(groups.items(), key=lambda kv: (-summarize.story_importance(kv[1]), kv[0]))
     ranked = ranked[: int(config.get("summary", "stories_per_digest"))]
     stories = []
     for story_id, articles in ranked:

