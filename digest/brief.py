@@ -11,6 +11,7 @@ from .build import group_by_story, make_stories, output_time
 from .config import Config
 from .corpus import Corpus, article_from_row, utcnow
 from .errors import DigestError
+from .files import write_atomic
 from .models import Article, Digest
 
 
@@ -66,5 +67,5 @@ def brief(config: Config, corpus: Corpus, selection: Selection, output: Path) ->
     title = config.get("digest", "title") + (f": {selection.describe()}" if selection.describe() else "")
     digest = Digest(date=selection.until or utcnow().date(), title=title, stories=tuple(stories),
                     generated_at=output_time())
-    render.write_atomic(Path(output), render.render_pdf(digest, config))
+    write_atomic(Path(output), render.render_pdf(digest, config))
     return digest

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
-from zoneinfo import ZoneInfo
 
 from . import dedup, render, summarize
 from .config import Config
 from .corpus import Corpus, utcnow
 from .errors import ConfigError, DigestError
+from .files import write_atomic
 from .jsonout import digest_to_dict
 from .models import Article, Digest, Story
 from .sources.feeds import topics_for
@@ -54,11 +54,7 @@ def output_time() -> datetime:
 
 def today(config: Config) -> date:
     """Today's date in the workspace's time zone."""
-    try:
-        zone = ZoneInfo(config.get("digest", "timezone"))
-    except (KeyError, ValueError) as exc:
-        raise ConfigError(f"[digest] timezone: unknown time zone ({exc}); use e.g. 'Europe/Kyiv'") from exc
-    return datetime.now(zone).date()
+    return datetime.now(config.timezone()).date()
 
 
 def _sort_key(article: Article) -> tuple:
@@ -131,7 +127,7 @@ def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest
     result = BuildResult(digest, digest_id, outdir, outputs, again, why)
     data = digest_to_dict(digest, why=why, digest_id=digest_id)
     json_path = outdir / "digest.json"
-    render.write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     outputs["json"] = json_path
     return result
 

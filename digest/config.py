@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 
@@ -42,6 +43,15 @@ class Config:
     def path(self, key: str) -> Path:
         """A [paths] entry resolved against the workspace root."""
         return (self.root / self.data["paths"][key]).resolve()
+
+    def timezone(self) -> ZoneInfo:
+        """[digest] timezone as a tzinfo, or a ConfigError naming the option."""
+        name = str(self.data["digest"]["timezone"])
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"[digest] timezone = {name!r} is not a known time zone; "
+                              f"use a name like 'Europe/Paris' or 'UTC'") from exc
 
     @property
     def feeds(self) -> tuple[Mapping[str, Any], ...]:

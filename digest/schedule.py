@@ -13,7 +13,6 @@ import signal
 import threading
 from datetime import datetime, time, timedelta
 from typing import Any, Callable, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import schedule as schedule_lib
 
@@ -26,15 +25,6 @@ RUN_KIND = "run"
 MAX_SLEEP = 30.0
 # Set by SIGTERM/Ctrl-C under StopFlag; run_steps checks it between steps by default.
 STOP = threading.Event()
-
-
-def zone(config: Config) -> ZoneInfo:
-    """The workspace's time zone."""
-    name = str(config.get("digest", "timezone"))
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"[digest] timezone = {name!r} is not a known time zone; use e.g. 'Europe/Paris'") from exc
 
 
 def daily_times(config: Config) -> list[time]:
@@ -58,7 +48,7 @@ def daily_times(config: Config) -> list[time]:
 
 def _occurrences(config: Config, now: datetime, days: Sequence[int]) -> list[datetime]:
     """Scheduled moments on the given day offsets around now, in the workspace zone."""
-    tz = zone(config)
+    tz = config.timezone()
     today = now.astimezone(tz).date()
     return sorted(datetime.combine(today + timedelta(days=d), t, tzinfo=tz)
                   for d in days for t in daily_times(config))
@@ -66,14 +56,14 @@ def _occurrences(config: Config, now: datetime, days: Sequence[int]) -> list[dat
 
 def next_run(config: Config, now: datetime | None = None) -> datetime | None:
     """The next scheduled daily run (aware, workspace zone), for `digest status`."""
-    now = now or datetime.now(zone(config))
+    now = now or datetime.now(config.timezone())
     upcoming = [m for m in _occurrences(config, now, (0, 1, 2)) if m > now]
     return upcoming[0] if upcoming else None
 
 
 def last_due(config: Config, now: datetime | None = None) -> datetime | None:
     """The latest scheduled moment at or before now (within the last two days)."""
-    now = now or datetime.now(zone(config))
+    now = now or datetime.now(config.timezone())
     past = [m for m in _occurrences(config, now, (-1, 0)) if m <= now]
     return past[-1] if past else None
 
@@ -157,7 +147,7 @@ def build_scheduler(config: Config, job: Callable[[], Any], stop: threading.Even
     """A schedule.Scheduler with the daily job at each time and the optional feed polling."""
     scheduler = schedule_lib.Scheduler()
     tz = str(config.get("digest", "timezone"))
-    zone(config)
+    config.timezone()
     for moment in daily_times(config):
         text = moment.strftime("%H:%M:%S")
         scheduler.every().day.at(text, tz).do(_guarded("daily run", job, stop)).tag("daily")

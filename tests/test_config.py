@@ -63,3 +63,10 @@ def test_feed_tables_are_kept(tmp_path):
     file.write_text('[[feed]]\nurl = "http://127.0.0.1:1/a.xml"\nname = "A"\n')
     cfg = config_mod.load(file)
     assert [f["url"] for f in cfg.feeds] == ["http://127.0.0.1:1/a.xml"]
+
+
+def test_unknown_time_zone_names_the_option(tmp_path):
+    cfg = config_mod.from_mapping({"digest": {"timezone": "Mars/Olympus"}}, tmp_path)
+    with pytest.raises(ConfigError, match=r"\[digest\] timezone = 'Mars/Olympus'"):
+        cfg.timezone()
+    assert str(config_mod.from_mapping({"digest": {"timezone": "Europe/Kyiv"}}, tmp_path).timezone()) == "Europe/Kyiv"

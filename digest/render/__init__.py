@@ -1,12 +1,11 @@
 """Render a Digest into the files of outbox/YYYY-MM-DD/: HTML email, plain text, .eml and PDF."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..config import Config
 from ..errors import RenderError
+from ..files import write_atomic
 from ..models import Digest
 from .email import build_message, inline_css, render_html
 from .pdf import make_fetcher, render_pdf
@@ -14,22 +13,6 @@ from .text import render_text
 
 __all__ = ["build_message", "inline_css", "make_fetcher", "render_html", "render_pdf", "render_text",
            "write_atomic", "write_outputs"]
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_outputs(digest: Digest, config: Config, outdir: Path) -> dict[str, Path]:

@@ -8,7 +8,6 @@ from datetime import datetime, time, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..config import Config
 from ..errors import ConfigError, RenderError
@@ -135,19 +134,9 @@ def subject(digest: Digest, config: Config) -> str:
     return " ".join(text.split())
 
 
-def _timezone(config: Config) -> ZoneInfo | timezone:
-    """[digest] timezone as a tzinfo, or a ConfigError naming the option."""
-    name = str(config.section("digest").get("timezone", "UTC"))
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"[digest] timezone = {name!r} is not a known time zone; "
-                          f"use a name like 'Europe/Paris' or 'UTC'") from exc
-
-
 def message_date(digest: Digest, config: Config) -> datetime:
     """The Date header: when the digest was generated, else 07:00 of its day (deterministic)."""
-    zone = _timezone(config)
+    zone = config.timezone()
     if digest.generated_at is not None:
         stamp = digest.generated_at
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)

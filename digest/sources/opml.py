@@ -7,8 +7,6 @@ saved (atomically).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -17,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ..config import merge
 from ..errors import ConfigError, InputError
+from ..files import write_atomic
 from .feeds import FeedSpec
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
@@ -76,19 +75,6 @@ def feed_table(spec: FeedSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Replace a file through a temp file in the same folder, keeping its permissions."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def append_feeds(config_file: Path, specs: Iterable[FeedSpec], comment: str = "") -> list[FeedSpec]:
     """Append [[feed]] tables for the feeds not yet listed; return those added."""
     config_file = Path(config_file)
@@ -109,7 +95,7 @@ def append_feeds(config_file: Path, specs: Iterable[FeedSpec], comment: str = ""
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{config_file}: adding [[feed]] tables would break the file ({exc}); "
                           "is `feed` defined another way in it?") from exc
-    _write_atomic(config_file, result)
+    write_atomic(config_file, result.encode("utf-8"))
     return new
 
 
