@@ -14,7 +14,7 @@ from . import workspace
 from .errors import DigestError
 from . import commands_ops
 from .commands_ops import progress_bar, record_run
-from .sources import inbox
+from .sources import inbox, nonarticle
 
 log = logging.getLogger("digest")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -105,9 +105,11 @@ def ingest(obj, paths):
 def _echo_ingest(report) -> None:
     """Print an ingest's counts, then each failed file and why on stderr."""
     counts = report.counts()
-    click.echo(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    click.echo(", ".join(f"{v} {k.replace('non_', 'non-').replace('_', ' ')}" for k, v in counts.items()))
     for path, reason in report.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
+    for path, reason in report.non_articles:
+        click.echo(f"not an article: {path}: {reason}", err=True)
 
 
 @cli.command()
@@ -227,11 +229,16 @@ def dedup_report(obj, since, until, as_json):
     from . import dedup
 
     with workspace.open_corpus(obj.config) as corpus:
-        report = dedup.report(corpus, since.date() if since else None, until.date() if until else None)
+        since, until = (since.date() if since else None), (until.date() if until else None)
+        report = dedup.report(corpus, since, until) | {"non_articles": nonarticle.listing(corpus, since, until)}
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{len(report['duplicate_groups'])} duplicate groups, {len(report['stories'])} stories")
+    click.echo(f"{len(report['duplicate_groups'])} duplicate groups, {len(report['stories'])} stories, "
+               f"{len(report['non_articles'])} non-articles")
+    for item in report["non_articles"]:
+        click.echo(f"\nnot an article, seen {item['seen_count']}x: {item['source_path'] or item['title']}\n"
+                   f"  {item['reason']}")
     for group in report["duplicate_groups"]:
         original = group["original"]
         click.echo(f"\n{original['id']} {original.get('outlet', '?')}: {original.get('title', '')}")
@@ -257,6 +264,8 @@ def status(obj):
             click.echo(f"  {key.replace('_', ' '):20} {value}")
         failed = list((config.path("inbox") / inbox.FAILED).glob("*.reason"))
         click.echo(f"  {'inbox failed files':20} {len(failed)}")
+        texts, seen = nonarticle.count(corpus)
+        click.echo(f"  {'non-articles':20} {texts} texts, seen {seen} times (see dedup-report)")
         click.echo("last digests:")
         for row in corpus.db.execute("SELECT id, built_at, outdir FROM digests ORDER BY built_at DESC LIMIT 5"):
             click.echo(f"  {row['id']:14} built {row['built_at']}  {row['outdir']}")

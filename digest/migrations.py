@@ -186,4 +186,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX outlet_lines_frequent ON outlet_lines(outlet, articles);
         """,
     ),
+    (
+        21,
+        "texts judged not to be articles (cookie walls, paywalls, error pages), by content hash",
+        """
+        CREATE TABLE non_articles (
+            content_hash TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            title TEXT,
+            outlet TEXT,
+            url TEXT,
+            source_path TEXT,
+            words INTEGER NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            seen_count INTEGER NOT NULL
+        );
+        CREATE INDEX non_articles_first_seen ON non_articles(first_seen);
+        """,
+    ),
 ]

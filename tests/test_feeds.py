@@ -226,6 +226,16 @@ def test_full_article_fetches_the_page(tmp_path, server):
         assert feeds.topics_for(corpus, [art["id"]]) == {art["id"]: "Science"}
 
 
+def test_a_full_article_fetch_that_gets_a_consent_wall_stores_no_article(tmp_path, server):
+    server.routes.update({"/teaser.xml": static("teaser.xml"),
+                          "/article/comet.html": static("consent-wall.html", "text/html")})
+    config = make_config(tmp_path, [{"url": server.url("/teaser.xml"), "full_article": True}])
+    report = fetch(config)
+    assert report.counts()["added"] == 0 and "page furniture" in report.non_articles[0][1]
+    assert rows(config, "SELECT * FROM articles") == []
+    assert [r["guid"] for r in rows(config, "SELECT guid FROM feed_entries")] == [server.url("/article/comet.html")]
+
+
 def test_concurrency_is_bounded(tmp_path, server):
     live, peak, lock = [0], [0], threading.Lock()
 

@@ -159,11 +159,15 @@ def test_shared_site_footer_does_not_glue_unrelated_stories(pipe):
 
 def test_identical_junk_is_an_exact_duplicate_not_a_story(pipe):
     junk = ("We use cookies to improve your experience on our website. By continuing to browse "
-            "you agree to our use of cookies. Manage your cookie settings or read our privacy policy.")
-    first, _ = pipe.add_story(make(junk, "Rail strike", "Site A"))
-    second, stored = pipe.add_story(make(junk, "Apple harvest", "Site B"))
-    assert first.is_new and second is None and stored is None
-    assert pipe.corpus.stats()["duplicates_dropped"] == 1
+            "you agree to our use of cookies. Manage your cookie settings or read our privacy policy "
+            "at any time, and you can withdraw your consent by clicking the link at the bottom of this page.")
+    first = pipe.store.put(make(junk, "Rail strike", "Site A"))
+    second = pipe.store.put(make(junk, "Apple harvest", "Site B"))
+    assert first.dedup.kind == second.dedup.kind == "non_article"
+    assert first.story is None and second.story is None
+    assert "the same text as" in second.dedup.reason and "the same text as" not in first.dedup.reason
+    assert pipe.corpus.stats()["articles"] == 0 and pipe.corpus.stats()["stories"] == 0
+    assert [tuple(r) for r in pipe.corpus.db.execute("SELECT seen_count FROM non_articles")] == [(2,)]
 
 
 def test_names_and_numbers_are_weighted_up():

@@ -539,7 +539,8 @@ class _Storer:
             return
         article_id = finish(article).id
         if self._store is None:
-            self._store = Store(self.corpus, self.config)
+            # A feed's summary is a short text by design: [ingest] min_chars judges it, not min_words.
+            self._store = Store(self.corpus, self.config, min_words=0)
         self._store.add(article, self.report, extra=lambda c: _remember(c, spec, entry.guid, article_id))
 
     def outcome(self, outcome: Outcome, state: FeedState) -> None:

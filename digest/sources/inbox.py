@@ -14,6 +14,7 @@ from ..dedup import Decision, Deduplicator, content_hash
 from ..errors import InputError
 from ..models import Article
 from ..stories import StoryDecision, StoryIndex
+from . import nonarticle
 from .boilerplate import OutletLines
 from .readers import ReadDefaults, read
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 PROCESSED = "processed"
 FAILED = "failed"
+NON_ARTICLE = "non_article"  # Decision.kind of a text judged not to be an article (sources/nonarticle.py)
 BATCH_FILES = 200  # files committed per transaction: commits are the slow part of small writes
 
 
@@ -33,13 +35,14 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     already_seen: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    non_articles: list[tuple[str, str]] = field(default_factory=list)  # (file or title, reason)
 
     def counts(self) -> dict[str, int]:
         """Numbers for the run log and `digest status`."""
         return {
             "added": len(self.added), "copies": len(self.copies),
             "duplicates": len(self.duplicates), "already_seen": len(self.already_seen),
-            "failed": len(self.failed),
+            "failed": len(self.failed), "non_articles": len(self.non_articles),
         }
 
 
@@ -62,17 +65,22 @@ class Stored:
 class Store:
     """Dedups, groups and commits read articles: shared by the inbox and feeds."""
 
-    def __init__(self, corpus: Corpus, config: Config):
+    def __init__(self, corpus: Corpus, config: Config, min_words: int | None = None):
+        """min_words: texts shorter than this are non-articles (default [ingest] min_words; feeds pass 0)."""
         self.corpus = corpus
         self.dedup = Deduplicator(corpus, config)
         self.stories = StoryIndex(corpus, config)
         self.lines = OutletLines(corpus)
+        self.min_words = int(config.get("ingest", "min_words")) if min_words is None else min_words
 
     def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
         seen = article
         stripped = self.lines.strip(article)
         article = finish(stripped if stripped.body.strip() else article)
+        verdict = nonarticle.judge(article, self.min_words)
+        if verdict:
+            return self._put_non_article(article, verdict, extra)
         decision = self.dedup.check(article)
         if decision.kind == "exact":
             with self.corpus.transaction():
@@ -93,10 +101,25 @@ class Store:
                 extra(self.corpus)
         return Stored(article, decision, story)
 
+    def _put_non_article(self, article: Article, verdict: nonarticle.Verdict,
+                         extra: Callable[[Corpus], None] | None) -> Stored:
+        """Record a text that is not an article (a repeat is an exact duplicate of the first one)."""
+        with self.corpus.transaction():
+            first = nonarticle.record(self.corpus, article, verdict)
+            if extra:
+                extra(self.corpus)
+        reason = verdict.reason + (f"; the same text as {first}" if first else "")
+        return Stored(article, Decision(NON_ARTICLE, similarity=1.0 if first else None, reason=reason))
+
     def add(self, article: Article, report: IngestReport,
-            extra: Callable[[Corpus], None] | None = None) -> str:
-        """Commit one article, count it in the report; returns its id (the original's for a duplicate)."""
+            extra: Callable[[Corpus], None] | None = None) -> str | None:
+        """Commit one article, count it in the report; its id (the original's for a duplicate, None if no article)."""
         stored = self.put(article, extra)
+        if stored.dedup.kind == NON_ARTICLE:
+            where = stored.article.source_path or stored.article.title
+            log.warning("%s: not an article (%s)", where, stored.dedup.reason)
+            report.non_articles.append((where, stored.dedup.reason))
+            return None
         if stored.dedup.kind == "exact":
             report.duplicates.append(stored.article.source_path or stored.article.title)
             return stored.dedup.original_id
@@ -174,7 +197,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport) -> bool:
     """Ingest one file inside the caller's transaction; True when it may leave the inbox after commit.
 
-    A file that cannot be read goes to failed/ at once (it wrote nothing)."""
+    A file that cannot be read, or holds no article (sources/nonarticle.py), goes to failed/ at once."""
     try:
         data = _read_bytes(path, inbox.defaults.max_bytes)
         sha = hashlib.sha256(data).hexdigest()
@@ -191,7 +214,10 @@ def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport) ->
         log.error("%s: cannot read (%s)", path, exc)
         report.failed.append((str(path), str(exc)))
         return False
-    ids = [store.add(article, report) for article in articles]
+    ids = [i for i in (store.add(article, report) for article in articles) if i]
+    if articles and not ids:
+        inbox.fail(path, f"{path}: not an article ({report.non_articles[-1][1]})")
+        return False
     with store.corpus.transaction():
         store.corpus.record_file(sha, str(path), "ingested" if ids else "empty", ids)
     return True
