@@ -1,8 +1,11 @@
 """ROUGE of digest's condensation against LexRank, TextRank and Lead-3, plus condensation speed.
 
-Usage: python bench/summarize.py DATA.jsonl [--words 250]
+Usage: python bench/summarize.py [DATA.jsonl] [--words 250]
 
 Each line of DATA.jsonl is {"id", "documents": [text, ...], "summary": reference} (one story).
+Without DATA the story is built at run time from ../shared/seeds: the seed that condenses
+the briefing into "... key points:" sections gives the reference (its key-point lines), the
+other seeds are the documents.
 Every system gets the same documents and the same word budget; its output is cut to
 --words words. digest's output is its lede then its points in section order. The
 baselines (sumy) read the documents joined, split into sentences by pysbd (NLTK's
@@ -210,18 +213,46 @@ def time_day(stories: list[dict], total: int = 300) -> tuple[float, float, int]:
     return time.process_time() - cpu, time.perf_counter() - wall, len(groups)
 
 
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def seeds_story(folder: Path) -> dict:
+    """The seed story: the key-point lines of the seed written as key points are the reference."""
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    model = next(name for name, text in texts.items() if "key points:" in text)
+    points, inside = [], False
+    for line in (line.strip() for line in texts[model].splitlines()):
+        if line.endswith("key points:"):
+            inside = True
+        elif inside and line and len(line.split()) < 6:
+            break
+        elif inside and line:
+            points.append(line)
+    documents = [text for name, text in texts.items() if name != model]
+    return {"id": f"seeds-{folder.name}", "documents": documents, "summary": "\n".join(points)}
+
+
+def load_stories(data: Path | None) -> list[dict] | str:
+    """The stories of DATA.jsonl (or the seed story); an error message when there are none."""
+    if data is None:
+        if not SEEDS.is_dir():
+            return f"{SEEDS} is absent: pass a JSONL file of {{id, documents, summary}} lines"
+        return [seeds_story(SEEDS)]
+    if not data.is_file():
+        return f"{data}: no such file; pass a JSONL file of {{id, documents, summary}} lines"
+    stories = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return stories or f"{data}: no stories (one JSON object per line expected)"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the ROUGE table and timings; non-zero exit when a floor is missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data", type=Path)
+    parser.add_argument("data", type=Path, nargs="?", help="JSONL stories (default: the seed story)")
     parser.add_argument("--words", type=int, default=250)
     args = parser.parse_args(argv)
-    if not args.data.is_file():
-        print(f"{args.data}: no such file; pass a JSONL file of {{id, documents, summary}} lines", file=sys.stderr)
-        return 2
-    stories = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if not stories:
-        print(f"{args.data}: no stories (one JSON object per line expected)", file=sys.stderr)
+    stories = load_stories(args.data)
+    if isinstance(stories, str):
+        print(stories, file=sys.stderr)
         return 2
     table = score_all(stories, args.words)
     print(f"{len(stories)} stories, {args.words}-word budget, ROUGE F (stemmed), x100")
