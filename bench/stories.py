@@ -1,6 +1,6 @@
 """Story grouping quality: B-cubed precision, recall and F1 of digest's stories against gold labels.
 
-Usage: python bench/stories.py [ARTICLES.jsonl] [--floor 0.95] [--keep DIR] [--errors]
+Usage: python bench/stories.py [ARTICLES.jsonl] [--floor 0.95] [--keep DIR] [--errors] [--sweep 0.2,0.25]
 
 Each line of ARTICLES.jsonl is {"article_id", "cluster_id", "text"}: one article (or one
 scraped page, junk included) and its gold story. Every text is written to the inbox of a
@@ -16,8 +16,10 @@ ground-truth texts of ../shared/data/extraction (grouped by hand into stories in
 bench/data/extraction-stories.json: 12 stories of 2-3 outlets, the rest single), a syndicated copy
 of every tenth of them (same story: new wrapper, headline and a paragraph cut), the
 bundled examples (four stories, labelled by hand), and the pages of
-tests/data/nonarticles captured instead of articles of several stories (the same cookie
-wall for three unrelated stories).
+tests/data/nonarticles captured instead of articles: the same cookie wall for three
+unrelated stories and the same JavaScript screen for two (a rejected page counts as a
+story of its own, so each costs its story some recall), the others for stories of their
+own.
 
 Baselines measured in the same run on the same texts: every article its own story, and
 plain TF-IDF (scikit-learn, sublinear tf) with single-pass clustering against story
@@ -98,9 +100,11 @@ def default_set() -> list[dict]:
     items += _example_items()
     stories = sorted({item["cluster_id"] for item in items})
     for path in sorted((REPO / "tests" / "data" / "nonarticles").glob("*.txt")):
-        for k in range(JUNK_STORIES.get(path.name, 1)):
-            items.append({"article_id": f"{path.name}#{k}", "cluster_id": rng.choice(stories),
-                          "text": path.read_text(encoding="utf-8")})
+        text = path.read_text(encoding="utf-8")
+        if path.name not in JUNK_STORIES:  # captured instead of an article no other outlet carried
+            items.append({"article_id": f"junk:{path.name}", "cluster_id": f"junk:{path.name}", "text": text})
+        for k in range(JUNK_STORIES.get(path.name, 0)):  # the same page captured for unrelated stories
+            items.append({"article_id": f"junk:{path.name}#{k}", "cluster_id": rng.choice(stories), "text": text})
     rng.shuffle(items)
     return items
 
@@ -108,10 +112,12 @@ def default_set() -> list[dict]:
 # --- running digest ------------------------------------------------------------------------
 
 
-def digest_stories(items: list[dict], folder: Path) -> tuple[list[str], dict, float]:
+def digest_stories(items: list[dict], folder: Path, similarity: float | None = None) -> tuple[list[str], dict, float]:
     """digest's story of every item (its own for rejected texts), the ingest counts, and seconds taken."""
     workspace.init(folder)
     config = config_mod.load(folder / "digest.toml")
+    if similarity is not None:
+        config = config_mod.from_mapping({"stories": {"similarity": similarity}}, folder)
     paths = []
     for n, item in enumerate(items):
         path = config.path("inbox") / f"{n:06d}.txt"
@@ -124,11 +130,12 @@ def digest_stories(items: list[dict], folder: Path) -> tuple[list[str], dict, fl
         story_of = {row[0]: row[1] for row in corpus.db.execute("SELECT id, story_id FROM articles")}
         ids_of = {row[0]: json.loads(row[1]) for row in corpus.db.execute(
             "SELECT sha256, article_ids FROM inbox_files")}
+        repeats = corpus.db.execute("SELECT coalesce(sum(seen_count - 1), 0) FROM non_articles").fetchone()[0]
     predicted = []
     for n, (_, sha) in enumerate(paths):
         ids = ids_of.get(sha) or []
         predicted.append(story_of.get(ids[0], f"rejected-{n}") if ids else f"rejected-{n}")
-    return predicted, report.counts(), seconds
+    return predicted, report.counts() | {"non_article_repeats": repeats}, seconds
 
 
 # --- baselines and scoring -------------------------------------------------------------------
@@ -197,6 +204,19 @@ def load(path: Path | None) -> list[dict] | str:
     return items or f"{path}: no articles (one JSON object per line expected)"
 
 
+def sweep(items: list[dict], gold: list, values: list[float]) -> None:
+    """B-cubed F1 of digest at each `[stories] similarity`: how the default was chosen."""
+    print(f"{'similarity':>10} {'precision':>9} {'recall':>7} {'F1':>7}")
+    for value in values:
+        folder = Path(tempfile.mkdtemp(prefix="digest-sweep-"))
+        try:
+            predicted, _, _ = digest_stories(items, folder / "ws", value)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        precision, recall, f1 = bcubed(predicted, gold)
+        print(f"{value:10.2f} {precision:9.3f} {recall:7.3f} {f1:7.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print B-cubed figures of digest and the baselines; exit 1 under the floor."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -204,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", type=float, default=FLOOR, help="minimum B-cubed F1 (default 0.95)")
     parser.add_argument("--keep", type=Path, help="keep the workspace in this (new) folder")
     parser.add_argument("--errors", action="store_true", help="list mixed and split stories")
+    parser.add_argument("--sweep", help="comma-separated [stories] similarity values to score, e.g. 0.2,0.25,0.3")
     args = parser.parse_args(argv)
     items = load(args.articles)
     if isinstance(items, str):
@@ -219,8 +240,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder.parent, ignore_errors=True)
     print(f"{len(items)} articles, {len(set(gold))} gold stories; digest made {len(set(predicted))} stories "
           f"in {seconds:.1f} s ({len(items) / seconds:.0f} articles/s)")
-    print(f"exact duplicates found: {counts['duplicates'] + counts['already_seen']}; copies: {counts['copies']}; "
-          f"non-articles: {counts['non_articles']}; refused by the reader: {counts['failed']}")
+    exact = counts["duplicates"] + counts["already_seen"] + counts["non_article_repeats"]
+    print(f"exact duplicates found: {exact} ({counts['non_article_repeats']} of them repeated non-articles); "
+          f"copies: {counts['copies']}; non-articles: {counts['non_articles']}; refused by the reader: {counts['failed']}")
     rows = [("digest", predicted),
             ("tfidf-single-pass", tfidf_single_pass([item["text"] for item in items], threshold)),
             ("singletons", list(range(len(items))))]
@@ -231,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<18} {scores[name][0]:9.3f} {scores[name][1]:7.3f} {scores[name][2]:7.3f}")
     if args.errors:
         print_errors(items, predicted)
+    if args.sweep:
+        sweep(items, gold, [float(v) for v in args.sweep.split(",")])
     if scores["digest"][2] < args.floor:
         print(f"FAIL: digest B-cubed F1 {scores['digest'][2]:.3f} under the floor {args.floor:.2f}")
         return 1

@@ -37,7 +37,7 @@ def test_a_small_labelled_set_runs_through_ingest(tmp_path, capsys):
     assert bench.main([str(path), "--floor", "0.99"]) == 1  # the junk costs recall: under this floor
     out = capsys.readouterr().out
     assert "7 articles, 3 gold stories; digest made 5 stories" in out
-    assert "exact duplicates found: 1; copies: 1; non-articles: 2" in out
+    assert "exact duplicates found: 2 (1 of them repeated non-articles); copies: 1; non-articles: 2" in out
     digest_row = next(line for line in out.splitlines() if line.startswith("digest "))
     assert digest_row.split()[1] == "1.000"  # nothing unrelated was glued together
 
