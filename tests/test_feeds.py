@@ -160,6 +160,24 @@ def test_retry_after_is_honoured(tmp_path, server):
     assert wait.total_seconds() == 7200
 
 
+def test_retry_after_as_an_http_date_is_honoured(tmp_path, server):
+    from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(hours=3), usegmt=True)
+    server.routes["/busy.xml"] = status(503, {"Retry-After": later})
+    url = server.url("/busy.xml")
+    config = make_config(tmp_path, [{"url": url}])
+    fetch(config)
+    wait = datetime.fromisoformat(feed_row(config, url)["next_try"]) - datetime.fromisoformat(
+        feed_row(config, url)["checked_at"])
+    assert 3 * 3600 - 60 <= wait.total_seconds() <= 3 * 3600
+    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    assert feeds._retry_after({"Retry-After": "Mon, 23 Nov 2026 00:10:00 GMT"}, now) == timedelta(minutes=10)
+    assert feeds._retry_after({"Retry-After": "Wed, 01 Jan 2031 00:00:00 GMT"}, now) == feeds.RETRY_AFTER_MAX
+    assert feeds._retry_after({"Retry-After": "soon"}, now) is None
+
+
 def test_slow_feeds_never_block_the_others(tmp_path, server):
     server.routes.update({"/hang.xml": slow(6, static("atom.xml")), "/trickle.xml": trickle(6),
                           "/rss2.xml": static("rss2.xml")})

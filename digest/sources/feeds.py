@@ -19,6 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from html import unescape
 from importlib import metadata
 from typing import Any, Callable, Mapping
@@ -408,10 +409,20 @@ def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Clie
     return fresh, skipped
 
 
-def _retry_after(headers: Mapping[str, str]) -> timedelta | None:
-    """A Retry-After header in seconds, if the server sent one."""
-    value = {k.lower(): v for k, v in headers.items()}.get("retry-after", "")
-    return timedelta(seconds=min(int(value), RETRY_AFTER_MAX.total_seconds())) if value.isdigit() else None
+def _retry_after(headers: Mapping[str, str], now: datetime | None = None) -> timedelta | None:
+    """A Retry-After header (seconds or an HTTP date), capped at RETRY_AFTER_MAX, if the server sent one."""
+    value = {k.lower(): v for k, v in headers.items()}.get("retry-after", "").strip()
+    if value.isdigit():
+        wait = timedelta(seconds=int(value))
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        wait = when - (now or utcnow())
+    return min(max(wait, timedelta(0)), RETRY_AFTER_MAX)
 
 
 def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client, limits: Limits) -> Outcome:
