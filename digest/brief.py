@@ -13,6 +13,7 @@ from .corpus import Corpus, article_from_row, utcnow
 from .errors import DigestError
 from .files import write_atomic
 from .models import Article, Digest
+from .sources.boilerplate import OutletLines
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def select(corpus: Corpus, selection: Selection) -> list[Article]:
     if selection.story:
         sql.append("AND story_id = ?")
         args.append(selection.story)
-    articles = [article_from_row(r) for r in corpus.db.execute(" ".join(sql), args)]
+    articles = OutletLines(corpus).strip_all([article_from_row(r) for r in corpus.db.execute(" ".join(sql), args)])
     if selection.topic:
         pattern = re.compile(r"\b" + re.escape(selection.topic) + r"\b", re.IGNORECASE)
         stories = {a.story_id for a in articles if pattern.search(a.title) or pattern.search(a.body)}

@@ -17,6 +17,7 @@ from .errors import ConfigError, DigestError
 from .files import write_atomic
 from .jsonout import digest_to_dict
 from .models import Article, Digest, Story
+from .sources.boilerplate import OutletLines
 from .sources.feeds import topics_for
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest
 def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResult:
     """Build the digest of everything not yet sent, render it and record it."""
     day = day or today(config)
-    articles = corpus.unsent_articles()
+    articles = OutletLines(corpus).strip_all(corpus.unsent_articles())
     groups = group_by_story(articles)
     sent = _sent_stories(corpus, list(groups)) if groups else set()
     stories = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
@@ -174,7 +175,7 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     rows = corpus.db.execute(
         "SELECT article_id FROM digest_articles WHERE digest_id = ?", (digest_id,)
     ).fetchall()
-    articles = corpus.articles([r[0] for r in rows])
+    articles = OutletLines(corpus).strip_all(corpus.articles([r[0] for r in rows]))
     earlier = {r[0] for r in corpus.db.execute(
         "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
         "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (digest_id,))}

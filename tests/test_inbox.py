@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from digest import build as build_mod
 from digest import workspace
 from digest.corpus import Corpus
 from digest.sources import inbox
@@ -123,14 +124,35 @@ def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
     footer = "Reporting by the Harbour Desk team; editing by Lena Fox"
     for n in range(5):
         body = (f"Ferry story number {n} about the islands and the harbour, with its own facts: "
-                f"{n * 37 + 11} passengers crossed on day {n} while the crews repaired pier {n + 2}.")
+                f"{n * 37 + 11} passengers crossed on day {n} while the crews repaired pier {n + 2}. "
+                f"The operator said timetables would return to normal by the weekend, and the council "
+                f"promised a review of the {n + 3} oldest landing stages before the summer season.")
         (ws_config.path("inbox") / f"f{n}.txt").write_text(
             f"Ferry news {n}\nSource: Test Gazette\n\n{body}\n\n{footer}\n")
         _ingest(ws_config)
     with Corpus(ws_config.path("corpus")) as corpus:
         bodies = [a.body for a in sorted(corpus.unsent_articles(), key=lambda a: a.title)]
-    assert all(footer in body for body in bodies[:3])
+    assert len(bodies) == 5 and all(footer in body for body in bodies[:3])
     assert all(footer not in body and "passengers crossed" in body for body in bodies[3:])
+
+
+def test_furniture_learned_later_is_also_left_out_of_the_first_articles_in_a_digest(ws_config):
+    footer = "Reporting by the Harbour Desk team; editing by Lena Fox"
+    for n in range(5):
+        body = (f"Ferry story number {n} about the islands and the harbour, with its own facts: "
+                f"{n * 37 + 11} passengers crossed on day {n} while the crews repaired pier {n + 2}. "
+                f"The operator said timetables would return to normal by the weekend, and the council "
+                f"promised a review of the {n + 3} oldest landing stages before the summer season.")
+        (ws_config.path("inbox") / f"f{n}.txt").write_text(
+            f"Ferry news {n}\nSource: Test Gazette\n\n{body}\n\n{footer}\n")
+        _ingest(ws_config)
+    with Corpus(ws_config.path("corpus")) as corpus:
+        stored = {a.id: a.body for a in corpus.unsent_articles()}
+        result = build_mod.build(ws_config, corpus)
+    built = [a for story in result.digest.stories for a in story.articles]
+    assert sum(footer in body for body in stored.values()) == 3  # stored as they came
+    assert len(built) == 5 and not any(footer in a.body for a in built)
+    assert all("passengers crossed" in a.body for a in built)
 
 
 def test_files_leave_the_inbox_only_with_their_committed_batch(ws_config, monkeypatch):

@@ -70,3 +70,12 @@ class OutletLines:
             "ON CONFLICT(outlet, line_key) DO UPDATE SET articles = articles + 1",
             [(article.outlet, k) for k in sorted(keys)])
         self._known.pop(article.outlet, None)
+
+    def strip_all(self, articles: list[Article]) -> list[Article]:
+        """Stored articles without the lines their outlets are known to repeat by now: the
+        first articles of an outlet were stored before its furniture was learned."""
+        cleaned = []
+        for article in articles:
+            stripped = self.strip(article)
+            cleaned.append(stripped if stripped.body.strip() else article)
+        return cleaned
