@@ -10,11 +10,14 @@ within `[stories] window_days` of its date when the cosine with that story's cen
 reaches `[stories] similarity`; only stories inside the window are ever compared, so
 the cost does not grow with the corpus.
 
-Speed without changing a decision: each distinct (gap, token) pair of a text is
-weighed once, token analysis and background priors are cached per process, story
-centroids are kept as running sums extended in member order (bit for bit a recount),
-and term and line lists go to SQLite as one JSON array (json_each), so one prepared
-statement serves any count and the df upsert loop runs inside SQLite.
+The terms themselves come from `story_terms.py` (they depend on the text alone).
+
+Speed without changing a decision: story centroids are kept as running sums extended
+in member order (bit for bit a recount), and term and line lists go to SQLite as one
+JSON array (json_each), so one prepared statement serves any count. Inside
+`StoryIndex.batch()` (the inbox's batch transaction) df counts and seen lines are held
+in memory and written once at its end; terms worked out ahead in a reader process
+(`story_terms.TextTerms`) can be offered.
 """
 from __future__ import annotations
 
@@ -22,38 +25,25 @@ import hashlib
 import heapq
 import json
 import math
-import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from itertools import repeat
+from itertools import islice, repeat
+from typing import Iterator
 from operator import itemgetter, mul
 
 from .config import Config
 from .corpus import Corpus, utcnow
-from .dedup import _hash64, _signed, article_day, normalise
+from .dedup import article_day
 from .models import Article
+from .story_terms import BACKGROUND_DOCS, TextTerms, _priors, article_terms, body_lines
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
-# a token with the gap before it (a gap never holds a token character: no backtracking)
-_GAP_TOKEN = re.compile(r"([\W_]*+)([^\W_]+(?:['’.\-][^\W_]+)*)")
-_ASCII_GAP_TOKEN = re.compile(r"([^A-Za-z0-9]*+)([A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*)")  # the same on ASCII
-_POSSESSIVE = re.compile(r"['’]s$")
-_SENTENCE_START = set(".!?:;\"“”«»—–-\n")
-
-TITLE_WEIGHT = 2      # a headline word counts as this many body occurrences
-NAME_BOOST = 2.0      # capitalised inside a sentence: people, places, organisations
-NUMBER_BOOST = 1.5    # figures and dates
 TOP_TERMS = 80        # terms kept per article vector (stored and compared)
 QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
 MAX_POSTINGS = 500    # a query term in more window stories than this is skipped in the lookup
 MAX_CANDIDATES = 30   # stories given a full cosine, best term overlap first
 SUMS_PER_STORY = 4    # member sets whose vector sums are cached per story
-COMMON = 1e-3         # background frequency above which a word is a function word
-BACKGROUND_DOCS = 2000  # strength of the background prior, in pseudo-documents
-BACKGROUND_LENGTH = 500  # words of a typical article, to turn frequencies into df
-NUMBER_FREQ = 1e-5    # background frequency assumed for tokens with digits
 
 
 @dataclass(frozen=True)
@@ -73,187 +63,48 @@ def new_story_id(article: Article) -> str:
     return "s" + hashlib.sha256(article.id.encode()).hexdigest()[:11]
 
 
-# --- terms -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8)
-def _background(language: str) -> dict[str, float]:
-    """General word frequencies of a language (English when unknown or unsupported)."""
-    try:
-        import wordfreq
-    except ImportError:  # the prior is an improvement, not a requirement
-        return {}
-    for lang in (language, "en"):
-        try:
-            return wordfreq.get_frequency_dict(lang, wordlist="best")
-        except (LookupError, ValueError):
-            continue
-    return {}
-
-
-def _frequency(term: str, background: dict[str, float]) -> float:
-    """Background frequency of a term; tokens with digits count as uncommon."""
-    if _has_digit(term):
-        return NUMBER_FREQ
-    return background.get(term, 0.0)
-
-
-def _has_digit(term: str) -> bool:
-    """A token with a digit in it: a figure, a date, a model number."""
-    return not term.isalpha() and any(map(str.isdigit, term))
-
-
-# per background (by id, holding it so the id cannot be reused): its token -> (term, boost)
-# and term -> prior pseudo-document frequency caches
-_CACHES: dict[int, tuple[dict, dict[str, tuple[str, float] | None], dict[str, float]]] = {}
-CACHE_LIMIT = 500_000  # entries per cache before it is emptied
-
-
-def _caches(background: dict[str, float]) -> tuple[dict, dict]:
-    """The (token -> term, term -> prior) caches of one background dict."""
-    entry = _CACHES.get(id(background))
-    if entry is None or entry[0] is not background:
-        entry = _CACHES[id(background)] = (background, {}, {})
-    return entry[1], entry[2]
-
-
-def _term_cache(background: dict[str, float]) -> dict[str, tuple[str, float] | None]:
-    """The token -> (term, boost) cache of one background."""
-    cache = _caches(background)[0]
-    if len(cache) > CACHE_LIMIT:
-        cache.clear()
-    return cache
-
-
-def _term(token: str, background: dict[str, float]) -> tuple[str, float] | None:
-    """(term, boost) of a raw token, or None for function words and single letters; cached."""
-    cache = _term_cache(background)
-    try:
-        return cache[token]
-    except KeyError:
-        pass
-    term = token.casefold()
-    if "'" in term or "’" in term:
-        term = _POSSESSIVE.sub("", term)
-    term = term.strip(".")
-    found = None
-    number = _has_digit(term)
-    if (len(term) >= 2 or term.isdigit()) and (NUMBER_FREQ if number else background.get(term, 0.0)) <= COMMON:
-        found = (term, NUMBER_BOOST if number else 1.0)
-    cache[token] = found
-    return found
-
-
-def _prior(term: str, background: dict[str, float]) -> float:
-    """Pseudo-document frequency a term gets from the background prior; cached."""
-    cache = _caches(background)[1]
-    value = cache.get(term)
-    if value is None:
-        if len(cache) > CACHE_LIMIT:
-            cache.clear()
-        value = cache[term] = BACKGROUND_DOCS * (
-            1 - math.exp(-_frequency(term, background) * BACKGROUND_LENGTH))
-    return value
-
-
-def _is_name(text: str, start: int) -> bool:
-    """A capitalised token not at the start of a sentence or line."""
-    j = start - 1
-    while j >= 0 and text[j] in " \t":
-        j -= 1
-    return j >= 0 and text[j] not in _SENTENCE_START
-
-
-def _count(text: str, weight: float, background: dict[str, float], out: dict[str, float]) -> None:
-    """Add the boosted term counts of one text to `out`.
-
-    Tokens are tallied with the gap before each (which says whether a capitalised one
-    is a name: `_is_name`), so each distinct (gap, token) pair is weighed once; every
-    increment is a small multiple of 0.5, so the sums are exact whatever the order.
-    """
-    end = len(text)
-    while end and not text[end - 1].isalnum():  # trailing non-token text: keeps findall linear
-        end -= 1
-    pattern = _ASCII_GAP_TOKEN if text.isascii() else _GAP_TOKEN
-    pairs = Counter(pattern.findall(text, 0, end))
-    first = pattern.match(text, 0, end)
-    if first and not first.group(1).strip(" \t"):  # nothing before the first token: not a name
-        pairs[first.groups()] -= 1
-        pairs[(".", first.group(2))] += 1
-    cache = _term_cache(background)
-    for (gap, token), n in pairs.items():
-        found = cache[token] if token in cache else _term(token, background)
-        if found is None or not n:
-            continue
-        term, boost = found
-        if token[0].isupper() and gap.rstrip(" \t")[-1:] not in _SENTENCE_START:
-            boost = max(boost, NAME_BOOST)
-        out[term] = out.get(term, 0.0) + weight * boost * n
-
-
-def body_lines(body: str) -> list[tuple[int, str]]:
-    """(hash, text) of each body line of two words or more, for boilerplate recognition."""
-    out = []
-    for line in body.splitlines():
-        norm = normalise(line)
-        if " " in norm:
-            out.append((_signed(_hash64(norm)), line))
-    return out
-
-
-def article_terms(article: Article, skip: frozenset[int] = frozenset(),
-                  lines: list[tuple[int, str]] | None = None) -> dict[str, float]:
-    """Boosted, sublinear term frequencies of an article's headline and body (minus `skip` lines)."""
-    background = _background(article.language)
-    counts: dict[str, float] = {}
-    _count(article.title or "", TITLE_WEIGHT, background, counts)
-    body = article.body
-    if skip:
-        lines = body_lines(body) if lines is None else lines
-        body = "\n".join(line for key, line in lines if key not in skip)
-    _count(body, 1.0, background, counts)
-    return {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
-
-
 class DocFreq:
-    """Document frequencies: the corpus's own, persisted, plus a background prior."""
+    """Document frequencies: the corpus's own, persisted, plus a background prior.
+
+    Counts are kept in memory as they grow; `flush` writes the increments since the last
+    flush in one statement (per article, or per inbox batch: see StoryIndex.batch)."""
 
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         row = corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()
-        self.docs = int(row[0]) if row else 0
-        self._df: dict[str, int] = {}
+        self.docs = self._written_docs = int(row[0]) if row else 0
+        self._df: dict[str, int] = {}  # an exact dict: set.difference(dict) is then a C loop over terms
+        self._pending: Counter[str] = Counter()  # increments not written yet
 
     def _load(self, terms) -> None:
-        """Fetch the stored df of terms not cached yet."""
+        """Fetch the stored df of terms not cached yet (no pending increment is lost: those are cached)."""
         df = self._df
-        missing = [t for t in terms if t not in df]
+        missing = set(terms).difference(df)
         if missing:  # one prepared statement whatever the count: the terms go in as a JSON array
             df.update(dict.fromkeys(missing, 0))
             rows = self.corpus.db.execute(
                 "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
-                (json.dumps(missing, ensure_ascii=False),))
-            df.update(rows.fetchall())
+                (json.dumps(sorted(missing), ensure_ascii=False),))
+            for term, count in rows:
+                df[term] = count
 
-    def weights(self, terms: dict[str, float], language: str) -> dict[str, float]:
-        """TF-IDF weights of raw term frequencies, L2-normalised, top terms only."""
+    def weights(self, terms: dict[str, float], language: str,
+                priors: tuple[float, ...] | None = None) -> dict[str, float]:
+        """TF-IDF weights of raw term frequencies, L2-normalised, top terms only (`priors`:
+        the terms' background priors in their order, when worked out ahead: TextTerms)."""
         self._load(terms)
-        background = _background(language)
-        priors = _caches(background)[1]
+        if priors is None:
+            priors = _priors(terms, language)
         total = self.docs + BACKGROUND_DOCS + 1
         df = self._df
         log = math.log
-        out = {}
-        for term, tf in terms.items():
-            prior = priors.get(term)
-            if prior is None:
-                prior = _prior(term, background)
+        pairs = []  # a plain loop: faster here than maps or comprehensions
+        for (term, tf), prior in zip(terms.items(), priors, strict=True):
             idf = log(total / (df[term] + prior + 1))
             if idf > 0:
-                out[term] = tf * idf
-        pairs = list(out.items())
+                pairs.append((term, tf * idf))
         if len(pairs) > TOP_TERMS:  # only terms at or above the TOP_TERMS-th weight can be kept
-            cutoff = sorted(out.values(), reverse=True)[TOP_TERMS - 1]
+            cutoff = sorted([w for _, w in pairs], reverse=True)[TOP_TERMS - 1]
             pairs = [(t, w) for t, w in pairs if w >= cutoff]
         top = sorted(sorted(pairs), key=itemgetter(1), reverse=True)[:TOP_TERMS]  # ties by term
         values = [w for _, w in top]
@@ -261,17 +112,26 @@ class DocFreq:
         return {t: w / norm for t, w in top}
 
     def add(self, terms) -> None:
-        """Count one more document containing `terms` (caller's transaction)."""
+        """Count one more document containing `terms` (written by the next flush)."""
         terms = list(terms)
         self._load(terms)
         df = self._df
         for term in terms:
             df[term] += 1
+        self._pending.update(terms)
         self.docs += 1
-        self.corpus.db.execute(  # one statement for all terms: the upsert loop runs inside SQLite
-            "INSERT INTO story_df SELECT value, 1 FROM json_each(?) WHERE true "
-            "ON CONFLICT(term) DO UPDATE SET df = df + 1", (json.dumps(terms, ensure_ascii=False),))
-        self.corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(self.docs),))
+
+    def flush(self) -> None:
+        """Write the counts added since the last flush (caller's transaction)."""
+        if self._pending:  # one statement for all terms: the upsert loop runs inside SQLite
+            self.corpus.db.execute(
+                "INSERT INTO story_df SELECT key, value FROM json_each(?) WHERE true "
+                "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                (json.dumps(self._pending, ensure_ascii=False),))
+            self._pending = Counter()
+        if self.docs != self._written_docs:
+            self.corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(self.docs),))
+            self._written_docs = self.docs
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -279,6 +139,15 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
+
+
+def _cosine_in_order(a: dict[str, float], b: dict[str, float], order) -> float:
+    """cosine(a, b) bit for bit, given `order` (a term's place in a): the shared terms are found
+    by one set operation, then their products summed in a's order (as cosine adds them, bar
+    the zeros of the terms b lacks, which change no sum)."""
+    if len(a) > len(b) or not a:
+        return cosine(a, b)  # cosine would walk b (keep its order), or a is empty (an int 0)
+    return sum([a[t] * b[t] for t in sorted(a.keys() & b.keys(), key=order)], 0.0)
 
 
 def _centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
@@ -323,7 +192,35 @@ class _Member:
     day: date
     terms: dict[str, float]
     language: str
+    arrived: date | None = None  # ingestion day
+    guessed: bool = False  # `day` is a guess (the file's modification time), not a date the text gave
     vector: dict[str, float] | None = None  # TF-IDF weights, computed on first use
+
+
+@dataclass(frozen=True)
+class _When:
+    """When an article happened, for the window: its day, the day it arrived, whether the day is a guess.
+
+    Two articles are in one window when their days are at most `window_days` apart, or,
+    when either day is a guess, when they arrived at most `window_days` apart: a guessed
+    day says nothing about the event, the arrival says the articles came in together."""
+
+    day: date
+    arrived: date
+    guessed: bool
+
+    @classmethod
+    def of(cls, article: Article) -> "_When":
+        """The window facts of an article."""
+        arrived = (article.ingested_at or utcnow()).date()
+        return cls(article_day(article), arrived, bool(article.published_is_guess))
+
+    def near(self, member: _Member, window_days: int) -> bool:
+        """Whether a member lies within this article's window."""
+        if abs((member.day - self.day).days) <= window_days:
+            return True
+        return (self.guessed or member.guessed) and member.arrived is not None and \
+            abs((member.arrived - self.arrived).days) <= window_days
 
 
 class StoryIndex:
@@ -333,32 +230,66 @@ class StoryIndex:
         self.corpus = corpus
         self.threshold = float(config.get("stories", "similarity"))
         self.window_days = int(config.get("stories", "window_days"))
-        self.df = DocFreq(corpus)
+        self._batching = False
+        self._start_fresh()
+
+    def _start_fresh(self) -> None:
+        """Empty the in-memory state: the corpus is read again as needed."""
+        self.df = DocFreq(self.corpus)
         self._members: dict[str, _Member] = {}
         self._stories: dict[str, list[str]] = {}
         self._postings: dict[str, set[str]] = {}
         self._loaded: set[date] = set()
-        self._pending: dict[str, tuple[dict[str, float], dict[str, float], list]] = {}
+        self._arrivals: dict[date, bool] = {}  # arrival days loaded -> all members (else only guessed ones)
+        self._pending: dict[str, tuple[dict[str, float], dict[str, float], tuple[int, ...]]] = {}
+        self._lines: Counter[int] = Counter()  # seen-line counts not written yet
+        self._offered: dict[tuple[str, str, str], TextTerms] = {}  # by (title, body, language)
         # story -> {members: (their vector sum, centroid)}, a few member sets each (articles of
         # different days see different members); a sum is extended in place when members join
         self._centroids: dict[str, dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]]] = {}
-        # story -> (member list object, its length, day, members in that day's window)
-        self._windows: dict[str, tuple[list[str], int, date, list[str]]] = {}
+        # story -> (member list object, its length, when, members in that window)
+        self._windows: dict[str, tuple[list[str], int, _When, list[str]]] = {}
+
+    @contextmanager
+    def batch(self) -> Iterator["StoryIndex"]:
+        """Hold df counts and seen lines in memory while the block runs, then write them at once.
+
+        Enter it inside the caller's transaction, so the writes land before its commit;
+        articles inside the block see the ones before them as if each had been written.
+        On an error the held writes are dropped and the memory state is read again."""
+        self._batching = True
+        try:
+            yield self
+            self.flush()
+        except BaseException:
+            self._start_fresh()
+            raise
+        finally:
+            self._batching = False
+
+    def flush(self) -> None:
+        """Write held df counts and seen lines (caller's transaction); forget unused offers."""
+        self.df.flush()
+        self._offered.clear()
+        if self._lines:
+            self.corpus.db.executemany(
+                "INSERT INTO story_lines VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET seen = seen + excluded.seen",
+                sorted(self._lines.items()))
+            self._lines = Counter()
 
     def assign(self, article: Article) -> StoryDecision:
         """Story of a new article; a copy joins its original's story."""
-        lines = body_lines(article.body)
-        terms = article_terms(article, self._seen_lines(lines), lines)
-        vector = self.df.weights(terms, article.language)
-        self._pending[article.id] = (terms, vector, lines)
+        terms, keys, priors = self._terms(article)
+        vector = self.df.weights(terms, article.language, priors)
+        self._pending[article.id] = (terms, vector, keys)
         if article.copy_of:
             original = self.corpus.article(article.copy_of)
             if original and original.story_id:
                 return StoryDecision(original.story_id, original.id, 1.0, False,
                                      f"copy of {original.id}, which is in story {original.story_id}")
-        day = article_day(article)
-        self._load_window(day)
-        scored = self._scores(vector, day)
+        when = _When.of(article)
+        self._load_window(when)
+        scored = self._scores(vector, when)
         if scored and scored[0][0] >= self.threshold:
             similarity, story_id, members = scored[0]
             matched = max(members, key=lambda m: (cosine(vector, self._vector(self._members[m])), m))
@@ -382,9 +313,9 @@ class StoryIndex:
         """
         pending = self._pending.pop(article.id, None)
         if pending is None:
-            lines = body_lines(article.body)
-            pending = (article_terms(article, self._seen_lines(lines), lines), None, lines)
-        terms, vector, lines = pending
+            terms, keys, _ = self._terms(article)
+            pending = (terms, None, keys)
+        terms, vector, keys = pending
         day = article_day(article)
         if vector is None:
             vector = self.df.weights(terms, article.language)
@@ -402,56 +333,93 @@ class StoryIndex:
             (decision.story_id, article.title, now, now))
         if not article.copy_of:
             self.df.add(terms)
-            db.executemany(
-                "INSERT INTO story_lines VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET seen = seen + 1",
-                [(key,) for key, _ in lines])
+            self._lines.update(keys)
+            if not self._batching:
+                self.flush()
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
-        if day in self._loaded and stored:
-            self._add_member(article.id, _Member(decision.story_id, day, stored, article.language))
+        when = _When.of(article)
+        if stored and (day in self._loaded or when.arrived in self._arrivals):
+            self._add_member(article.id, _Member(decision.story_id, day, stored, article.language,
+                                                 when.arrived, when.guessed))
+
+    def offer(self, text: TextTerms) -> None:
+        """Take terms worked out ahead for an article about to be assigned; used once, if its
+        text is unchanged by then and none of its lines was seen before (else recounted)."""
+        self._offered[(text.title, text.body, text.language)] = text
+
+    def _terms(self, article: Article) -> tuple[dict[str, float], tuple[int, ...], tuple[float, ...] | None]:
+        """An article's term frequencies without its seen lines, its line keys, and the terms'
+        priors when they were worked out ahead (None: DocFreq.weights looks them up)."""
+        ready = self._offered.pop((article.title, article.body, article.language), None)
+        lines = None if ready else body_lines(article.body)
+        keys = ready.line_keys if ready else tuple(key for key, _ in lines)
+        skip = self._seen_lines(keys)
+        if ready and not skip:
+            return ready.terms, keys, ready.priors
+        return article_terms(article, skip, lines), keys, None
 
     # window ----------------------------------------------------------------------
-    def _seen_lines(self, lines: list[tuple[int, str]]) -> frozenset[int]:
+    def _seen_lines(self, keys: tuple[int, ...]) -> frozenset[int]:
         """Lines already carried by an earlier article that is not a copy: site boilerplate
         (footers, banners, newsletter blurbs), left out so it cannot glue unrelated stories."""
-        keys = sorted({key for key, _ in lines})
+        keys = set(keys)
+        held = {key for key in keys if key in self._lines}
+        keys = sorted(keys - held)
         if not keys:
-            return frozenset()
+            return frozenset(held)
         rows = self.corpus.db.execute(
             "SELECT key FROM story_lines WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
-        return frozenset(r[0] for r in rows)
+        return frozenset(held.union(r[0] for r in rows))
 
-    def _load_window(self, day: date) -> None:
-        """Bring the members of days within the window of `day` into memory, once per day."""
-        days = [day + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
+    def _load_window(self, when: _When) -> None:
+        """Bring into memory, once each, the members of days within the window of the article's
+        day, and those that arrived within the window of its arrival: all of them when its
+        day is a guess, else those whose own day is a guess."""
+        days = [when.day + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
         missing = [d for d in days if d not in self._loaded]
-        if not missing:
-            return
-        self._loaded.update(missing)
+        if missing:
+            self._loaded.update(missing)
+            self._load("m.day BETWEEN ? AND ?", (min(missing).isoformat(), max(missing).isoformat()))
+        arrivals = [when.arrived + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
+        missing = [d for d in arrivals if d not in self._arrivals or (when.guessed and not self._arrivals[d])]
+        if missing:
+            for d in missing:
+                self._arrivals[d] = self._arrivals.get(d, False) or when.guessed
+            only_guessed = "" if when.guessed else " AND a.published_is_guess = 1"
+            self._load("a.ingested_at >= ? AND a.ingested_at < ?" + only_guessed,
+                       (min(missing).isoformat(), (max(missing) + timedelta(days=1)).isoformat()))
+
+    def _load(self, where: str, args: tuple) -> None:
+        """Bring the members matching an SQL condition into memory (those not there yet)."""
         rows = self.corpus.db.execute(
-            "SELECT m.article_id, m.story_id, m.day, m.terms, a.language FROM story_members m "
-            "JOIN articles a ON a.id = m.article_id WHERE m.day BETWEEN ? AND ?",
-            (min(missing).isoformat(), max(missing).isoformat()))
-        wanted = {d.isoformat() for d in missing}
-        for aid, story_id, mday, terms, language in rows:
-            if mday in wanted and aid not in self._members and terms != "{}":
-                member = _Member(story_id, date.fromisoformat(mday), json.loads(terms), language)
-                self._add_member(aid, member)
+            "SELECT m.article_id, m.story_id, m.day, m.terms, a.language, a.ingested_at, a.published_is_guess "
+            f"FROM story_members m JOIN articles a ON a.id = m.article_id WHERE {where}", args)
+        for aid, story_id, mday, terms, language, ingested, guessed in rows:
+            if aid not in self._members and terms != "{}":
+                arrived = date.fromisoformat(ingested[:10])
+                self._add_member(aid, _Member(story_id, date.fromisoformat(mday), json.loads(terms), language,
+                                              arrived, bool(guessed)))
 
     def _add_member(self, article_id: str, member: _Member) -> None:
         """Index one member for candidate lookup."""
         self._members[article_id] = member
         self._stories.setdefault(member.story_id, []).append(article_id)
+        postings, story_id = self._postings, member.story_id
         for term in member.terms:
-            self._postings.setdefault(term, set()).add(member.story_id)
+            stories = postings.get(term)
+            if stories is None:
+                postings[term] = {story_id}
+            else:
+                stories.add(story_id)
 
-    def _scores(self, vector: dict[str, float], day: date) -> list[tuple[float, str, list[str]]]:
+    def _scores(self, vector: dict[str, float], when: _When) -> list[tuple[float, str, list[str]]]:
         """(cosine with centroid, story, members in window) of the likeliest stories, best first.
 
         Stories are first ranked by the weight of the article's top terms they contain (an
         inverted index over the window); only the best MAX_CANDIDATES get a full cosine.
         """
-        query = sorted(vector, key=lambda t: -vector[t])[:QUERY_TERMS]
+        query = islice(vector, QUERY_TERMS)  # a vector from DocFreq.weights is heaviest first
         overlap: dict[str, float] = {}
         get = overlap.get
         for term in query:
@@ -466,20 +434,22 @@ class StoryIndex:
             overlap = {sid: v for sid, v in overlap.items() if v >= cutoff}
         ranked = sorted(overlap, key=lambda sid: (-overlap[sid], sid))[:MAX_CANDIDATES]
         scored = []
+        order = {t: i for i, t in enumerate(vector)}.__getitem__
         for story_id in ranked:
-            members = self._in_window(story_id, day)
+            members = self._in_window(story_id, when)
             if members:
-                scored.append((cosine(vector, self._centroid_of(story_id, members)), story_id, members))
+                scored.append((_cosine_in_order(vector, self._centroid_of(story_id, members), order),
+                               story_id, members))
         return sorted(scored, key=lambda x: (-x[0], x[1]))
 
-    def _in_window(self, story_id: str, day: date) -> list[str]:
-        """Members of a story within the window of `day`, cached until the story changes."""
+    def _in_window(self, story_id: str, when: _When) -> list[str]:
+        """Members of a story within the article's window, cached until the story changes."""
         everyone = self._stories[story_id]
         cached = self._windows.get(story_id)
-        if cached and cached[0] is everyone and cached[1] == len(everyone) and cached[2] == day:
+        if cached and cached[0] is everyone and cached[1] == len(everyone) and cached[2] == when:
             return cached[3]
-        members = [m for m in everyone if abs((self._members[m].day - day).days) <= self.window_days]
-        self._windows[story_id] = (everyone, len(everyone), day, members)
+        members = [m for m in everyone if when.near(self._members[m], self.window_days)]
+        self._windows[story_id] = (everyone, len(everyone), when, members)
         return members
 
     def _centroid_of(self, story_id: str, members: list[str]) -> dict[str, float]:

@@ -6,7 +6,7 @@ import logging
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..config import Config
 from ..corpus import Corpus, utcnow
@@ -14,6 +14,7 @@ from ..dedup import Decision, Deduplicator, content_hash
 from ..errors import InputError
 from ..models import Article
 from ..stories import StoryDecision, StoryIndex
+from ..story_terms import TextTerms, text_terms
 from . import nonarticle
 from .boilerplate import OutletLines
 from .readers import ReadDefaults, read
@@ -194,33 +195,124 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     return path.read_bytes()
 
 
-def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport) -> bool:
+def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport,
+                got: FileRead | None = None) -> bool:
     """Ingest one file inside the caller's transaction; True when it may leave the inbox after commit.
 
+    `got` is the file as a reader process read it (read_ahead); without it the file is read here.
     A file that cannot be read, or holds no article (sources/nonarticle.py), goes to failed/ at once."""
-    try:
-        data = _read_bytes(path, inbox.defaults.max_bytes)
-        sha = hashlib.sha256(data).hexdigest()
-        if store.corpus.file_status(sha):
-            report.already_seen.append(str(path))
-            return True
-        articles = read(path, data, inbox.defaults)
-    except InputError as exc:
+    if got is None:
+        got = read_file(path, inbox.defaults, seen=store.corpus.file_status)
+    if got.sha and store.corpus.file_status(got.sha):
+        report.already_seen.append(str(path))
+        return True
+    if got.unreadable:
+        log.error("%s: cannot read (%s)", path, got.unreadable)
+        report.failed.append((str(path), got.unreadable))
+        return False
+    if got.error:
+        exc = InputError(*got.error)
         log.error("%s", exc)
         report.failed.append((str(path), exc.reason))
         inbox.fail(path, str(exc))
         return False
-    except OSError as exc:
-        log.error("%s: cannot read (%s)", path, exc)
-        report.failed.append((str(path), str(exc)))
-        return False
+    for terms in got.terms:
+        store.stories.offer(terms)
+    articles = got.articles
     ids = [i for i in (store.add(article, report) for article in articles) if i]
     if articles and not ids:
         inbox.fail(path, f"{path}: not an article ({report.non_articles[-1][1]})")
         return False
-    with store.corpus.transaction():
-        store.corpus.record_file(sha, str(path), "ingested" if ids else "empty", ids)
+    store.corpus.record_file(got.sha, str(path), "ingested" if ids else "empty", ids)  # one statement
     return True
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """One file read with no corpus access (so maybe in a reader process): its hash and its
+    articles with their story terms, or why it could not be read."""
+
+    sha: str = ""
+    articles: tuple[Article, ...] = ()
+    terms: tuple[TextTerms, ...] = ()  # story terms of the articles, when worked out ahead
+    error: tuple[str, str] | None = None  # InputError (source, reason): the file goes to failed/
+    unreadable: str = ""  # an OSError: the file stays where it is
+
+
+def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] | None = None,
+              terms: bool = False) -> FileRead:
+    """Read and parse one file; stop after hashing it when `seen(sha)` says it was ingested before."""
+    try:
+        data = _read_bytes(path, defaults.max_bytes)
+    except InputError as exc:
+        return FileRead(error=(exc.source, exc.reason))
+    except OSError as exc:
+        return FileRead(unreadable=str(exc))
+    sha = hashlib.sha256(data).hexdigest()
+    if seen and seen(sha):
+        return FileRead(sha)
+    try:
+        articles = tuple(read(path, data, defaults))
+    except InputError as exc:
+        return FileRead(sha, error=(exc.source, exc.reason))
+    except OSError as exc:
+        return FileRead(sha, unreadable=str(exc))
+    return FileRead(sha, articles, tuple(map(text_terms, articles)) if terms else ())
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In the reader process: end it when the ingesting process is gone (killed), not linger."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _read_chunk(paths: list[Path], defaults: ReadDefaults) -> list[FileRead]:
+    """Read some files in the reader process, with their articles' story terms."""
+    return [read_file(path, defaults, terms=True) for path in paths]
+
+
+READ_CHUNK = 16  # files per task sent to the reader process
+READ_AHEAD = 4  # chunks read ahead of the committing process, at most: bounds memory
+PARALLEL_MIN_FILES = 64  # fewer files are read in the ingesting process itself
+
+
+def read_ahead(paths: Sequence[Path], defaults: ReadDefaults) -> Iterator[FileRead | None]:
+    """FileReads of paths in order, made by one reader process a few chunks ahead of the caller;
+    None for each path (ingest_file reads it) when there are few files or a single CPU.
+
+    The caller (the ingesting process) keeps every corpus write and every file move, so the
+    commit-then-move rule is unchanged; reading, cleaning, language detection and story terms
+    of the next files run meanwhile on another CPU."""
+    import multiprocessing  # imported here: only an ingest of many files starts a reader process
+    import os
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from itertools import islice, repeat
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if len(paths) < PARALLEL_MIN_FILES or cpus < 2:
+        yield from repeat(None, len(paths))
+        return
+    methods = multiprocessing.get_all_start_methods()  # fork: nothing imported again, a fast start
+    pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork") if "fork" in methods else None,
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+    chunks = iter([list(paths[i:i + READ_CHUNK]) for i in range(0, len(paths), READ_CHUNK)])
+    try:
+        queued = deque(pool.submit(_read_chunk, chunk, defaults) for chunk in islice(chunks, READ_AHEAD))
+        while queued:
+            done = queued.popleft().result()
+            queued.extend(pool.submit(_read_chunk, chunk, defaults) for chunk in islice(chunks, 1))
+            yield from done
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
@@ -228,7 +320,8 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     """Ingest the given files or folders (the inbox by default) into the corpus.
 
     Files are committed in batches (one transaction each); a file leaves the inbox
-    only once the batch holding its articles is committed."""
+    only once the batch holding its articles is committed. With many files and more
+    than one CPU, a reader process reads the next files meanwhile (read_ahead)."""
     inbox = Inbox(config)
     store = Store(corpus, config)
     report = IngestReport()
@@ -237,16 +330,20 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
         if not target.exists():
             raise InputError(str(target), "no such file or folder")
     files = inbox_files(targets)
-    for start in range(0, len(files), batch):
-        done = []
-        with corpus.transaction():
-            for path in files[start:start + batch]:
-                if ingest_file(path, inbox, store, report):
-                    done.append(path)
-                if progress:
-                    progress(path)
-        for path in done:
-            inbox.done(path)
+    reads = read_ahead(files, inbox.defaults)
+    try:
+        for start in range(0, len(files), batch):
+            done = []
+            with corpus.transaction(), store.stories.batch():  # story counts are written once per batch
+                for path in files[start:start + batch]:
+                    if ingest_file(path, inbox, store, report, next(reads)):
+                        done.append(path)
+                    if progress:
+                        progress(path)
+            for path in done:
+                inbox.done(path)
+    finally:
+        reads.close()  # stops the reader process
     log.info("ingest: %s", report.counts())
     return report
 

@@ -33,31 +33,49 @@ FURNITURE_SHARE = 0.6   # above this word-weighted share a text is page furnitur
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
 _QUOTED = re.compile(r"[\"“«„][^\"“”«»„]{0,400}[\"”»“]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_PAGE_TALK = re.compile(
-    r"\b(cookies?|javascript|browsers?|captcha|ad[ -]?block(er|ers)?|wayback|webpage|homepage"
-    r"|(this|the|our) (page|site|website|url|link)"
-    r"|(un)?subscrib(e|ed|er|ers|ing)|subscriptions?|paywall|free articles?|premium content"
-    r"|(sign|log)(ged)?[ -]?(in|up)|login|log-in|password|username|register(ed)? (for|to|now)"
-    r"|click(ing)?|tap (here|to)|privacy (policy|settings|preferences)|terms of (use|service)"
-    r"|404|access (denied|to this)|not (been )?archived|enable (scripts|javascript)|reload the page"
-    r"|(app|play) store|download (our|the) app|security check|web property|your device"
-    r"|(prove|verify|confirm) (that )?you are (a )?human|are you a robot"
-    # fr, de, es, it, pt: the same page talk
-    r"|connectez-vous|abonnez-vous|abonnement|inscri(vez|ption)|cliquez|navigateur"
-    r"|anmelden|abonnieren|abonnement|klicken|datenschutz(erklärung|einstellungen)"
-    r"|suscr[ií]b(ete|ase|irse)|suscripci[oó]n|haga clic|navegador"
-    r"|abbonati|abbonamento|clicca|accedi"
-    r"|assine|assinatura|clique aqui)\b",
-    re.IGNORECASE,
-)
-_VOICE = re.compile(  # the page speaking to its reader, or as "we" (quotes are removed first)
-    r"\b(you|your|yours|yourself|you['’](re|ve|ll|d)|please|we|we['’](re|ve)|our|us"
-    r"|vous|votre|vos|nous|notre|nos|usted|ustedes|nosotros|nuestr[oa]s?|você|vocês|nosso|nossa"
-    r"|this (page|site|website|content|article))\b"
-    r"|^(accept|allow|continue|try|save|help|enable|turn on|go back|visit|manage|get|read|watch|listen)\b",
-    re.IGNORECASE,
-)
-_VOICE_DE = re.compile(r"(?<=\w )(Sie|Ihr|Ihre|Ihrem|Ihren|Ihrer|Ihres)\b|\b([Ww]ir|[Uu]nser[emnrs]?)\b")
+
+def _phrases(text: str) -> frozenset[tuple[str, ...]]:
+    """Cue phrases as tuples of lowercase words, one phrase per line of `text`."""
+    return frozenset(tuple(line.split()) for line in text.strip().splitlines())
+
+
+# The page talking about itself: its machinery (cookies, scripts, accounts, clicks, errors).
+_PAGE_WORDS = frozenset("""
+    cookie cookies javascript browser browsers captcha adblock adblocker wayback webpage homepage paywall
+    login signin signup password username subscribe subscribed subscriber subscribers subscribing
+    subscription subscriptions unsubscribe click clicking clicked url 404
+    abonnement inscrivez inscription cliquez navigateur anmelden abonnieren klicken
+    datenschutzerklärung datenschutzeinstellungen suscríbete suscribete suscríbase suscribase suscribirse
+    suscripción suscripcion navegador abbonati abbonamento clicca accedi assine assinatura
+""".split())
+_PAGE_PHRASES = _phrases("""
+    this page\nthis site\nthis website\nthis url\nthis link\nthe page\nthe site\nthe website\nthe url
+    the link\nour page\nour site\nour website\nsign in\nsign up\nsigned in\nlog in\nlogged in\nlog up
+    ad block\nad blocker\nfree article\nfree articles\npremium content\nregister for\nregister now
+    registered for\ntap here\nprivacy policy\nprivacy settings\nprivacy preferences\nterms of use
+    terms of service\naccess denied\naccess to this\nnot archived\nbeen archived\nenable scripts
+    enable javascript\nreload the page\napp store\nplay store\ndownload our app\ndownload the app
+    security check\nweb property\nyour device\nyou are human\nyou are a human\nare you a robot
+    connectez vous\nabonnez vous\nhaga clic\nclique aqui
+""")
+# The page speaking as itself: to its reader ("you", "please") or as "we".
+_VOICE_WORDS = frozenset("""
+    you your yours yourself you're you've you'll you'd please we we're we've our us
+    vous votre vos nous notre nos usted ustedes nosotros nuestro nuestra nuestros nuestras você vocês nosso nossa
+    wir unser unsere unserem unseren unserer unseres
+""".split())
+_VOICE_PHRASES = _phrases("this page\nthis site\nthis website\nthis content\nthis article")
+_IMPERATIVES = frozenset("accept allow continue try save help enable visit manage get read watch listen".split())
+_FORMAL_YOU = frozenset("Sie Ihr Ihre Ihrem Ihren Ihrer Ihres".split())  # German, only inside a sentence
+_STARTS = frozenset(p[:2] for p in _PAGE_PHRASES | _VOICE_PHRASES)  # every phrase has two words or more
+
+
+def _has_phrase(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    """True when a run of consecutive words is one of the phrases (pairs screened by their first two words)."""
+    for i, pair in enumerate(zip(words, words[1:])):
+        if pair in _STARTS and any(tuple(words[i:i + len(p)]) == p for p in phrases if p[:2] == pair):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -70,28 +88,42 @@ class Verdict:
 
 
 def _sentences(text: str) -> list[str]:
-    """Every sentence of every line."""
+    """Every sentence of every line, quoted speech left out (it is someone else speaking, not the page)."""
+    text = _QUOTED.sub(" ", text)
     return [part for line in text.splitlines() for part in _SENTENCE_END.split(line.strip()) if part.strip()]
 
 
-def _weight(sentence: str) -> float:
+def _weight(words: list[str]) -> float:
     """How much a sentence is page furniture: 1 when the page talks about itself to its reader, half per sign."""
-    unquoted = _QUOTED.sub(" ", sentence).strip()
-    page = _PAGE_TALK.search(unquoted) is not None
-    voice = _VOICE.search(unquoted) is not None or _VOICE_DE.search(unquoted) is not None
-    return (page + voice) / 2
+    lower = [w.lower().replace("’", "'") for w in words]
+    page = not _PAGE_WORDS.isdisjoint(lower) or _has_phrase(lower, _PAGE_PHRASES)
+    voice = (not _VOICE_WORDS.isdisjoint(lower) or (lower[:1] and lower[0] in _IMPERATIVES)
+             or not _FORMAL_YOU.isdisjoint(words[1:]) or _has_phrase(lower, _VOICE_PHRASES))
+    return (page + bool(voice)) / 2
+
+
+def _any_page_talk(text: str) -> bool:
+    """Whether the page's machinery is mentioned anywhere: without it no text can reach the bar."""
+    words = _WORD.findall(text.lower())
+    return not _PAGE_WORDS.isdisjoint(words) or _has_phrase(words, _PAGE_PHRASES)
 
 
 def furniture(title: str, body: str) -> tuple[int, float]:
-    """(body words, word-weighted furniture share of title and body) of a text."""
+    """(body words, word-weighted furniture share of title and body, quoted speech left out) of a text."""
+    sentences = [title] + _sentences(body)
+    if not _any_page_talk("\n".join(sentences)):  # then no sentence weighs more than 0.5
+        return _count_words(body), 0.0
     words = weighted = 0.0
-    body_words = 0
-    for i, sentence in enumerate([title] + _sentences(body)):
-        n = len(_WORD.findall(sentence))
-        words += n
-        weighted += n * _weight(sentence)
-        body_words += n if i else 0
-    return body_words, (weighted / words if words else 0.0)
+    for sentence in sentences:
+        found = _WORD.findall(sentence)
+        words += len(found)
+        weighted += len(found) * _weight(found) if found else 0.0
+    return _count_words(body), (weighted / words if words else 0.0)
+
+
+def _count_words(body: str) -> int:
+    """Words of a body (exactly for short ones; a long body is far above any min_words anyway)."""
+    return len(_WORD.findall(body)) if len(body) < 4000 else len(body.split())
 
 
 def judge(article: Article, min_words: int) -> Verdict | None:

@@ -1,0 +1,260 @@
+"""Ingest speed-ups change nothing but speed: batched story writes, terms worked out ahead,
+a reader process working ahead of the committing one, and the faster term counting."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from digest import workspace
+from digest.corpus import Corpus
+from digest.sources import inbox
+from digest.story_terms import _background, _count, article_terms, text_terms
+from conftest import EXAMPLES, Pipeline, SEEDS
+from test_stories import GARDEN, _reference_counts, make
+
+DATA = Path(__file__).parent / "data"
+
+
+def _inbox_files(folder: Path) -> list[Path]:
+    """Copy the example inbox, the test inbox's good files and the seeds (when present) into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = [p for p in sorted((EXAMPLES / "inbox").iterdir()) if p.is_file()]
+    sources += [p for p in sorted((DATA / "inbox").iterdir()) if p.is_file()]
+    sources += sorted(SEEDS.glob("*.txt")) if SEEDS.exists() else []
+    for n, path in enumerate(sources):
+        shutil.copy(path, folder / f"{n:02d}-{path.name}")
+    (folder / "zz-empty.txt").write_text("")  # a failure in the middle of the reads
+    return sorted(folder.iterdir())
+
+
+def _story_rows(corpus: Corpus) -> list[tuple]:
+    """Every story decision and the stored counts behind them, in insertion order."""
+    members = corpus.db.execute(
+        "SELECT m.article_id, m.story_id, m.matched_id, m.similarity, m.is_new, m.reason, m.terms "
+        "FROM story_members m JOIN articles a ON a.id = m.article_id ORDER BY a.rowid").fetchall()
+    counts = [corpus.db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+              for table in ("story_df", "story_lines", "story_meta")]
+    return [tuple(r) for r in members] + [tuple(map(tuple, c)) for c in counts]
+
+
+def _run_ingest(tmp_path: Path, name: str, monkeypatch, parallel: bool) -> tuple[list, inbox.IngestReport, Path]:
+    """Ingest the test files in a fresh workspace, with or without the reader process."""
+    folder = tmp_path / name
+    workspace.init(folder)
+    from digest import config as config_mod
+    config = config_mod.load(folder / "digest.toml")
+    _inbox_files(config.path("inbox"))
+    monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1 if parallel else 10**9)
+    monkeypatch.setattr(inbox, "READ_CHUNK", 3)  # several chunks, read ahead while others commit
+    monkeypatch.setattr(inbox, "READ_AHEAD", 2)
+    with workspace.open_corpus(config) as corpus:
+        report = inbox.ingest(config, corpus, batch=4)
+        rows = _story_rows(corpus)
+    return rows, report, config.path("inbox")
+
+
+def test_reader_process_gives_the_same_corpus_as_reading_in_process(tmp_path, monkeypatch):
+    sequential, seq_report, _ = _run_ingest(tmp_path, "seq", monkeypatch, parallel=False)
+    parallel, par_report, folder = _run_ingest(tmp_path, "par", monkeypatch, parallel=True)
+    assert parallel == sequential
+    assert par_report.counts() == seq_report.counts() and par_report.added
+    assert [Path(p).name for p, _ in par_report.failed] == ["zz-empty.txt"]
+    assert (folder / "failed" / "zz-empty.txt").exists()
+    assert not [p for p in folder.iterdir() if p.is_file()]  # all moved after their commits
+
+
+def test_read_ahead_keeps_the_order_and_matches_read_file(tmp_path, monkeypatch):
+    files = _inbox_files(tmp_path / "in")
+    defaults = inbox.ReadDefaults()
+    monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(inbox, "READ_CHUNK", 2)
+    ahead = list(inbox.read_ahead(files, defaults))
+    here = [inbox.read_file(path, defaults, terms=True) for path in files]
+    assert len(ahead) == len(files)
+    assert [r.sha for r in ahead] == [r.sha for r in here]
+    assert [r.articles for r in ahead] == [r.articles for r in here]
+    assert [[t.terms for t in r.terms] for r in ahead] == [[t.terms for t in r.terms] for r in here]
+    assert ahead[-1].error and not ahead[-1].articles  # the empty file: its reason, no article
+
+
+def test_few_files_are_read_in_process(tmp_path):
+    files = _inbox_files(tmp_path / "in")[:3]
+    assert list(inbox.read_ahead(files, inbox.ReadDefaults())) == [None, None, None]
+
+
+def test_crash_mid_batch_with_the_reader_process_leaves_that_batch_in_the_inbox(ws_config, monkeypatch):
+    folder = ws_config.path("inbox")
+    names = []
+    for n in range(7):
+        text = (f"Ferry line {n} reopens\nSource: Test Gazette\nDate: 2026-03-0{n + 1}\n\n"
+                f"The ferry line number {n} between the islands reopened on day {n} after repairs to "
+                f"pier {n * 13 + 5}, the operator said. About {900 + n} passengers a day use it, and "
+                f"the crews who rebuilt the pier worked through {n + 3} storms to finish the job before "
+                f"the school term, when most of the island children cross to the mainland each day.\n")
+        (folder / f"f{n}.txt").write_text(text)
+        names.append(f"f{n}.txt")
+    real_insert = Corpus.insert_article
+    calls = []
+
+    def crash_on_fifth(self, article):
+        calls.append(article.id)
+        if len(calls) == 5:
+            raise RuntimeError("power cut")
+        real_insert(self, article)
+
+    monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(inbox, "READ_CHUNK", 2)
+    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crash_on_fifth)
+    with workspace.open_corpus(ws_config) as corpus, pytest.raises(RuntimeError):
+        inbox.ingest(ws_config, corpus, batch=2)
+    assert sorted(p.name for p in folder.glob("*.txt")) == names[4:]  # batches 1-2 committed, moved
+    with Corpus(ws_config.path("corpus")) as corpus:
+        assert corpus.stats()["articles"] == 4
+        docs = corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()[0]
+        assert docs == "4"  # the failed batch's held story counts were dropped with it
+    monkeypatch.undo()
+    with workspace.open_corpus(ws_config) as corpus:
+        report = inbox.ingest(ws_config, corpus)
+    assert len(report.added) == 3 and not list(folder.glob("*.txt"))
+
+
+def _seed_like(n: int) -> list:
+    """A few related and unrelated articles with a shared footer line (seen-line skipping)."""
+    footer = "\n\nSubscribe to the Harbour Times newsletter for the latest news every morning"
+    base = (DATA / "catalonia-rail-strike.txt").read_text(encoding="utf-8")
+    paragraphs = base.split("\n\n")
+    out = []
+    for i in range(n):
+        body = "\n\n".join(paragraphs[i % 3:len(paragraphs) - i % 2]) + footer
+        out.append(make(body, f"Rail strike day {i}", outlet=f"Outlet{i % 3}", day=27 + i % 2))
+    out.append(make(GARDEN + footer, "Apples", "Garden"))
+    return out
+
+
+def test_batched_story_writes_wait_for_the_end_of_the_batch_and_decide_the_same(tmp_path):
+    articles = _seed_like(5)
+    single = Pipeline(tmp_path / "single")
+    for article in articles:
+        single.add_story(article)
+    batched = Pipeline(tmp_path / "batched")
+    with batched.corpus.transaction(), batched.stories.batch():
+        for article in articles:
+            batched.add_story(article)
+        held = batched.corpus.db.execute("SELECT COUNT(*) FROM story_df").fetchone()[0]
+        assert held == 0  # nothing written yet: counts are held in memory
+    assert _story_rows(batched.corpus) == _story_rows(single.corpus)
+    single.corpus.close()
+    batched.corpus.close()
+
+
+def test_a_failed_batch_writes_nothing_and_the_index_reads_the_corpus_again(tmp_path):
+    articles = _seed_like(4)
+    clean = Pipeline(tmp_path / "clean")
+    for article in articles[2:]:
+        clean.add_story(article)
+    failing = Pipeline(tmp_path / "failing")
+    with pytest.raises(RuntimeError):
+        with failing.corpus.transaction(), failing.stories.batch():
+            for article in articles[:2]:
+                failing.add_story(article)
+            raise RuntimeError("crash before commit")
+    for article in articles[2:]:
+        failing.add_story(article)
+    assert _story_rows(failing.corpus) == _story_rows(clean.corpus)
+    clean.corpus.close()
+    failing.corpus.close()
+
+
+def test_offered_terms_are_used_only_for_the_same_text(tmp_path):
+    articles = _seed_like(1)
+    first, other = articles[0], articles[-1]
+    pipe = Pipeline(tmp_path)
+    ready = text_terms(first)
+    pipe.stories.offer(replace(ready, terms={"bogus": 9.0}, priors=(0.0,)))  # "ahead", for first's text
+    pipe.stories.offer(replace(text_terms(other), body=other.body + " Edited.", terms={"stale": 9.0},
+                               priors=(0.0,)))
+    pipe.add_story(first)
+    pipe.add_story(other)
+    stored = {aid: json.loads(terms) for aid, terms in
+              pipe.corpus.db.execute("SELECT article_id, terms FROM story_members").fetchall()}
+    assert list(stored[first.id]) == ["bogus"]  # same title, body and language: taken as offered
+    assert "stale" not in stored[other.id] and set(stored[other.id]) <= set(article_terms(other))
+    pipe.corpus.close()
+
+
+def test_term_counts_equal_per_occurrence_counting_on_random_texts():
+    rng = random.Random(7)
+    pieces = list("aZ .-'’!?:;\"“”«»—–\n\t_()0123456789É") + [
+        "U.S.", "Geneva", "the", "Москва", " A", "x-Y", "ǅ", "\r", "NATO's", "5.5", "Ärzte"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        counts: dict[str, float] = {}
+        _count(text, 2.0, _background("en"), counts)
+        assert counts == _reference_counts(text, 2.0), repr(text)
+
+
+SLOW_INGEST = """
+import sys, time
+from digest import config as config_mod, workspace
+from digest.sources import inbox
+real_put = inbox.Store.put
+def slow_put(self, *args, **kwargs):
+    time.sleep(0.05)
+    return real_put(self, *args, **kwargs)
+inbox.Store.put = slow_put
+config = config_mod.load(sys.argv[1])
+with workspace.open_corpus(config) as corpus:
+    inbox.ingest(config, corpus)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is pid (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while pid runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the reader process")
+def test_reader_process_ends_when_the_ingesting_process_is_killed(ws_config):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for n in range(inbox.PARALLEL_MIN_FILES + 10):
+        (ws_config.path("inbox") / f"f{n:03d}.txt").write_text(
+            f"Ferry line {n} reopens\n\n" + "The ferry between the islands reopened after repairs. " * 12)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_INGEST, str(ws_config.path("inbox").parent / "digest.toml")])
+    deadline = time.monotonic() + 30
+    readers: list[int] = []
+    while not readers and proc.poll() is None and time.monotonic() < deadline:
+        readers = _children(proc.pid)
+        time.sleep(0.05)
+    assert readers, "no reader process was started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, readers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, readers))
