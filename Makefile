@@ -33,6 +33,7 @@ bench:
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/dedup.py --sizes 10000,100000
+	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/summarize.py
 	$(BIN)/python bench/render.py
 
