@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import REPO, need_shared
@@ -111,3 +112,17 @@ def test_min_words_is_a_setting(tmp_path):
     with Corpus(tmp_path / "c.sqlite") as corpus:
         report = ingest(config, corpus)
     assert report.added == [] and "at least 60" in report.non_articles[0][1]
+
+
+def test_figures_worked_out_ahead_are_used_only_for_the_same_text(tmp_path):
+    from digest.sources.inbox import Store, finish
+
+    config = config_mod.from_mapping({}, tmp_path)
+    article = finish(_read(REAL / "short-brief.txt"))
+    with Corpus(tmp_path / "c.sqlite") as corpus:
+        store = Store(corpus, config)
+        store.offer(article, (article.body.count(" "), 0.9))  # as a reader process would say of furniture
+        assert store.put(article).dedup.kind == "non_article"
+        other = finish(_read(REAL / "cookie-fine.txt"))
+        store.offer(replace(other, body=other.body + " More."), (10, 0.9))  # offered for another text
+        assert store.put(other).dedup.kind == "new"

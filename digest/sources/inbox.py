@@ -73,13 +73,14 @@ class Store:
         self.stories = StoryIndex(corpus, config)
         self.lines = OutletLines(corpus)
         self.min_words = int(config.get("ingest", "min_words")) if min_words is None else min_words
+        self._measured: dict[tuple[str, str], tuple[int, float]] = {}  # furniture figures worked out ahead
 
     def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
         seen = article
         stripped = self.lines.strip(article)
         article = finish(stripped if stripped.body.strip() else article)
-        verdict = nonarticle.judge(article, self.min_words)
+        verdict = nonarticle.judge(article, self.min_words, self._measured.pop((article.title, article.body), None))
         if verdict:
             return self._put_non_article(article, verdict, extra)
         decision = self.dedup.check(article)
@@ -101,6 +102,14 @@ class Store:
             if extra:
                 extra(self.corpus)
         return Stored(article, decision, story)
+
+    def offer(self, article: Article, measured: tuple[int, float]) -> None:
+        """Furniture figures of an article worked out ahead (used if its text is unchanged when put)."""
+        self._measured[(article.title, article.body)] = measured
+
+    def forget_offers(self) -> None:
+        """Drop offers never used (the text changed on the way: learned boilerplate was stripped)."""
+        self._measured.clear()
 
     def _put_non_article(self, article: Article, verdict: nonarticle.Verdict,
                          extra: Callable[[Corpus], None] | None) -> Stored:
@@ -218,8 +227,11 @@ def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport,
         return False
     for terms in got.terms:
         store.stories.offer(terms)
+    for article, measured in zip(got.articles, got.measured):
+        store.offer(article, measured)
     articles = got.articles
     ids = [i for i in (store.add(article, report) for article in articles) if i]
+    store.forget_offers()
     if articles and not ids:
         inbox.fail(path, f"{path}: not an article ({report.non_articles[-1][1]})")
         return False
@@ -235,6 +247,7 @@ class FileRead:
     sha: str = ""
     articles: tuple[Article, ...] = ()
     terms: tuple[TextTerms, ...] = ()  # story terms of the articles, when worked out ahead
+    measured: tuple[tuple[int, float], ...] = ()  # their nonarticle.furniture figures, the same
     error: tuple[str, str] | None = None  # InputError (source, reason): the file goes to failed/
     unreadable: str = ""  # an OSError: the file stays where it is
 
@@ -257,7 +270,10 @@ def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] 
         return FileRead(sha, error=(exc.source, exc.reason))
     except OSError as exc:
         return FileRead(sha, unreadable=str(exc))
-    return FileRead(sha, articles, tuple(map(text_terms, articles)) if terms else ())
+    if not terms:
+        return FileRead(sha, articles)
+    return FileRead(sha, articles, tuple(map(text_terms, articles)),
+                    tuple(nonarticle.furniture(a.title, a.body) for a in articles))
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -126,9 +126,10 @@ def _count_words(body: str) -> int:
     return len(_WORD.findall(body)) if len(body) < 4000 else len(body.split())
 
 
-def judge(article: Article, min_words: int) -> Verdict | None:
-    """Why this article is not one (too short, or page furniture), or None for a real article."""
-    words, share = furniture(article.title, article.body)
+def judge(article: Article, min_words: int, measured: tuple[int, float] | None = None) -> Verdict | None:
+    """Why this article is not one (too short, or page furniture), or None for a real article
+    (`measured`: its `furniture` figures when worked out ahead, in a reader process)."""
+    words, share = measured or furniture(article.title, article.body)
     if words < min_words:
         reason = f"too short: {words} words of text (at least {min_words}, [ingest] min_words)"
     elif share >= FURNITURE_SHARE:
