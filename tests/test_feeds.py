@@ -11,7 +11,7 @@ from conftest_feeds import FEEDS_DATA, FeedServer, body, huge, redirect, slow, s
 from digest import config as config_mod
 from digest import workspace
 from digest.errors import ConfigError, InputError
-from digest.sources import feeds
+from digest.sources import feeds, http
 from digest.sources.extract import html_fragment_to_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -173,9 +173,9 @@ def test_retry_after_as_an_http_date_is_honoured(tmp_path, server):
         feed_row(config, url)["checked_at"])
     assert 3 * 3600 - 60 <= wait.total_seconds() <= 3 * 3600
     now = datetime(2026, 11, 23, tzinfo=timezone.utc)
-    assert feeds._retry_after({"Retry-After": "Mon, 23 Nov 2026 00:10:00 GMT"}, now) == timedelta(minutes=10)
-    assert feeds._retry_after({"Retry-After": "Wed, 01 Jan 2031 00:00:00 GMT"}, now) == feeds.RETRY_AFTER_MAX
-    assert feeds._retry_after({"Retry-After": "soon"}, now) is None
+    assert http.retry_after({"Retry-After": "Mon, 23 Nov 2026 00:10:00 GMT"}, now) == timedelta(minutes=10)
+    assert http.retry_after({"Retry-After": "Wed, 01 Jan 2031 00:00:00 GMT"}, now) == http.RETRY_AFTER_MAX
+    assert http.retry_after({"Retry-After": "soon"}, now) is None
 
 
 def test_slow_feeds_never_block_the_others(tmp_path, server):
@@ -453,9 +453,9 @@ def test_entries_older_than_max_age_are_remembered_not_stored(tmp_path, server):
     server.routes["/rss2.xml"] = static("rss2.xml")
     config = make_config(tmp_path, [{"url": server.url("/rss2.xml")}])
     spec = feeds.feed_specs(config)[0]
-    with feeds.make_client(feeds.limits_from(config)) as client:
+    with http.make_client(feeds.limits_from(config)) as client:
         def poll(days):
-            limits = feeds.Limits(timeout=2, max_bytes=10**6, concurrency=1, min_chars=80, max_age_days=days)
+            limits = http.Limits(timeout=2, max_bytes=10**6, concurrency=1, min_chars=80, max_age_days=days)
             return feeds.poll(spec, feeds.FeedState(spec.url, spec.url), set(), client, limits)
         newest = feeds.utcnow() - feeds.datetime(2026, 11, 3, 10, 0, tzinfo=feeds.timezone.utc)
         cutoff = newest.total_seconds() / 86400 + 0.5  # keeps the entry of Nov 3, drops the one of Nov 2
@@ -479,16 +479,16 @@ def test_full_article_page_missing_keeps_the_feed_text(tmp_path, server, caplog)
 
 
 def test_public_feed_links_cannot_reach_private_addresses(tmp_path, server):
-    limits = feeds.Limits(timeout=1, max_bytes=10**6, concurrency=1, min_chars=80)
+    limits = http.Limits(timeout=1, max_bytes=10**6, concurrency=1, min_chars=80)
     server.routes["/article/comet.html"] = static("comet.html", "text/html")
     from digest.models import Article
 
     article = Article(id="", title="t", outlet="o", body="teaser", url=server.url("/article/comet.html"))
-    with feeds.make_client(limits) as client:
+    with http.make_client(limits) as client:
         public = feeds._full_article(article, client, limits, feed_url="http://93.184.215.14/feed.xml")
         local = feeds._full_article(article, client, limits, feed_url=server.url("/teaser.xml"))
     assert public.body == "teaser" and len(server.hits("/article/comet.html")) == 1  # only the local feed's fetch
     assert "forty years" in local.body
-    assert feeds.private_host("http://127.0.0.1:8080/x") == "127.0.0.1"
-    assert feeds.private_host("http://10.1.2.3/x") == "10.1.2.3" and feeds.private_host("http://[::1]/") == "::1"
-    assert feeds.private_host("http://93.184.215.14/x") is None
+    assert http.private_host("http://127.0.0.1:8080/x") == "127.0.0.1"
+    assert http.private_host("http://10.1.2.3/x") == "10.1.2.3" and http.private_host("http://[::1]/") == "::1"
+    assert http.private_host("http://93.184.215.14/x") is None

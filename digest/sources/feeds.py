@@ -11,17 +11,12 @@ keeps its last good state; repeated failures back off.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import re
-import socket
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from html import unescape
-from importlib import metadata
 from typing import Any, Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
@@ -34,29 +29,15 @@ from ..errors import ConfigError, DigestError, InputError
 from ..models import Article
 from . import clean, language
 from .extract import html_fragment_to_text, tidy_text
+from .http import Limits, http_get, make_client, private_host, retry_after
 from .inbox import IngestReport, Store, finish
 
 log = logging.getLogger(__name__)
 
-REDIRECTS = (301, 302, 303, 307, 308)
-PERMANENT = (301, 308)
-MAX_REDIRECTS = 5
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=12)
-RETRY_AFTER_MAX = timedelta(hours=24)
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
-
-
-def _version() -> str:
-    """The installed digest version, for the User-Agent."""
-    try:
-        return metadata.version("digest")
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
-USER_AGENT = f"digest/{_version()} (daily news digest; feed reader; python-httpx)"
 
 
 @dataclass(frozen=True)
@@ -70,17 +51,6 @@ class FeedSpec:
 
 
 @dataclass(frozen=True)
-class Limits:
-    """The [feeds] settings every request obeys."""
-
-    timeout: float
-    max_bytes: int
-    concurrency: int
-    min_chars: int
-    max_age_days: float = 0  # 0: entries of any age are taken
-
-
-@dataclass(frozen=True)
 class FeedState:
     """What the corpus remembers of one feed between runs."""
 
@@ -91,17 +61,6 @@ class FeedState:
     status: str = "new"
     failures: int = 0
     next_try: str | None = None
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """One HTTP response read within the limits."""
-
-    status: int
-    url: str
-    headers: Mapping[str, str]
-    body: bytes
-    moved_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,75 +145,6 @@ def limits_from(config: Config) -> Limits:
                   concurrency=max(1, int(section.get("concurrency", 4))),
                   min_chars=int(config.get("ingest", "min_chars")),
                   max_age_days=float(section.get("max_age_days", 0)))
-
-
-# HTTP ------------------------------------------------------------------------
-def make_client(limits: Limits) -> httpx.Client:
-    """An HTTP client with the User-Agent and timeouts; redirects are followed by hand."""
-    return httpx.Client(
-        timeout=httpx.Timeout(limits.timeout), follow_redirects=False,
-        headers={"User-Agent": USER_AGENT},
-        limits=httpx.Limits(max_connections=limits.concurrency * 2),
-    )
-
-
-def _read_limited(response: httpx.Response, url: str, limits: Limits, deadline: float) -> bytes:
-    """Read a body, refusing it once it passes max_bytes or the overall deadline."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise InputError(url, f"response is {int(declared) / 1e6:.1f} MB, over the "
-                              f"{limits.max_bytes / 1e6:.0f} MB limit ([feeds] max_mb)")
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise InputError(url, f"response passed the {limits.max_bytes / 1e6:.0f} MB limit "
-                                  "([feeds] max_mb); raise it if the feed is really that large")
-        if time.monotonic() > deadline:
-            raise InputError(url, f"response took over {limits.timeout:g} s ([feeds] timeout)")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def private_host(url: str) -> str | None:
-    """The host of url when it is (or resolves to) a loopback, private or link-local address."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return None  # unresolvable: the request itself will fail with a clear error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            return host
-    return None
-
-
-def http_get(client: httpx.Client, url: str, limits: Limits, headers: Mapping[str, str] | None = None,
-             allow_private: bool = True) -> Fetched:
-    """GET a URL within the limits, following redirects and noting a permanent move."""
-    deadline = time.monotonic() + limits.timeout
-    moved_to, permanent = None, True
-    for _hop in range(MAX_REDIRECTS + 1):
-        if not allow_private and private_host(url):
-            raise InputError(url, "refused: a link found in a feed points to a private or local address")
-        try:
-            with client.stream("GET", url, headers=dict(headers or {})) as response:
-                target = response.headers.get("location")
-                if response.status_code in REDIRECTS and target:
-                    url = urljoin(url, target.strip())
-                    if urlsplit(url).scheme not in ("http", "https"):
-                        raise InputError(url, "redirected to a non-HTTP address")
-                    permanent = permanent and response.status_code in PERMANENT
-                    moved_to = url if permanent else moved_to
-                    continue
-                body = _read_limited(response, url, limits, deadline) if response.status_code == 200 else b""
-                return Fetched(response.status_code, url, dict(response.headers), body, moved_to)
-        except httpx.TimeoutException as exc:
-            raise InputError(url, f"no answer within {limits.timeout:g} s ([feeds] timeout)") from exc
-        except httpx.HTTPError as exc:
-            raise InputError(url, f"cannot fetch ({type(exc).__name__}: {exc})") from exc
-    raise InputError(url, f"more than {MAX_REDIRECTS} redirects")
 
 
 # parsing ---------------------------------------------------------------------
@@ -409,22 +299,6 @@ def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Clie
     return fresh, skipped
 
 
-def _retry_after(headers: Mapping[str, str], now: datetime | None = None) -> timedelta | None:
-    """A Retry-After header (seconds or an HTTP date), capped at RETRY_AFTER_MAX, if the server sent one."""
-    value = {k.lower(): v for k, v in headers.items()}.get("retry-after", "").strip()
-    if value.isdigit():
-        wait = timedelta(seconds=int(value))
-    else:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        wait = when - (now or utcnow())
-    return min(max(wait, timedelta(0)), RETRY_AFTER_MAX)
-
-
 def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client, limits: Limits) -> Outcome:
     """Fetch and parse one feed; every failure becomes an error Outcome."""
     headers = {"Accept": FEED_ACCEPT}
@@ -441,7 +315,7 @@ def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client,
                                                      "delete this [[feed]] from digest.toml")
         if got.status != 200:
             return Outcome(spec, "error", got.status, error=f"HTTP {got.status} from {got.url}",
-                           moved_to=got.moved_to, retry_after=_retry_after(got.headers))
+                           moved_to=got.moved_to, retry_after=retry_after(got.headers))
         parsed = parse_feed(got.body, got.headers, got.url)
         entries, skipped = _new_entries(parsed, spec, seen, client, limits)
     except InputError as exc:
@@ -634,4 +508,4 @@ def topics_for(corpus: Corpus, article_ids: list[str]) -> dict[str, str]:
 
 
 __all__ = ["FeedSpec", "FetchReport", "fetch_all", "feed_rows", "feed_specs",
-           "parse_feed", "topics_for", "USER_AGENT"]
+           "parse_feed", "topics_for"]
