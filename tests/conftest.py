@@ -12,6 +12,7 @@ from digest import workspace
 from digest.corpus import Corpus
 from digest.models import Article
 from digest.sources.inbox import Store
+from conftest_smtp import smtp  # noqa: F401  (fixture: a real aiosmtpd server on 127.0.0.1)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -5,7 +5,6 @@ import json
 import sqlite3
 
 from conftest_feeds import FeedServer, static
-from test_deliver import smtp  # noqa: F401  (fixture: a real aiosmtpd server on 127.0.0.1)
 
 from digest.cli import cli
 

@@ -5,49 +5,19 @@ import shutil
 import ssl
 import subprocess
 from datetime import datetime, timedelta, timezone
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from conftest_feeds import free_port
+from conftest_smtp import Sink, _auth
 from digest import config as config_mod
 from digest import deliver, workspace
 from digest.errors import ConfigError
 
 PDF = b"%PDF-1.4\n% a tiny stand-in for the briefing\n%%EOF\n"
-
-
-class Sink:
-    """An aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-    def messages(self):
-        return [BytesParser(policy=policy.default).parsebytes(e.content) for e in self.envelopes]
-
-
-def _auth(server, session, envelope, mechanism, auth_data):
-    ok = auth_data.login == b"digest-user" and auth_data.password == b"s3cret pass"
-    return AuthResult(success=ok, handled=False)
-
-
-@pytest.fixture
-def smtp():
-    sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=_auth, auth_require_tls=False)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def make_config(tmp_path, port, **smtp_options):
