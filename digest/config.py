@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from email.utils import getaddresses, parseaddr
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -22,6 +23,16 @@ def default_text() -> str:
 
 def _defaults() -> dict[str, Any]:
     return tomllib.loads(default_text())
+
+
+@dataclass(frozen=True)
+class MailAddresses:
+    """[email] from and to as the headers show them and as the SMTP envelope needs them."""
+
+    header_from: str
+    header_to: tuple[str, ...]
+    envelope_from: str
+    envelope_to: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,23 @@ class Config:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"[digest] timezone = {name!r} is not a known time zone; "
                               f"use a name like 'Europe/Paris' or 'UTC'") from exc
+
+    def mail_addresses(self) -> "MailAddresses":
+        """[email] from and to, checked once for the headers and the SMTP envelope alike,
+        so a bad address fails at build time and not at the SMTP server."""
+        section = self.data["email"]
+        sender = str(section.get("from", ""))
+        raw = section.get("to", [])
+        to = [raw] if isinstance(raw, str) else [str(t) for t in raw]
+        envelope_from = parseaddr(sender)[1]
+        if "@" not in envelope_from:
+            raise ConfigError(f"[email] from = {sender!r} is not an email address; "
+                              "use a value like 'Digest <digest@example.org>'")
+        parsed = getaddresses(to)
+        if not parsed or any("@" not in addr for _, addr in parsed):
+            raise ConfigError(f"[email] to = {raw!r}: list at least one email address, "
+                              "like ['reader@example.org']")
+        return MailAddresses(sender, tuple(to), envelope_from, tuple(addr for _, addr in parsed))
 
     @property
     def feeds(self) -> tuple[Mapping[str, Any], ...]:

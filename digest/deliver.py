@@ -16,7 +16,6 @@ from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from .config import Config
@@ -79,20 +78,6 @@ def smtp_settings(config: Config, need_password: bool = True) -> SmtpSettings:
                           "first, or set [smtp] password_env")
     return SmtpSettings(host=str(section.get("host", "localhost")), port=port, security=security,
                         username=username, password=password, timeout=float(section.get("timeout", 30)))
-
-
-def addresses(config: Config) -> tuple[str, list[str]]:
-    """Envelope sender and recipients from [email] from and to."""
-    section = config.section("email")
-    sender = parseaddr(str(section.get("from", "")))[1]
-    raw = section.get("to", [])
-    recipients = [addr for _, addr in getaddresses([raw] if isinstance(raw, str) else list(raw))]
-    if "@" not in sender:
-        raise ConfigError(f"[email] from = {section.get('from')!r} is not an address; "
-                          "use e.g. 'Digest <digest@example.org>'")
-    if not recipients or any("@" not in r for r in recipients):
-        raise ConfigError(f"[email] to = {raw!r}: list at least one address, e.g. ['me@example.org']")
-    return sender, recipients
 
 
 def load_message(outdir: Path, recipients: list[str]) -> EmailMessage:
@@ -210,7 +195,8 @@ def send_digest(config: Config, corpus: Corpus, digest_id: str | None = None,
     """Mail the digest(s) due; a failure is reported and leaves delivered_at empty for the next run."""
     report = DeliveryReport(dry_run=dry_run)
     settings = smtp_settings(config, need_password=not dry_run)
-    sender, recipients = addresses(config)
+    mail = config.mail_addresses()
+    sender, recipients = mail.envelope_from, list(mail.envelope_to)
     todo = pending(corpus, config, digest_id)
     if not todo:
         log.info("deliver: no undelivered digest")
@@ -234,5 +220,5 @@ def send_digest(config: Config, corpus: Corpus, digest_id: str | None = None,
     return report
 
 
-__all__ = ["DeliveryReport", "SmtpSettings", "addresses", "load_message", "pending", "send_digest",
+__all__ = ["DeliveryReport", "SmtpSettings", "load_message", "pending", "send_digest",
            "smtp_settings", "transmit"]

@@ -70,3 +70,16 @@ def test_unknown_time_zone_names_the_option(tmp_path):
     with pytest.raises(ConfigError, match=r"\[digest\] timezone = 'Mars/Olympus'"):
         cfg.timezone()
     assert str(config_mod.from_mapping({"digest": {"timezone": "Europe/Kyiv"}}, tmp_path).timezone()) == "Europe/Kyiv"
+
+
+def test_mail_addresses_are_checked_once_for_headers_and_envelope(tmp_path):
+    config = config_mod.from_mapping(
+        {"email": {"from": "Morning Desk <desk@example.org>", "to": ["Ana <ana@example.org>", "bo@example.org"]}},
+        tmp_path)
+    mail = config.mail_addresses()
+    assert mail.header_from == "Morning Desk <desk@example.org>" and mail.envelope_from == "desk@example.org"
+    assert mail.header_to == ("Ana <ana@example.org>", "bo@example.org")
+    assert mail.envelope_to == ("ana@example.org", "bo@example.org")
+    for bad in ({"from": "nobody"}, {"to": ["ana at example"]}, {"to": []}):
+        with pytest.raises(ConfigError, match=r"\[email\] (from|to)"):
+            config_mod.from_mapping({"email": bad}, tmp_path).mail_addresses()

@@ -6,7 +6,7 @@ import logging
 import re
 from datetime import datetime, time, timezone
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, parseaddr
+from email.utils import format_datetime, parseaddr
 from typing import Any
 
 from ..config import Config
@@ -143,22 +143,6 @@ def message_date(digest: Digest, config: Config) -> datetime:
     return datetime.combine(digest.date, time(7, 0), tzinfo=zone)
 
 
-def _addresses(config: Config) -> tuple[str, list[str]]:
-    """[email] from and to, checked so a bad address fails here and not at the SMTP server."""
-    section = config.section("email")
-    sender = str(section.get("from", ""))
-    to = section.get("to", [])
-    recipients = [to] if isinstance(to, str) else [str(t) for t in to]
-    if not parseaddr(sender)[1] or "@" not in parseaddr(sender)[1]:
-        raise ConfigError(f"[email] from = {sender!r} is not an email address; "
-                          f"use a value like 'Digest <digest@example.org>'")
-    for name, addr in getaddresses(recipients):
-        if "@" not in addr:
-            raise ConfigError(f"[email] to: {name or addr!r} is not an email address; "
-                              f"use a list like ['reader@example.org']")
-    return sender, recipients
-
-
 def _message_id(digest: Digest, sender: str, html: str) -> str:
     """A Message-ID derived from the content, so the same digest gets the same id."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
@@ -177,7 +161,8 @@ def _set_boundaries(msg: EmailMessage, seed: str) -> None:
 def build_message(digest: Digest, config: Config, html: str, text: str,
                   pdf_bytes: bytes | None = None) -> EmailMessage:
     """multipart/alternative (text, HTML), inside multipart/mixed with the PDF when one is given."""
-    sender, recipients = _addresses(config)
+    mail = config.mail_addresses()
+    sender, recipients = mail.header_from, list(mail.header_to)
     msg = EmailMessage()
     try:
         msg["Subject"] = subject(digest, config)
