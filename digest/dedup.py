@@ -8,11 +8,15 @@ into LSH bands stored in an indexed SQLite table, beside a bottom-k sample of
 sentence hashes that finds trimmed copies (containment) the bands can miss. The few
 candidates found are verified on their exact shingle sets, so the similarity shown
 to the user is measured, not estimated.
+
+Speed at corpus scale (bench/dedup.py, 1M articles): words and sentences are hashed
+with array arithmetic instead of a Python loop per word, and the postings of the
+newest articles wait in memory (their keys stored with their signature) until
+FLUSH_SIZE of them are inserted into the posting tables together in key order.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import unicodedata
@@ -30,12 +34,11 @@ log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W_]+")  # word characters except "_"
 _WORD_OR_END = re.compile(r"[^\W_]+|[.!?…][\"'”’»)]*(?=\s)|\n")  # words and sentence ends
-_ASCII_WORD_OR_END = re.compile(r"[a-z0-9]+|[.!?][\"')]*(?=\s)|\n")  # the same on ASCII, faster
 _ENDS = frozenset(".!?…\n")
 _PARAGRAPH_SPLIT = re.compile(r"\n\s*\n|\n")
 
 SEED = 0x5EED_D16E57
-INDEX_VERSION = 2         # bump when hashing changes: stored indexes are then rebuilt once
+INDEX_VERSION = 3         # bump when hashing changes: stored indexes are then rebuilt once
 SENTENCE_SAMPLE = 8       # bottom-k sentence hashes stored per article (containment sketch)
 MIN_SENTENCE_WORDS = 6    # shorter sentences ("He said no.") are too common to mean a copy
 MAX_POSTINGS = 64         # a band/sentence key shared by more articles is boilerplate: ignored
@@ -43,7 +46,13 @@ MAX_VERIFY = 8            # candidates verified on exact shingles, most band hit
 MIN_CONTAINED = 40        # shingles the shorter text needs before containment alone makes a copy
 UPDATE_MIN_WORDS = 20     # an update adds news paragraphs; shorter new lines are wrapper (headers, footers)
 LSH_FACTOR = 0.7          # LSH aims at this share of near_threshold, so copies at it are not missed
-_WORD_CACHE: dict[str, int] = {}
+# The postings of the newest articles are not inserted into the large key-ordered posting
+# tables one article at a time: a random key dirties a page of its own in every commit, which
+# at 1M articles cost more than the check itself. Each article's keys are stored with its
+# signature (an append), looked up in memory, and inserted in key order, FLUSH_SIZE articles
+# at a time, so neighbouring keys share the pages they dirty.
+FLUSH_SIZE = 20_000
+_TABLES = {"bands": "dedup_bands", "sentences": "dedup_sentences"}
 
 
 def _fold(text: str) -> str:
@@ -76,19 +85,6 @@ def _signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _word_hashes(words: Sequence[str]) -> np.ndarray:
-    """64-bit hash of each word, cached because news vocabulary repeats."""
-    cache = _WORD_CACHE
-    if len(cache) > 2_000_000:
-        cache.clear()
-    values = list(map(cache.get, words))
-    if None in values:
-        for i, value in enumerate(values):
-            if value is None:
-                values[i] = cache[words[i]] = _signed(_hash64(words[i]))
-    return np.fromiter(values, dtype=np.int64, count=len(values)).view(np.uint64)
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: spreads combined shingle hashes over all 64 bits."""
     x = x ^ (x >> np.uint64(30))
@@ -104,19 +100,18 @@ _SHINGLE_MULT = _RNG.integers(1, 2**63, size=64, dtype=np.uint64) * np.uint64(2)
 
 def shingles(text: str, size: int) -> np.ndarray:
     """Sorted unique 64-bit hashes of the normalised word `size`-shingles of a text."""
-    return shingle_hashes(_WORD.findall(_fold(text)), size)
+    return shingle_hashes(tokenise(text, sentences=False)[0], size)
 
 
-def shingle_hashes(words: Sequence[str], size: int) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the `size`-shingles of normalised words."""
-    if not words:
+def shingle_hashes(words: np.ndarray, size: int) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the `size`-shingles of a text's word hashes (uint64)."""
+    if len(words) == 0:
         return np.empty(0, dtype=np.uint64)
     size = max(1, min(size, len(words), len(_SHINGLE_MULT)))
-    hashes = _word_hashes(words)
     count = len(words) - size + 1
-    acc = np.zeros(count, dtype=np.uint64)
-    for j in range(size):
-        acc += hashes[j:j + count] * _SHINGLE_MULT[j]
+    acc = words[:count] * _SHINGLE_MULT[0]
+    for j in range(1, size):
+        acc += words[j:j + count] * _SHINGLE_MULT[j]
     return _sorted_unique(_mix(acc))
 
 
@@ -202,21 +197,103 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
     return acc.view(np.int64).tolist()
 
 
-def words_and_sentences(text: str) -> tuple[list[str], list[int]]:
-    """Normalised words of a text, and signed hashes of its sentences long enough to identify it."""
-    folded = _fold(text)
-    pattern = _ASCII_WORD_OR_END if folded.isascii() else _WORD_OR_END
-    tokens = pattern.findall(folded)
-    ends = [i for i, token in enumerate(tokens) if token[0] in _ENDS]
-    found = set()
-    start = 0
-    for end in ends + [len(tokens)]:
-        if end - start >= MIN_SENTENCE_WORDS:
-            found.add(_signed(_hash64(" ".join(tokens[start:end]))))
-        start = end + 1
-    words = [token for token in tokens if token[0] not in _ENDS] if ends else tokens
-    return words, sorted(found)
+# Words and sentences are hashed without a Python loop over words: a polynomial hash of the
+# characters of each word (and of the word hashes of each sentence) is a difference of two
+# prefix sums times an inverse power, all mod 2^64 (the bases are odd, so they invert).
+_BASES = np.random.default_rng(SEED + 2).integers(1 << 32, 1 << 63, size=2, dtype=np.uint64) | np.uint64(1)
+# Byte classes of folded ASCII text: 1 word character, 2 sentence punctuation, 3 closing quote,
+# 4 other whitespace, 5 newline, 0 anything else. The trailing NUL pads lookahead past the end.
+_CLASS = bytes(1 if c.isalnum() else 2 if c in ".!?" else 3 if c in "\"')" else 5 if c == "\n"
+               else 4 if c.isspace() else 0 for c in map(chr, range(128))) + bytes(128)
+_WORD_C, _QUOTE_C, _SPACE_C, _NEWLINE_C = 1, 3, 4, 5
 
+
+class _Powers:
+    """Powers of an odd base and of its inverse mod 2^64, grown on demand."""
+
+    def __init__(self, base: int):
+        self.base, self.inverse = base, pow(base, -1, 1 << 64)
+        self.up = self.down = np.empty(0, dtype=np.uint64)
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """At least n powers of the base and of its inverse."""
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up), 4096)
+            self.up, self.down = _power_table(self.base, size), _power_table(self.inverse, size)
+        return self.up, self.down
+
+
+def _power_table(base: int, n: int) -> np.ndarray:
+    """base^0 .. base^(n-1) mod 2^64 (numpy integer products wrap)."""
+    out = np.full(n, base, dtype=np.uint64)
+    out[0] = 1
+    return np.cumprod(out, out=out)
+
+
+_CHAR_POWERS, _WORD_POWERS = _Powers(int(_BASES[0])), _Powers(int(_BASES[1]))
+
+
+def _segment_hashes(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, powers: _Powers) -> np.ndarray:
+    """Mixed polynomial hash of each values[start:end], all segments at once."""
+    up, down = powers.get(len(values) + 1)
+    prefix = np.zeros(len(values) + 1, dtype=np.uint64)
+    np.cumsum(values * up[:len(values)], out=prefix[1:])
+    return _mix((prefix[ends] - prefix[starts]) * down[starts])
+
+
+def _ascii_tokens(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Characters, word starts and ends, and sentence-end word counts of folded ASCII text."""
+    raw = folded.encode("ascii")
+    cls = np.frombuffer((raw + b"\0").translate(_CLASS), dtype=np.int8)
+    edges = np.zeros(len(cls) + 1, dtype=np.int8)
+    edges[1:] = cls == _WORD_C
+    bounds = np.flatnonzero(edges[1:] - edges[:-1])
+    starts = bounds[0::2]
+    punct = np.flatnonzero(cls == 2)
+    after = cls[punct + 1]
+    stops = [punct[after >= _SPACE_C], np.flatnonzero(cls == _NEWLINE_C)]
+    quoted = punct[after == _QUOTE_C].tolist()  # '." ' ends a sentence too: skip the quotes
+    if quoted:
+        stops.append(np.array([p for p in quoted if _after_quotes(cls, p + 1) >= _SPACE_C], dtype=np.int64))
+    chars = np.frombuffer(raw, dtype=np.uint8).astype(np.uint64)
+    return chars, starts, bounds[1::2], np.searchsorted(starts, np.concatenate(stops))
+
+
+def _after_quotes(cls: np.ndarray, i: int) -> int:
+    """Class of the first character at or after i that is not a closing quote."""
+    while cls[i] == _QUOTE_C:
+        i += 1
+    return int(cls[i])
+
+
+def _unicode_tokens(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The same as _ascii_tokens for any text (regex tokens; a word hashes alike on both paths)."""
+    tokens = _WORD_OR_END.findall(folded)
+    words, stops = [], []
+    for token in tokens:
+        if token[0] in _ENDS:
+            stops.append(len(words))
+        else:
+            words.append(token)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    ends = np.cumsum(lengths + 1) - 1
+    chars = np.frombuffer(" ".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return chars, ends - lengths, ends, np.array(stops, dtype=np.int64)
+
+
+def tokenise(text: str, sentences: bool = True) -> tuple[np.ndarray, list[int]]:
+    """uint64 hash of each normalised word, and signed hashes of the sentences long enough to identify it."""
+    folded = _fold(text)
+    chars, starts, ends, stops = (_ascii_tokens if folded.isascii() else _unicode_tokens)(folded)
+    words = _segment_hashes(chars, starts, ends, _CHAR_POWERS)
+    if not sentences:
+        return words, []
+    cuts = np.unique(np.concatenate(([0], stops, [len(words)])))
+    long = np.diff(cuts) >= MIN_SENTENCE_WORDS
+    if not long.any():
+        return words, []
+    found = _segment_hashes(words, cuts[:-1][long], cuts[1:][long], _WORD_POWERS)
+    return words, np.unique(found.view(np.int64)).tolist()
 
 # --- decisions -------------------------------------------------------------------
 
@@ -262,6 +339,7 @@ class Deduplicator:
         self.hasher = MinHasher(self.num_perm)
         self._sketches: dict[str, _Sketch] = {}
         self._decisions: dict[str, Decision] = {}
+        self._pending = _Pending(corpus, self.bands)
         self._ensure_index()
 
     # index parameters ------------------------------------------------------------
@@ -281,7 +359,8 @@ class Deduplicator:
                      row[0] if row else None, self._params(), stored)
             reindex(self.corpus, self)
         elif self.corpus.db.in_transaction:  # constructed inside the caller's transaction
-            self.corpus.db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)", (self._params(),))
+            self.corpus.db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)",
+                                   (self._params(),))
         else:
             with self.corpus.transaction() as db:
                 db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)", (self._params(),))
@@ -289,7 +368,7 @@ class Deduplicator:
     # public interface ------------------------------------------------------------
     def sketch(self, body: str) -> _Sketch:
         """Shingles, MinHash signature, band keys and sentence hashes of one body."""
-        words, sentences = words_and_sentences(body)
+        words, sentences = tokenise(body)
         sh = shingle_hashes(words, self.shingle_size)
         sig = self.hasher.signature(sh)
         return _Sketch(sh, sig, band_keys(sig, self.bands, self.rows), sentences)
@@ -303,6 +382,7 @@ class Deduplicator:
             return Decision("exact", root, 1.0, f"same normalised text as {original[0]}", 1.0)
         sketch = self.sketch(article.body)
         self._sketches[article.id] = sketch
+        self._pending.sync()
         candidates = self._candidates(sketch)
         decision = self._verify(article, sketch, candidates)
         self._decisions[article.id] = decision
@@ -313,7 +393,7 @@ class Deduplicator:
         sketch = self._sketches.pop(article.id, None) or self.sketch(article.body)
         decision = self._decisions.pop(article.id, None) or Decision(
             "copy" if article.copy_of else "new", article.copy_of)
-        if not store_sketch(self.corpus, article.id, sketch, self.num_perm):
+        if not self._store(article.id, sketch):
             return
         if decision.kind != "copy":
             return
@@ -323,6 +403,16 @@ class Deduplicator:
              decision.containment, decision.reason, decision.new_text, utcnow().isoformat()),
         )
 
+    def _store(self, article: int | str, sketch: _Sketch) -> bool:
+        """Store one sketch, count its postings as waiting, and flush them when enough wait."""
+        rowid = store_sketch(self.corpus, article, sketch, self.num_perm)
+        if rowid is None:
+            return False
+        self._pending.add(rowid, posting_keys(sketch))
+        if self._pending.count >= FLUSH_SIZE:
+            self._pending.flush()
+        return True
+
     # candidates and verification ---------------------------------------------------
     def _candidates(self, sketch: _Sketch) -> list[int]:
         """Corpus rowids sharing an LSH band or a sampled sentence, most hits first."""
@@ -330,8 +420,8 @@ class Deduplicator:
         # A trimmed copy's sentences that are in its original's stored bottom-k sample are among
         # its own k smallest, so querying the bottom-k of the incoming article is enough.
         sample = sketch.sentences[:SENTENCE_SAMPLE]
-        for table, keys in (("dedup_bands", sketch.bands), ("dedup_sentences", sample)):
-            for rowids in _postings(self.corpus, table, keys):
+        for kind, keys in (("bands", sketch.bands), ("sentences", sample)):
+            for rowids in _postings(self.corpus, kind, keys, self._pending):
                 for rowid in rowids:
                     hits[rowid] = hits.get(rowid, 0) + 1
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -418,26 +508,26 @@ def new_paragraphs(body: str, original: str, size: int) -> str:
 # --- storage ---------------------------------------------------------------------
 
 
-def _postings(corpus: Corpus, table: str, keys: Sequence[int]) -> Iterable[list[int]]:
-    """Rowids per key, skipping keys shared by more than MAX_POSTINGS articles (boilerplate).
+def _postings(corpus: Corpus, kind: str, keys: Sequence[int], pending: "_Pending") -> Iterable[list[int]]:
+    """Rowids per key, in the tables or waiting, skipping keys shared by more than MAX_POSTINGS articles.
 
     Sentence keys read at most MAX_POSTINGS + 1 rows each, so a boilerplate sentence
     shared by half the corpus costs no more than a rare one; band keys only collide for
     near-identical texts and are read in one IN query.
     """
+    table = _TABLES[kind]
     for start in range(0, len(keys), 200):
         chunk = keys[start:start + 200]
-        if table == "dedup_bands":
-            sql = (f"SELECT key, article_rowid FROM {table} "
-                   f"WHERE key IN ({','.join('?' * len(chunk))})")
+        if kind == "bands":
+            sql = f"SELECT key, article_rowid FROM {table} WHERE key IN ({','.join('?' * len(chunk))})"
         else:
             sql = " UNION ALL ".join(
                 f"SELECT * FROM (SELECT key, article_rowid FROM {table} WHERE key = ? "
                 f"LIMIT {MAX_POSTINGS + 1})" for _ in chunk)
-        grouped: dict[int, list[int]] = {}
+        grouped: dict[int, list[int]] = {key: list(pending.get(kind, key)) for key in chunk}
         for key, rowid in corpus.db.execute(sql, chunk):
-            grouped.setdefault(key, []).append(rowid)
-        yield from (v for v in grouped.values() if len(v) <= MAX_POSTINGS)
+            grouped[key].append(rowid)
+        yield from (v for v in grouped.values() if 0 < len(v) <= MAX_POSTINGS)
 
 
 def _bodies(corpus: Corpus, rowids: list[int]):
@@ -451,37 +541,125 @@ def _bodies(corpus: Corpus, rowids: list[int]):
     return sorted(rows, key=lambda r: order[r["rowid"]])
 
 
-def store_sketch(corpus: Corpus, article: int | str, sketch: _Sketch, num_perm: int) -> bool:
-    """Write one article's signature, band keys and bottom-k sentence hashes; False if it is not stored.
+def posting_keys(sketch: _Sketch) -> list[int]:
+    """An article's band keys, then its bottom-k sentence hashes: what the posting tables hold for it."""
+    return sketch.bands + sorted(sketch.sentences)[:SENTENCE_SAMPLE]
 
-    `article` is its rowid, or its id: then the rowid is looked up inside the three
-    statements (the key lists go in as JSON arrays), not read back into Python.
-    """
+
+def store_sketch(corpus: Corpus, article: int | str, sketch: _Sketch, num_perm: int) -> int | None:
+    """Write one article's signature and posting keys; its rowid, or None if it is not in `articles`."""
     db = corpus.db
-    where, key = ("rowid = ?", article) if isinstance(article, int) else ("id = ?", article)
-    stored = db.execute(f"INSERT OR REPLACE INTO dedup_signatures SELECT rowid, ?, ?, ? FROM articles WHERE {where}",
-                        (num_perm, len(sketch.shingles), sketch.signature.tobytes(), key)).rowcount
-    if stored < 1:
-        return False
-    sample = sorted(sketch.sentences)[:SENTENCE_SAMPLE]
-    for table, keys in (("dedup_bands", sketch.bands), ("dedup_sentences", sample)):
-        db.execute(f"INSERT OR IGNORE INTO {table} SELECT k.value, a.rowid FROM articles a, json_each(?) k "
-                   f"WHERE a.{where}", (json.dumps(keys), key))
-    return True
+    if isinstance(article, str):
+        row = db.execute("SELECT rowid FROM articles WHERE id = ?", (article,)).fetchone()
+        if row is None:
+            return None
+        article = row[0]
+    keys = np.array(posting_keys(sketch), dtype=np.int64)
+    db.execute("INSERT OR REPLACE INTO dedup_signatures (article_rowid, num_perm, shingles, signature, keys) "
+               "VALUES (?, ?, ?, ?, ?)",
+               (article, num_perm, len(sketch.shingles), sketch.signature.tobytes(), keys.tobytes()))
+    return article
+
+
+class _Pending:
+    """Postings of the articles stored since the last flush, in memory, rebuilt from the corpus.
+
+    The corpus stays the truth: each waiting article's keys are in its dedup_signatures
+    row, and dedup_meta 'indexed_upto' is the last rowid whose postings are in the tables.
+    The memory copy is reloaded when another connection committed (PRAGMA data_version)
+    or when that mark moved (a flush rolled back, or made by another process).
+    """
+
+    def __init__(self, corpus: Corpus, bands: int):
+        self.corpus, self.bands = corpus, bands
+        self.index: dict[str, dict[int, int | list[int]]] = {"bands": {}, "sentences": {}}
+        self.count = 0
+        self.mark = -1  # nothing loaded yet
+        self.version: int | None = None
+
+    def sync(self) -> None:
+        """Reload the waiting postings if the corpus changed behind this process's back."""
+        db = self.corpus.db
+        version, mark = db.execute("PRAGMA data_version").fetchone()[0], _indexed_upto(db)
+        if version != self.version or mark != self.mark:
+            self.index = {"bands": {}, "sentences": {}}
+            self.count, self.version, self.mark = 0, version, mark
+            for rowid, blob in self._waiting():
+                self.add(rowid, np.frombuffer(blob, dtype=np.int64).tolist())
+
+    def _waiting(self) -> list[tuple[int, bytes]]:
+        """Rowid and posting keys of every stored article whose postings are not in the tables."""
+        return self.corpus.db.execute(
+            "SELECT article_rowid, keys FROM dedup_signatures "
+            "WHERE article_rowid > ? AND keys IS NOT NULL ORDER BY article_rowid", (self.mark,)).fetchall()
+
+    def add(self, rowid: int, keys: list[int]) -> None:
+        """Make one article's postings visible to lookups."""
+        for kind, part in (("bands", keys[:self.bands]), ("sentences", keys[self.bands:])):
+            index = self.index[kind]
+            for key in part:
+                old = index.get(key)
+                if old is None:
+                    index[key] = rowid
+                elif isinstance(old, int):
+                    index[key] = [old, rowid]
+                else:
+                    old.append(rowid)
+        self.count += 1
+
+    def get(self, kind: str, key: int) -> list[int]:
+        """Waiting rowids posted under one key."""
+        found = self.index[kind].get(key)
+        return [] if found is None else [found] if isinstance(found, int) else found
+
+    def flush(self) -> None:
+        """Insert the waiting postings into the tables in key order; move the mark (caller's transaction)."""
+        self.sync()
+        rows = self._waiting()
+        if not rows:
+            return
+        rowids = [rowid for rowid, _ in rows]
+        keys = [np.frombuffer(blob, dtype=np.int64) for _, blob in rows]
+        with self.corpus.transaction() as db:
+            parts = (("dedup_bands", slice(self.bands)), ("dedup_sentences", slice(self.bands, None)))
+            for table, part in parts:
+                db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)",
+                               _in_key_order(rowids, [k[part] for k in keys]))
+            db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('indexed_upto', ?)", (str(rowids[-1]),))
+        self.index = {"bands": {}, "sentences": {}}
+        self.count, self.mark = 0, rowids[-1]
+
+
+def _in_key_order(rowids: list[int], keys: list[np.ndarray]) -> Iterable[tuple[int, int]]:
+    """(key, rowid) postings sorted by key: inserted in this order, neighbouring keys share their pages."""
+    flat = np.concatenate(keys)
+    owners = np.repeat(np.array(rowids, dtype=np.int64), [len(k) for k in keys])
+    order = np.argsort(flat, kind="stable")
+    for start in range(0, len(order), 65_536):  # a slice at a time: no list of every posting in memory
+        part = order[start:start + 65_536]
+        yield from zip(flat[part].tolist(), owners[part].tolist())
+
+
+def _indexed_upto(db) -> int:
+    """Last article rowid whose postings are in the posting tables (0 before the first flush)."""
+    row = db.execute("SELECT value FROM dedup_meta WHERE key = 'indexed_upto'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def reindex(corpus: Corpus, dedup: Deduplicator, batch: int = 2000) -> int:
     """Recompute every stored sketch after a settings change (the only full pass)."""
     count = 0
     with corpus.transaction() as db:
-        db.execute("DELETE FROM dedup_bands")
-        db.execute("DELETE FROM dedup_sentences")
-        db.execute("DELETE FROM dedup_signatures")
+        for table in ("dedup_bands", "dedup_sentences", "dedup_signatures"):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM dedup_meta WHERE key = 'indexed_upto'")
+        dedup._pending.sync()
         cursor = corpus.db.cursor().execute("SELECT rowid, body FROM articles ORDER BY rowid")
         while rows := cursor.fetchmany(batch):
             for rowid, body in rows:
-                store_sketch(corpus, rowid, dedup.sketch(body), dedup.num_perm)
+                dedup._store(rowid, dedup.sketch(body))
                 count += 1
+        dedup._pending.flush()
         db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)", (dedup._params(),))
     return count
 

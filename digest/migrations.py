@@ -205,4 +205,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX non_articles_first_seen ON non_articles(first_seen);
         """,
     ),
+    (
+        30,
+        "dedup posting keys kept with each signature (postings are inserted into the tables in batches)",
+        """
+        ALTER TABLE dedup_signatures ADD COLUMN keys BLOB;
+        """,
+    ),
 ]

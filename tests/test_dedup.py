@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digest.dedup import MinHasher, content_hash, explain, normalise, report, shingles
+from digest import dedup as dedup_module
+from digest.dedup import MinHasher, content_hash, explain, normalise, report, shingles, tokenise
 from digest.models import Article
 from conftest import Pipeline
 
@@ -34,6 +35,17 @@ def make(body: str, title: str, outlet: str = "Outlet", day: int = 27) -> Articl
                    published=datetime(2022, 1, day, 12, tzinfo=timezone.utc),
                    ingested_at=datetime(2022, 1, day, 13, tzinfo=timezone.utc))
 
+
+
+def postings(db, table: str, bands: int, rowid: int | None = None) -> int:
+    """Postings of one article (or all) in a posting table, counting those still waiting to be flushed."""
+    where, args = (" WHERE article_rowid = ?", (rowid,)) if rowid is not None else ("", ())
+    stored = db.execute(f"SELECT count(*) FROM {table}{where}", args).fetchone()[0]
+    mark = db.execute("SELECT value FROM dedup_meta WHERE key = 'indexed_upto'").fetchone()
+    waiting = db.execute("SELECT keys FROM dedup_signatures WHERE article_rowid > ?" + where.replace(" WHERE", " AND"),
+                         (int(mark[0]) if mark else 0, *args)).fetchall()
+    counts = [len(blob) // 8 for (blob,) in waiting]
+    return stored + sum(bands if table == "dedup_bands" else n - bands for n in counts)
 
 
 def seed_articles() -> list[Article]:
@@ -149,15 +161,14 @@ def test_signatures_persist_across_runs_and_reindex_on_new_settings(tmp_path):
     first = Pipeline(tmp_path)
     for article in articles:
         first.add(article)
-    bands = first.corpus.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0]
-    assert bands == 5 * first.dedup.bands
+    assert postings(first.corpus.db, "dedup_bands", first.dedup.bands) == 5 * first.dedup.bands
     first.corpus.close()
     second = Pipeline(tmp_path)  # a later run: nothing recomputed, the copy is still found
     decision, _ = second.add(make(syndicated_copy(articles[4].body), "Copy", "Wire"))
     assert decision.kind == "copy" and decision.original_id == articles[4].id
     second.corpus.close()
     third = Pipeline(tmp_path, {"dedup": {"num_perm": 64}})  # new settings: stored index rebuilt
-    assert third.corpus.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 6 * third.dedup.bands
+    assert postings(third.corpus.db, "dedup_bands", third.dedup.bands) == 6 * third.dedup.bands
     decision, _ = third.add(make(syndicated_copy(articles[0].body), "Copy", "Wire"))
     assert decision.kind == "copy" and decision.original_id == articles[0].id
     third.corpus.close()
@@ -238,12 +249,88 @@ def test_remember_writes_the_sketch_inside_the_callers_transaction(pipe):
             pipe.corpus.insert_article(article)
             pipe.dedup.remember(article)
         rowid = db.execute("SELECT rowid FROM articles WHERE id = ?", (first.id,)).fetchone()[0]
-        bands = db.execute("SELECT count(*) FROM dedup_bands WHERE article_rowid = ?", (rowid,)).fetchone()[0]
-        assert bands == pipe.dedup.bands
-        assert db.execute("SELECT count(*) FROM dedup_sentences WHERE article_rowid = ?", (rowid,)).fetchone()[0] > 0
+        assert postings(db, "dedup_bands", pipe.dedup.bands, rowid) == pipe.dedup.bands
+        assert postings(db, "dedup_sentences", pipe.dedup.bands, rowid) > 0
         decision = pipe.dedup.check(copy)
         assert decision.kind == "copy" and decision.original_id == first.id
         stray = make(UNRELATED, "Never inserted")
         pipe.dedup.check(stray)
         pipe.dedup.remember(stray)  # not in `articles`: nothing is stored for it
     assert db.execute("SELECT count(*) FROM dedup_signatures").fetchone()[0] == 2
+
+
+def test_postings_are_flushed_in_batches_and_copies_are_found_before_and_after(pipe, monkeypatch):
+    """Waiting postings are found from memory; a flush moves them into the tables and the mark."""
+    monkeypatch.setattr(dedup_module, "FLUSH_SIZE", 3)
+    db, bands = pipe.corpus.db, pipe.dedup.bands
+    originals = seed_articles()
+    for article in originals:
+        pipe.add(article)
+    third = db.execute("SELECT rowid FROM articles WHERE id = ?", (originals[2].id,)).fetchone()[0]
+    assert db.execute("SELECT value FROM dedup_meta WHERE key = 'indexed_upto'").fetchone()[0] == str(third)
+    assert db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 3 * bands
+    assert db.execute("SELECT max(article_rowid) FROM dedup_sentences").fetchone()[0] == third
+    assert postings(db, "dedup_bands", bands) == 5 * bands
+    for index in (0, 4):  # one original in the tables, one still waiting
+        decision, _ = pipe.add(make(syndicated_copy(originals[index].body), f"Copy {index}", "Wire"))
+        assert decision.kind == "copy" and decision.original_id == originals[index].id
+    assert db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 6 * bands
+
+
+def test_a_rolled_back_flush_and_another_connection_are_noticed(pipe, monkeypatch, tmp_path):
+    """Postings in memory follow the corpus: a flush undone by a rollback, and articles another process added."""
+    monkeypatch.setattr(dedup_module, "FLUSH_SIZE", 2)
+    first, second, third = seed_articles()[:3]
+    pipe.add(first)
+    with pytest.raises(RuntimeError):
+        with pipe.corpus.transaction():
+            pipe.corpus.insert_article(second)
+            pipe.dedup.remember(second)  # the second waiting article: flushed, then rolled back
+            raise RuntimeError("ingest failed")
+    assert pipe.corpus.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 0
+    decision, _ = pipe.add(make(syndicated_copy(first.body), "Copy", "Wire"))
+    assert decision.kind == "copy" and decision.original_id == first.id
+    other = Pipeline(tmp_path)  # a second process on the same corpus
+    other.add(third)
+    other.corpus.close()
+    decision, _ = pipe.add(make(syndicated_copy(third.body), "Copy 3", "Wire"))
+    assert decision.kind == "copy" and decision.original_id == third.id
+
+
+def test_ascii_and_unicode_texts_hash_words_and_sentences_alike():
+    """A copy that only gains curly quotes or an accented name still shares its shingles and sentences."""
+    text = seed_articles()[0].body
+    plain = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    plain = plain.encode("ascii", "ignore").decode()
+    fancy = plain.replace('"', "\u201c", 1) + "\n\nJos\u00e9 Garc\u00eda contributed reporting to this article today."
+    assert plain.isascii() and not fancy.isascii()
+    words_a, sentences_a = tokenise(plain)
+    words_b, sentences_b = tokenise(fancy)
+    assert np.array_equal(words_a, words_b[: len(words_a)])
+    assert len(set(sentences_a) - set(sentences_b)) <= 1  # only the sentence whose quote changed
+    assert len(sentences_b) > len(sentences_a) - 1
+    a, b = shingles(plain, 5), shingles(fancy, 5)
+    assert len(np.intersect1d(a, b)) >= len(a) - 5
+
+
+def test_an_index_from_before_the_batched_postings_is_rebuilt_once(tmp_path):
+    """A corpus whose postings were written one article at a time (INDEX_VERSION 2) is re-indexed on open."""
+    articles = seed_articles()
+    first = Pipeline(tmp_path)
+    for article in articles:
+        first.add(article)
+    db = first.corpus.db
+    params = db.execute("SELECT value FROM dedup_meta WHERE key = 'params'").fetchone()[0]
+    with first.corpus.transaction():  # what the previous version left behind
+        db.execute("UPDATE dedup_signatures SET keys = NULL")
+        db.execute("DELETE FROM dedup_meta WHERE key = 'indexed_upto'")
+        db.execute("UPDATE dedup_meta SET value = ? WHERE key = 'params'", (params.replace("v3;", "v2;"),))
+    first.corpus.close()
+    second = Pipeline(tmp_path)
+    db = second.corpus.db
+    assert db.execute("SELECT count(*) FROM dedup_signatures WHERE keys IS NULL").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 5 * second.dedup.bands  # flushed
+    assert db.execute("SELECT value FROM dedup_meta WHERE key = 'params'").fetchone()[0] == params
+    decision, _ = second.add(make(syndicated_copy(articles[1].body), "Copy", "Wire"))
+    assert decision.kind == "copy" and decision.original_id == articles[1].id
+    second.corpus.close()
