@@ -46,7 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest.config import from_mapping  # noqa: E402
 from digest.corpus import Corpus  # noqa: E402
-from digest.dedup import Deduplicator, content_hash, normalise, shingles  # noqa: E402
+from digest.dedup import Deduplicator, content_hash, normalise  # noqa: E402
+from digest.minhash import shingles  # noqa: E402
 from digest.models import Article  # noqa: E402
 
 VOCAB = 60_000

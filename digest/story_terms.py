@@ -20,7 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dedup import _hash64, _signed, normalise
+from .dedup import normalise
+from .minhash import hash64, signed64
 from .models import Article
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
@@ -164,7 +165,7 @@ def body_lines(body: str) -> list[tuple[int, str]]:
     for line in body.splitlines():
         norm = normalise(line)
         if " " in norm:
-            out.append((_signed(_hash64(norm)), line))
+            out.append((signed64(hash64(norm)), line))
     return out
 
 

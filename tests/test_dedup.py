@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from digest import dedup as dedup_module
-from digest.dedup import MinHasher, content_hash, explain, normalise, report, shingles, tokenise
+from digest.dedup import content_hash, explain, normalise, report
+from digest.minhash import MinHasher, shingles, tokenise
 from digest.models import Article
 from conftest import Pipeline
 
