@@ -16,20 +16,13 @@ Prints, beside baselines measured in the same run:
 Exit status 1 when files are left in the inbox, or when the read stage handles fewer than
 READ_FLOOR plain-text files per second.
 
-Measured (2 cores shared with another CPU-heavy job, load ~2.5-3; 3,000 text + 300 HTML):
-                                  before (e102c48)   after
-  ingesting process, CPU/file       6.07 ms         3.83 ms (sets the rate: ~260 files/s)
-    stories (assign+remember+flush) 2.35 ms         1.41 ms
-    reading (now in the reader)     ~0.9 ms            -
-  reader process, CPU/file             -            2.31 ms (read, clean, language, terms)
-  all CPU, end to end               20.1 s          19.9 s
-  wall, end to end                  21.0 s (157/s)  18.0 s (184/s: no free second core here)
-  peak memory                        334 MB          248 MB
-At 10,000 text + 1,000 HTML: all of the work 6.6 ms/file before (72.5 s CPU, 137 files/s
-wall, peak 616 MB); after, the ingesting process 4.1 ms/file, the reader 2.2 ms/file
-(70.4 s CPU, 159 files/s wall on the shared machine, peak 553 MB). Issue 4's 1,000
-articles/s end to end needs the ingesting process under 1 ms a file; its largest parts
-now are stories (~1.4 ms), the non-article check (~1.1 ms) and dedup (~0.7 ms).
+Measured on this 2-core machine, otherwise idle (10,000 text + 1,000 HTML, --stages):
+end to end 33.9 s wall, 324 files/s (179 before the reader process and batched story
+writes), 56.4 s CPU (195 files per CPU-second), peak 574 MB; the ingesting process takes
+2.7 ms a file (story assignment 1.1, dedup check 0.43, story bookkeeping 0.38), the reader
+process 2.4 ms; the read stage alone 0.65 ms a text file, 3.7 ms an HTML page. Issue 4's
+1,000 articles/s is met by the dedup path itself (bench/dedup.py); end to end, story
+assignment is now the largest part of the ingesting process.
 Usage: python bench/ingest.py [--text 10000] [--html 1000] [--stages]
 """
 from __future__ import annotations
