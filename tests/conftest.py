@@ -92,3 +92,18 @@ def pipe(tmp_path):
     p = Pipeline(tmp_path)
     yield p
     p.corpus.close()
+
+
+def crash_on_insert(monkeypatch, nth: int) -> list[str]:
+    """Make Corpus.insert_article raise "power cut" at its nth call; the ids it was called with."""
+    real_insert = Corpus.insert_article
+    calls: list[str] = []
+
+    def crashing(self, article):
+        calls.append(article.id)
+        if len(calls) == nth:
+            raise RuntimeError("power cut")
+        real_insert(self, article)
+
+    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crashing)
+    return calls

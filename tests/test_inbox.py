@@ -9,6 +9,7 @@ from digest import build as build_mod
 from digest import workspace
 from digest.corpus import Corpus
 from digest.sources import inbox
+from conftest import crash_on_insert
 
 GOOD = """Harbour ferry returns after storm repairs
 Source: Test Gazette
@@ -120,16 +121,24 @@ def test_seed_articles_ingest_with_their_text(ws_config, seeds_dir):
     assert all(path.exists() for path in seeds_dir.iterdir())
 
 
-def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
-    footer = "Reporting by the Harbour Desk team; editing by Lena Fox"
+FERRY_FOOTER = "Reporting by the Harbour Desk team; editing by Lena Fox"
+
+
+def _ingest_ferry_news(ws_config) -> str:
+    """Five articles of one outlet ending with the same footer, ingested one by one; the footer."""
     for n in range(5):
         body = (f"Ferry story number {n} about the islands and the harbour, with its own facts: "
                 f"{n * 37 + 11} passengers crossed on day {n} while the crews repaired pier {n + 2}. "
                 f"The operator said timetables would return to normal by the weekend, and the council "
                 f"promised a review of the {n + 3} oldest landing stages before the summer season.")
         (ws_config.path("inbox") / f"f{n}.txt").write_text(
-            f"Ferry news {n}\nSource: Test Gazette\n\n{body}\n\n{footer}\n")
+            f"Ferry news {n}\nSource: Test Gazette\n\n{body}\n\n{FERRY_FOOTER}\n")
         _ingest(ws_config)
+    return FERRY_FOOTER
+
+
+def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
+    footer = _ingest_ferry_news(ws_config)
     with Corpus(ws_config.path("corpus")) as corpus:
         bodies = [a.body for a in sorted(corpus.unsent_articles(), key=lambda a: a.title)]
     assert len(bodies) == 5 and all(footer in body for body in bodies[:3])
@@ -137,15 +146,7 @@ def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
 
 
 def test_furniture_learned_later_is_also_left_out_of_the_first_articles_in_a_digest(ws_config):
-    footer = "Reporting by the Harbour Desk team; editing by Lena Fox"
-    for n in range(5):
-        body = (f"Ferry story number {n} about the islands and the harbour, with its own facts: "
-                f"{n * 37 + 11} passengers crossed on day {n} while the crews repaired pier {n + 2}. "
-                f"The operator said timetables would return to normal by the weekend, and the council "
-                f"promised a review of the {n + 3} oldest landing stages before the summer season.")
-        (ws_config.path("inbox") / f"f{n}.txt").write_text(
-            f"Ferry news {n}\nSource: Test Gazette\n\n{body}\n\n{footer}\n")
-        _ingest(ws_config)
+    footer = _ingest_ferry_news(ws_config)
     with Corpus(ws_config.path("corpus")) as corpus:
         stored = {a.id: a.body for a in corpus.unsent_articles()}
         result = build_mod.build(ws_config, corpus)
@@ -159,16 +160,7 @@ def test_files_leave_the_inbox_only_with_their_committed_batch(ws_config, monkey
     folder = ws_config.path("inbox")
     for n in range(3):
         (folder / f"f{n}.txt").write_text(GOOD.replace("900", str(900 + n)))
-    real_insert = Corpus.insert_article
-    calls = []
-
-    def crash_on_third(self, article):
-        calls.append(article.id)
-        if len(calls) == 3:
-            raise RuntimeError("power cut")
-        real_insert(self, article)
-
-    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crash_on_third)
+    crash_on_insert(monkeypatch, 3)
     with workspace.open_corpus(ws_config) as corpus, pytest.raises(RuntimeError):
         inbox.ingest(ws_config, corpus, batch=2)
     assert sorted(p.name for p in folder.glob("*.txt")) == ["f2.txt"]

@@ -14,7 +14,7 @@ from digest import workspace
 from digest.corpus import Corpus
 from digest.sources import inbox
 from digest.story_terms import _background, _count, article_terms, text_terms
-from conftest import EXAMPLES, Pipeline, SEEDS
+from conftest import EXAMPLES, SEEDS, Pipeline, crash_on_insert
 from test_stories import GARDEN, _reference_counts, make
 
 DATA = Path(__file__).parent / "data"
@@ -98,18 +98,9 @@ def test_crash_mid_batch_with_the_reader_process_leaves_that_batch_in_the_inbox(
                 f"the school term, when most of the island children cross to the mainland each day.\n")
         (folder / f"f{n}.txt").write_text(text)
         names.append(f"f{n}.txt")
-    real_insert = Corpus.insert_article
-    calls = []
-
-    def crash_on_fifth(self, article):
-        calls.append(article.id)
-        if len(calls) == 5:
-            raise RuntimeError("power cut")
-        real_insert(self, article)
-
     monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(inbox, "READ_CHUNK", 2)
-    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crash_on_fifth)
+    crash_on_insert(monkeypatch, 5)
     with workspace.open_corpus(ws_config) as corpus, pytest.raises(RuntimeError):
         inbox.ingest(ws_config, corpus, batch=2)
     assert sorted(p.name for p in folder.glob("*.txt")) == names[4:]  # batches 1-2 committed, moved
