@@ -34,9 +34,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
 _QUOTED = re.compile(r"[\"“«„][^\"“”«»„]{0,400}[\"”»“]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
+
 def _phrases(text: str) -> frozenset[tuple[str, ...]]:
-    """Cue phrases as tuples of lowercase words, one phrase per line of `text`."""
-    return frozenset(tuple(line.split()) for line in text.strip().splitlines())
+    """Cue phrases (comma-separated) as tuples of lowercase words."""
+    return frozenset(tuple(phrase.split()) for phrase in text.split(",") if phrase.strip())
 
 
 # The page talking about itself: its machinery (cookies, scripts, accounts, clicks, errors).
@@ -49,14 +50,15 @@ _PAGE_WORDS = frozenset("""
     suscripción suscripcion navegador abbonati abbonamento clicca accedi assine assinatura
 """.split())
 _PAGE_PHRASES = _phrases("""
-    this page\nthis site\nthis website\nthis url\nthis link\nthe page\nthe site\nthe website\nthe url
-    the link\nour page\nour site\nour website\nsign in\nsign up\nsigned in\nlog in\nlogged in\nlog up
-    ad block\nad blocker\nfree article\nfree articles\npremium content\nregister for\nregister now
-    registered for\ntap here\nprivacy policy\nprivacy settings\nprivacy preferences\nterms of use
-    terms of service\naccess denied\naccess to this\nnot archived\nbeen archived\nenable scripts
-    enable javascript\nreload the page\napp store\nplay store\ndownload our app\ndownload the app
-    security check\nweb property\nyour device\nyou are human\nyou are a human\nare you a robot
-    connectez vous\nabonnez vous\nhaga clic\nclique aqui
+    this page, this site, this website, this url, this link, the page, the site, the website,
+    the url, the link, our page, our site, our website, sign in, sign up, signed in, log in,
+    logged in, log up, ad block, ad blocker, free article, free articles, premium content,
+    register for, register now, registered for, tap here, privacy policy, privacy settings,
+    privacy preferences, terms of use, terms of service, access denied, access to this,
+    not archived, been archived, enable scripts, enable javascript, reload the page, app store,
+    play store, download our app, download the app, security check, web property, your device,
+    you are human, you are a human, are you a robot, connectez vous, abonnez vous, haga clic,
+    clique aqui
 """)
 # The page speaking as itself: to its reader ("you", "please") or as "we".
 _VOICE_WORDS = frozenset("""
@@ -64,7 +66,7 @@ _VOICE_WORDS = frozenset("""
     vous votre vos nous notre nos usted ustedes nosotros nuestro nuestra nuestros nuestras você vocês nosso nossa
     wir unser unsere unserem unseren unserer unseres
 """.split())
-_VOICE_PHRASES = _phrases("this page\nthis site\nthis website\nthis content\nthis article")
+_VOICE_PHRASES = _phrases("this page, this site, this website, this content, this article")
 _IMPERATIVES = frozenset("accept allow continue try save help enable visit manage get read watch listen".split())
 _FORMAL_YOU = frozenset("Sie Ihr Ihre Ihrem Ihren Ihrer Ihres".split())  # German, only inside a sentence
 _STARTS = frozenset(p[:2] for p in _PAGE_PHRASES | _VOICE_PHRASES)  # every phrase has two words or more
