@@ -121,8 +121,32 @@ def test_figures_worked_out_ahead_are_used_only_for_the_same_text(tmp_path):
     article = finish(_read(REAL / "short-brief.txt"))
     with Corpus(tmp_path / "c.sqlite") as corpus:
         store = Store(corpus, config)
-        store.offer(article, (article.body.count(" "), 0.9))  # as a reader process would say of furniture
+        store.offer(article, (article.body, (article.body.count(" "), 0.9)))  # as if a reader said furniture
         assert store.put(article).dedup.kind == "non_article"
         other = finish(_read(REAL / "cookie-fine.txt"))
-        store.offer(replace(other, body=other.body + " More."), (10, 0.9))  # offered for another text
+        store.offer(replace(other, body=other.body + " More."), (other.body, (10, 0.9)))  # for another text
         assert store.put(other).dedup.kind == "new"
+
+
+def test_a_banner_and_a_sign_up_wall_around_an_article_are_cut_away(ws_config, workspace_dir):
+    brief = (REAL / "short-brief.txt").read_text(encoding="utf-8")
+    title, body = brief.split("\n", 1)
+    banner = (JUNK / "cookie.txt").read_text(encoding="utf-8")
+    wall = (JUNK / "newsletter-wall.txt").read_text(encoding="utf-8")
+    (workspace_dir / "inbox" / "wrapped.txt").write_text(f"{title}\n{banner}\n{body}\n{wall}", encoding="utf-8")
+    with Corpus(ws_config.path("corpus")) as corpus:
+        report = ingest(ws_config, corpus)
+        [stored] = corpus.unsent_articles()
+    assert len(report.added) == 1 and not report.non_articles
+    assert stored.body.startswith("The RMT union") and stored.body.endswith("the union said.")
+    assert "cookies" not in stored.body and "account" not in stored.body
+
+
+def test_only_the_edges_are_cut_and_only_around_plain_page_talk():
+    banner = (JUNK / "cookie.txt").read_text(encoding="utf-8").strip()
+    story = (REAL / "bills-explainer.txt").read_text(encoding="utf-8").split("\n", 1)[1].strip()
+    middle = story.replace("\n", "\n" + banner + "\n", 1)  # a banner inside the text stays
+    assert nonarticle.strip_furniture(middle) == middle
+    assert nonarticle.strip_furniture(banner + "\n" + story) == story
+    opinion = "We were wrong.\n" + story  # a short line in the page's voice, but no banner around it
+    assert nonarticle.strip_furniture(opinion) == opinion

@@ -73,14 +73,18 @@ class Store:
         self.stories = StoryIndex(corpus, config)
         self.lines = OutletLines(corpus)
         self.min_words = int(config.get("ingest", "min_words")) if min_words is None else min_words
-        self._measured: dict[tuple[str, str], tuple[int, float]] = {}  # furniture figures worked out ahead
+        # (title, body) -> (body without banners, its furniture figures), worked out ahead
+        self._measured: dict[tuple[str, str], tuple[str, tuple[int, float]]] = {}
 
     def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
         seen = article
         stripped = self.lines.strip(article)
-        article = finish(stripped if stripped.body.strip() else article)
-        verdict = nonarticle.judge(article, self.min_words, self._measured.pop((article.title, article.body), None))
+        article = stripped if stripped.body.strip() else article
+        body, measured = self._measured.pop((article.title, article.body), None) or \
+            (nonarticle.strip_furniture(article.body), None)
+        article = finish(replace(article, body=body) if body.strip() else article)
+        verdict = nonarticle.judge(article, self.min_words, measured)
         if verdict:
             return self._put_non_article(article, verdict, extra)
         decision = self.dedup.check(article)
@@ -103,8 +107,9 @@ class Store:
                 extra(self.corpus)
         return Stored(article, decision, story)
 
-    def offer(self, article: Article, measured: tuple[int, float]) -> None:
-        """Furniture figures of an article worked out ahead (used if its text is unchanged when put)."""
+    def offer(self, article: Article, measured: tuple[str, tuple[int, float]]) -> None:
+        """An article's body without banners and its furniture figures, worked out ahead
+        (`nonarticle.measure`); used if its text is unchanged when put."""
         self._measured[(article.title, article.body)] = measured
 
     def forget_offers(self) -> None:
@@ -247,7 +252,7 @@ class FileRead:
     sha: str = ""
     articles: tuple[Article, ...] = ()
     terms: tuple[TextTerms, ...] = ()  # story terms of the articles, when worked out ahead
-    measured: tuple[tuple[int, float], ...] = ()  # their nonarticle.furniture figures, the same
+    measured: tuple[tuple[str, tuple[int, float]], ...] = ()  # their nonarticle.measure, the same
     error: tuple[str, str] | None = None  # InputError (source, reason): the file goes to failed/
     unreadable: str = ""  # an OSError: the file stays where it is
 
@@ -273,7 +278,7 @@ def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] 
     if not terms:
         return FileRead(sha, articles)
     return FileRead(sha, articles, tuple(map(text_terms, articles)),
-                    tuple(nonarticle.furniture(a.title, a.body) for a in articles))
+                    tuple(nonarticle.measure(a) for a in articles))
 
 
 def _exit_with_parent(parent: int) -> None:

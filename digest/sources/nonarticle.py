@@ -14,6 +14,10 @@ before dedup and story grouping, by two general signals:
   person about events, so news about cookie rules, or an explainer full of "you",
   stays under the bar.
 
+Before judging, `strip_furniture` cuts such a banner or wall away when it was captured
+above or below a real article (a run of furniture lines at the start or the end, with at
+least one line plainly the page talking about itself); the middle is never touched.
+
 A non-article is recorded in the corpus (table ``non_articles``, by content hash) so
 that the same text arriving again is an exact duplicate of the first one; it joins no
 story and never reaches a digest. The inbox moves its file to ``failed/`` with the
@@ -29,6 +33,11 @@ from ..corpus import Corpus, utcnow
 from ..models import Article
 
 FURNITURE_SHARE = 0.6   # above this word-weighted share a text is page furniture (one sign alone weighs 0.5)
+STRONG_LINE = 0.8       # a line this much furniture is the page plainly talking about itself...
+STRONG_LINE_WORDS = 6   # ...when it has this many words
+FURNITURE_LINE = 0.6    # a line this much furniture may belong to a banner or wall around the article
+SHORT_LINE_WORDS = 8    # as may a short line with a sign of it ("Manage preferences", "Log in here.")
+LABEL_WORDS = 2         # and a button label with none ("Einstellungen", "Alle akzeptieren")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
 _QUOTED = re.compile(r"[\"“«„][^\"“”«»„]{0,400}[\"”»“]")
@@ -128,6 +137,56 @@ def _count_words(body: str) -> int:
     return len(_WORD.findall(body)) if len(body) < 4000 else len(body.split())
 
 
+def _line_weight(line: str) -> tuple[int, float]:
+    """(words, word-weighted furniture share) of one line."""
+    words = weighted = 0
+    for sentence in _sentences(line):
+        found = _WORD.findall(sentence)
+        words += len(found)
+        weighted += len(found) * _weight(found) if found else 0.0
+    return words, (weighted / words if words else 0.0)
+
+
+def _run_length(lines: list[str]) -> int:
+    """How many of the first lines are page furniture, if that run holds at least one strong
+    line (the page plainly talking about itself); 0 otherwise."""
+    run = 0
+    strong = False
+    for i, line in enumerate(lines):
+        if line.strip():
+            words, share = _line_weight(line)
+            if share >= STRONG_LINE and words >= STRONG_LINE_WORDS:
+                strong = True
+            elif not (share >= FURNITURE_LINE or (words <= SHORT_LINE_WORDS and share > 0)
+                      or (words <= LABEL_WORDS and not line.rstrip().endswith((".", "!", "?")))):
+                break
+        run = i + 1
+    return run if strong else 0
+
+
+def strip_furniture(body: str) -> str:
+    """The body without a cookie banner, paywall or sign-up wall captured above or below the article.
+
+    A run of lines at the start or the end is removed when every line in it is mostly page
+    furniture (or a short interface label such as "Accept all") and at least one is plainly
+    the page talking about itself; the middle of the text is never touched."""
+    if not _any_page_talk(body):
+        return body
+    lines = body.split("\n")
+    head = _run_length(lines)
+    lines = lines[head:]
+    tail = _run_length(lines[::-1])
+    kept = lines[:len(lines) - tail]
+    return "\n".join(kept).strip() if head or tail else body
+
+
+def measure(article: Article) -> tuple[str, tuple[int, float]]:
+    """The body without banners around it, and the furniture figures `judge` needs (the whole
+    text's when nothing is left: then it is all furniture)."""
+    body = strip_furniture(article.body)
+    return body, furniture(article.title, body if body.strip() else article.body)
+
+
 def judge(article: Article, min_words: int, measured: tuple[int, float] | None = None) -> Verdict | None:
     """Why this article is not one (too short, or page furniture), or None for a real article
     (`measured`: its `furniture` figures when worked out ahead, in a reader process)."""
@@ -177,4 +236,4 @@ def count(corpus: Corpus) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-__all__ = ["Verdict", "count", "furniture", "judge", "listing", "record"]
+__all__ = ["Verdict", "count", "furniture", "judge", "listing", "measure", "record", "strip_furniture"]
