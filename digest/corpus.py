@@ -119,25 +119,24 @@ class Corpus:
                 f"{self.path}: schema version {max(done)} is newer than this digest "
                 f"({newest}); upgrade digest"
             )
-        applied = []
-        for version, name, sql in sorted(MIGRATIONS):
-            if version in done:
-                continue
-            try:
-                with self.transaction() as db:
-                    for statement in filter(str.strip, sql.split(";")):
-                        db.execute(statement)
-                    db.execute(
-                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                        (version, name, _iso(utcnow())),
-                    )
-            except sqlite3.Error as exc:
-                raise CorpusError(
-                    f"{self.path}: migration {version} ({name}) failed and was rolled back ({exc}); "
-                    f"the database stays at version {self.schema_version()}"
-                ) from exc
-            applied.append(version)
-        return applied
+        return [version for version, name, sql in sorted(MIGRATIONS)
+                if version not in done and self._apply(version, name, sql)]
+
+    def _apply(self, version: int, name: str, sql: str) -> bool:
+        """Apply one migration in its own transaction; False when another process applied it first."""
+        try:
+            with self.transaction() as db:
+                if db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
+                    return False  # checked again under the write lock: two runs may open a new corpus
+                for statement in filter(str.strip, sql.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _iso(utcnow())))
+        except sqlite3.Error as exc:
+            raise CorpusError(
+                f"{self.path}: migration {version} ({name}) failed and was rolled back ({exc}); "
+                f"the database stays at version {self.schema_version()}"
+            ) from exc
+        return True
 
     # articles ------------------------------------------------------------
     def insert_article(self, article: Article) -> None:
