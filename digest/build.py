@@ -70,12 +70,16 @@ def group_by_story(articles: Sequence[Article]) -> dict[str, list[Article]]:
     return groups
 
 
+def _ranked(groups: dict[str, list[Article]]) -> list[tuple[str, list[Article]]]:
+    """Story groups, most important first (ties by story id)."""
+    return sorted(groups.items(), key=lambda kv: (-summarize.story_importance(kv[1]), kv[0]))
+
+
 def make_stories(groups: dict[str, list[Article]], config: Config,
                  sent_stories: set[str], feed_topics: dict[str, str] | None = None) -> list[Story]:
     """Condense each group into a Story, most important first, within the story budget."""
     feed_topics = feed_topics or {}
-    ranked = sorted(groups.items(), key=lambda kv: (-summarize.story_importance(kv[1]), kv[0]))
-    ranked = ranked[: int(config.get("summary", "stories_per_digest"))]
+    ranked = _ranked(groups)[: int(config.get("summary", "stories_per_digest"))]
     stories = []
     for story_id, articles in ranked:
         condensed = summarize.condense(articles, config)
@@ -86,6 +90,18 @@ def make_stories(groups: dict[str, list[Article]], config: Config,
             or summarize.story_topic(articles, config),
         ))
     return by_topic(stories, config)
+
+
+def also_stories(groups: dict[str, list[Article]], config: Config, sent_stories: set[str]) -> list[Story]:
+    """The groups past the story budget as headline-only stories, so that they are listed once
+    ("Also in the news") and marked as sent instead of piling up for later digests."""
+    rest = _ranked(groups)[int(config.get("summary", "stories_per_digest")):]
+    stories = []
+    for story_id, articles in rest:
+        first = next((a for a in articles if not a.copy_of), articles[0])
+        stories.append(Story(id=story_id, title=summarize.clean_title(first.title, first.outlet) or first.title,
+                             lede="", articles=tuple(articles), is_update=story_id in sent_stories))
+    return stories
 
 
 def by_topic(stories: list[Story], config: Config) -> list[Story]:
@@ -141,7 +157,7 @@ def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResul
     sent = _sent_stories(corpus, list(groups)) if groups else set()
     stories = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
-                    generated_at=output_time())
+                    generated_at=output_time(), also=tuple(also_stories(groups, config, sent)))
     if not stories:
         log.info("nothing new since the last digest: no stories, no outputs")
         return BuildResult(digest, None, None, {})
@@ -162,7 +178,7 @@ def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path) -> Non
         )
         db.executemany(
             "INSERT INTO digest_articles (digest_id, article_id, story_id) VALUES (?, ?, ?)",
-            [(digest_id, a.id, s.id) for s in digest.stories for a in s.articles],
+            [(digest_id, a.id, s.id) for s in digest.stories + digest.also for a in s.articles],
         )
 
 
@@ -179,11 +195,11 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     earlier = {r[0] for r in corpus.db.execute(
         "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
         "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (digest_id,))}
-    stories = make_stories(group_by_story(articles), config, earlier,
-                           topics_for(corpus, [a.id for a in articles]))
+    groups = group_by_story(articles)
+    stories = make_stories(groups, config, earlier, topics_for(corpus, [a.id for a in articles]))
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
-                    generated_at=output_time())
+                    generated_at=output_time(), also=tuple(also_stories(groups, config, earlier)))
     return _render(digest, config, corpus, config.path("outbox") / digest_id, digest_id, again=True)
 
 

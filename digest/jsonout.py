@@ -49,6 +49,8 @@ def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: A
         "date": digest.date.isoformat(),
         "title": digest.title,
         "stories": [_story(s, why) for s in digest.stories],
+        "also": [{"id": s.id, "title": s.title, "is_update": s.is_update,
+                  "articles": [_article(a, why) for a in s.articles]} for s in digest.also],
     }
     data.update(extra)
     return data

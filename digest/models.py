@@ -64,3 +64,5 @@ class Digest:
     stories: tuple[Story, ...]
     generated_at: datetime | None = None
     notes: tuple[str, ...] = field(default=())
+    # stories past [summary] stories_per_digest: listed by headline and sources only (no sections)
+    also: tuple[Story, ...] = field(default=())

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from pypdf import PdfReader
+
 from digest.cli import cli
 
 FOLLOW_UP = """Rail drivers approve pay deal in union vote
@@ -60,3 +62,34 @@ def test_updated_version_of_a_sent_article_brings_only_its_new_text(runner, exam
     points = [p["text"] for s in update["sections"] for p in s["points"]]
     assert any("82 percent" in text for text in points)
     assert not any("Commuters across the country" in text for text in points)
+
+
+def _with_budget(folder, stories: int) -> None:
+    """Set [summary] stories_per_digest in the workspace's digest.toml."""
+    path = folder / "digest.toml"
+    text = path.read_text()
+    assert "[summary]" not in text or "stories_per_digest" not in text
+    path.write_text(text + f"\n[summary]\nstories_per_digest = {stories}\n" if "[summary]" not in text
+                    else text.replace("[summary]", f"[summary]\nstories_per_digest = {stories}", 1))
+
+
+def test_stories_past_the_budget_are_listed_once_and_not_carried_over(runner, example_workspace):
+    _with_budget(example_workspace, 1)
+    first = _run(runner, example_workspace, "2026-03-06")
+    assert len(first["stories"]) == 1 and len(first["also"]) == 3
+    assert all(s["articles"] and s["title"] and "sections" not in s for s in first["also"])
+    listed = {s["id"] for s in first["stories"] + first["also"]}
+    assert len(listed) == 4
+    out = example_workspace / "outbox" / "2026-03-06"
+    html, text = (out / "digest.html").read_text(), (out / "digest.txt").read_text()
+    for story in first["also"]:
+        assert story["title"] in html and story["title"].split()[0] in text
+    assert "Also in the news" in html and "ALSO IN THE NEWS" in text
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(out / "digest.pdf").pages)
+    assert "Also in the news" in " ".join(pdf_text.split())
+    second = _run(runner, example_workspace, "2026-03-07")
+    assert second["stories"] == [] and second["also"] == []  # nothing waits for a later digest
+    (example_workspace / "inbox" / "follow-up.txt").write_text(FOLLOW_UP)
+    third = _run(runner, example_workspace, "2026-03-09")
+    [update] = third["stories"]
+    assert update["id"] in listed and update["is_update"] is True

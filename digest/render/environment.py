@@ -213,11 +213,13 @@ def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
                      sources=story_sources)
 
 
-def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[SourceView, ...]]:
-    """Views of every story and the digest-wide numbered source list."""
-    sources = _Sources(digest.stories)
+def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[StoryView, ...], tuple[SourceView, ...]]:
+    """Views of every story, of the headline-only stories past the budget ("also"), and the
+    digest-wide numbered source list."""
+    sources = _Sources(digest.stories + digest.also)
     views = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.stories, start=1))
-    return views, tuple(sorted(sources.views.values(), key=lambda v: v.number))
+    also = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.also, start=len(views) + 1))
+    return views, also, tuple(sorted(sources.views.values(), key=lambda v: v.number))
 
 
 def top_line(digest: Digest, limit: int = 140) -> str:
@@ -231,12 +233,13 @@ def top_line(digest: Digest, limit: int = 140) -> str:
 
 def base_context(digest: Digest, config: Config) -> dict[str, Any]:
     """Values every template receives."""
-    stories, sources = story_views(digest)
+    stories, also, sources = story_views(digest)
     return {
         "digest": digest,
         "title": digest.title or config.get("digest", "title"),
         "date": digest.date,
         "stories": stories,
+        "also": also,
         "sources": sources,
         "top_line": top_line(digest),
         "notes": digest.notes,

@@ -61,6 +61,17 @@ def _story(story: StoryView) -> list[str]:
     return lines
 
 
+def _also(stories: tuple[StoryView, ...]) -> list[str]:
+    """Headline-only stories past the story budget, with their sources."""
+    if not stories:
+        return []
+    lines = ["", RULE, "ALSO IN THE NEWS", RULE, ""]
+    for story in stories:
+        badge = " (update)" if story.is_update else ""
+        lines.append(_fill(f"{story.title}{badge} ({_cite(story.sources)})", indent="  * ", hanging="    "))
+    return lines
+
+
 def _footnotes(sources: tuple[SourceView, ...]) -> list[str]:
     """The numbered list of every cited article with its link."""
     if not sources:
@@ -89,6 +100,7 @@ def render_text(digest: Digest, config: Config) -> str:
         lines += ["", "No new stories since the last digest."]
     for story in stories:
         lines += _story(story)
+    lines += _also(ctx["also"])
     lines += _footnotes(sources)
     if digest.notes:
         lines += ["", THIN] + [_fill(note) for note in digest.notes]
