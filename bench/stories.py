@@ -4,7 +4,7 @@ Usage: python bench/stories.py [ARTICLES.jsonl] [--floor 0.95] [--keep DIR] [--e
 
 Each line of ARTICLES.jsonl is {"article_id", "cluster_id", "text"}: one article (or one
 scraped page, junk included) and its gold story. Every text is written to the inbox of a
-fresh workspace as a .txt file and ingested by digest's normal path (`inbox.ingest`:
+fresh workspace as a .txt file (.html when it is a whole HTML page) and ingested by digest's normal path (`inbox.ingest`:
 reading, cleaning, non-article judgement, dedup against the corpus, story grouping). An
 article is then in the story of its stored row; an exact duplicate in the story of the
 article it repeats; a text digest rejects (a non-article, or a file the reader refuses)
@@ -33,6 +33,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -55,6 +56,7 @@ from digest.sources.readers import ReadDefaults, read  # noqa: E402
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "bench" / "data" / "extraction-stories.json"  # hand-made: which extraction pages share a story
 FLOOR = 0.95
+_HTML_PAGE = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
 EXAMPLE_STORIES = {"solar": "ex-solar", "bike-lanes": "ex-bike-lanes", "rail": "ex-rail", "museum": "ex-museum"}
 JUNK_STORIES = {"cookie.txt": 3, "js.txt": 2}  # junk pages captured for this many unrelated stories
 
@@ -120,7 +122,8 @@ def digest_stories(items: list[dict], folder: Path, similarity: float | None = N
         config = config_mod.from_mapping({"stories": {"similarity": similarity}}, folder)
     paths = []
     for n, item in enumerate(items):
-        path = config.path("inbox") / f"{n:06d}.txt"
+        suffix = ".html" if _HTML_PAGE.match(item["text"]) else ".txt"  # a scraped page kept as HTML
+        path = config.path("inbox") / f"{n:06d}{suffix}"
         path.write_text(item["text"], encoding="utf-8")
         paths.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
     start = time.perf_counter()

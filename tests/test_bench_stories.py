@@ -7,6 +7,7 @@ import json
 import pytest
 
 from conftest import REPO
+from digest.corpus import Corpus
 
 spec = importlib.util.spec_from_file_location("bench_stories", REPO / "bench" / "stories.py")
 bench = importlib.util.module_from_spec(spec)
@@ -31,13 +32,18 @@ def test_a_small_labelled_set_runs_through_ingest(tmp_path, capsys):
     lines += [{"article_id": "same-again", "cluster_id": lines[0]["cluster_id"], "text": lines[0]["text"]},
               {"article_id": "wire-copy", "cluster_id": lines[0]["cluster_id"], "text": copy},
               {"article_id": "junk-1", "cluster_id": lines[1]["cluster_id"], "text": junk},
-              {"article_id": "junk-2", "cluster_id": lines[2]["cluster_id"], "text": junk}]
+              {"article_id": "junk-2", "cluster_id": lines[2]["cluster_id"], "text": junk},
+              {"article_id": "page", "cluster_id": "museum",  # a whole saved page: read as HTML
+               "text": (REPO / "examples" / "inbox" / "museum-manuscripts.html").read_text(encoding="utf-8")}]
     path = tmp_path / "set.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
-    assert bench.main([str(path), "--floor", "0.99"]) == 1  # the junk costs recall: under this floor
+    assert bench.main([str(path), "--floor", "0.99", "--keep", str(tmp_path / "ws")]) == 1  # junk costs recall
     out = capsys.readouterr().out
-    assert "7 articles, 3 gold stories; digest made 5 stories" in out
+    assert "8 articles, 4 gold stories; digest made 6 stories" in out
     assert "exact duplicates found: 2 (1 of them repeated non-articles); copies: 1; non-articles: 2" in out
+    with Corpus(tmp_path / "ws" / "corpus.sqlite") as corpus:
+        bodies = [a.body for a in corpus.unsent_articles() if "manuscript" in a.body.lower()]
+    assert bodies and not any("<p" in body or "</" in body for body in bodies)  # extracted, not raw markup
     digest_row = next(line for line in out.splitlines() if line.startswith("digest "))
     assert digest_row.split()[1] == "1.000"  # nothing unrelated was glued together
 
