@@ -12,7 +12,9 @@ to the user is measured, not estimated.
 Speed at corpus scale (bench/dedup.py, 1M articles): words and sentences are hashed
 with array arithmetic instead of a Python loop per word, and the postings of the
 newest articles wait in memory (their keys stored with their signature) until
-FLUSH_SIZE of them are inserted into the posting tables together in key order.
+FLUSH_SIZE of them are inserted into the posting tables together in key order. A
+body's content hash and sketch depend on its text alone: a reader process can work them
+out ahead (`ahead`, `SketchParams`) and `check` takes them when made from the very same body.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
@@ -90,6 +93,46 @@ class _Sketch:
     sentences: list[int]
 
 
+@lru_cache(maxsize=4)
+def _hasher(num_perm: int) -> MinHasher:
+    """One MinHasher per setting and process (its probe table is made once)."""
+    return MinHasher(num_perm)
+
+
+@dataclass(frozen=True)
+class SketchParams:
+    """The settings a sketch depends on: with them a reader process sketches a text exactly as
+    the Deduplicator would (the sketch depends on the text alone), to offer it to `check`."""
+
+    shingle_size: int
+    num_perm: int
+    bands: int
+    rows: int
+
+    def sketch(self, body: str) -> _Sketch:
+        """Shingles, MinHash signature, band keys and sentence hashes of one body."""
+        words, sentences = tokenise(body)
+        sh = shingle_hashes(words, self.shingle_size)
+        sig = _hasher(self.num_perm).signature(sh)
+        return _Sketch(sh, sig, band_keys(sig, self.bands, self.rows), sentences)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """What dedup needs from one exact body text, worked out ahead (in a reader process):
+    its content hash and its sketch under `params`."""
+
+    body: str
+    content_hash: str
+    params: SketchParams
+    sketch: _Sketch
+
+
+def ahead(body: str, params: SketchParams) -> Ahead:
+    """Content hash and sketch of a body, before any corpus lookup."""
+    return Ahead(body, content_hash(body), params, params.sketch(body))
+
+
 class Deduplicator:
     """Decides whether an article is new, an exact duplicate or a copy of a corpus article."""
 
@@ -101,7 +144,8 @@ class Deduplicator:
         self.near = float(section["near_threshold"])
         self.contain = float(section["containment_threshold"])
         self.bands, self.rows = lsh_params(self.num_perm, self.near * LSH_FACTOR)
-        self.hasher = MinHasher(self.num_perm)
+        self.hasher = _hasher(self.num_perm)
+        self.params = SketchParams(self.shingle_size, self.num_perm, self.bands, self.rows)
         self._sketches: dict[str, _Sketch] = {}
         self._decisions: dict[str, Decision] = {}
         self._pending = _Pending(corpus, self.bands)
@@ -133,19 +177,18 @@ class Deduplicator:
     # public interface ------------------------------------------------------------
     def sketch(self, body: str) -> _Sketch:
         """Shingles, MinHash signature, band keys and sentence hashes of one body."""
-        words, sentences = tokenise(body)
-        sh = shingle_hashes(words, self.shingle_size)
-        sig = self.hasher.signature(sh)
-        return _Sketch(sh, sig, band_keys(sig, self.bands, self.rows), sentences)
+        return self.params.sketch(body)
 
-    def check(self, article: Article) -> Decision:
-        """Classify one finished article (content_hash set) against the corpus."""
+    def check(self, article: Article, ready: Ahead | None = None) -> Decision:
+        """Classify one finished article (content_hash set) against the corpus; `ready`: its
+        sketch worked out ahead, used only if made from this very body with these settings."""
         original = self.corpus.db.execute(  # id and copy_of only: the body is not needed
             "SELECT id, copy_of FROM articles WHERE content_hash = ?", (article.content_hash,)).fetchone()
         if original:
             root = original[1] or original[0]
             return Decision("exact", root, 1.0, f"same normalised text as {original[0]}", 1.0)
-        sketch = self.sketch(article.body)
+        usable = ready is not None and ready.params == self.params and ready.body == article.body
+        sketch = ready.sketch if usable else self.sketch(article.body)
         self._sketches[article.id] = sketch
         self._pending.sync()
         candidates = self._candidates(sketch)

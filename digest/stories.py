@@ -17,7 +17,8 @@ in member order (bit for bit a recount), and term and line lists go to SQLite as
 JSON array (json_each), so one prepared statement serves any count. Inside
 `StoryIndex.batch()` (the inbox's batch transaction) df counts and seen lines are held
 in memory and written once at its end; terms worked out ahead in a reader process
-(`story_terms.TextTerms`) can be offered.
+(`story_terms.TextTerms`) can be offered, and their background priors are kept with the
+new member, so its vector is weighed later without looking them up again.
 """
 from __future__ import annotations
 
@@ -111,10 +112,12 @@ class DocFreq:
         norm = math.sqrt(sum(map(mul, values, values))) or 1.0
         return {t: w / norm for t, w in top}
 
-    def add(self, terms) -> None:
-        """Count one more document containing `terms` (written by the next flush)."""
+    def add(self, terms, loaded: bool = False) -> None:
+        """Count one more document containing `terms` (written by the next flush); `loaded`: the
+        terms were weighed by this DocFreq already (`weights` fetched their counts)."""
         terms = list(terms)
-        self._load(terms)
+        if not loaded:
+            self._load(terms)
         df = self._df
         for term in terms:
             df[term] += 1
@@ -195,6 +198,7 @@ class _Member:
     arrived: date | None = None  # ingestion day
     guessed: bool = False  # `day` is a guess (the file's modification time), not a date the text gave
     vector: dict[str, float] | None = None  # TF-IDF weights, computed on first use
+    priors: tuple[float, ...] | None = None  # the terms' background priors in their order, when known
 
 
 @dataclass(frozen=True)
@@ -281,7 +285,7 @@ class StoryIndex:
         """Story of a new article; a copy joins its original's story."""
         terms, keys, priors = self._terms(article)
         vector = self.df.weights(terms, article.language, priors)
-        self._pending[article.id] = (terms, vector, keys)
+        self._pending[article.id] = (terms, vector, keys, priors)
         if article.copy_of:
             original = self.corpus.article(article.copy_of)
             if original and original.story_id:
@@ -314,8 +318,8 @@ class StoryIndex:
         pending = self._pending.pop(article.id, None)
         if pending is None:
             terms, keys, _ = self._terms(article)
-            pending = (terms, None, keys)
-        terms, vector, keys = pending
+            pending = (terms, None, keys, None)
+        terms, vector, keys, priors = pending
         day = article_day(article)
         if vector is None:
             vector = self.df.weights(terms, article.language)
@@ -332,16 +336,27 @@ class StoryIndex:
             "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at",
             (decision.story_id, article.title, now, now))
         if not article.copy_of:
-            self.df.add(terms)
+            self.df.add(terms, loaded=True)  # weighed above or by assign, by this DocFreq
             self._lines.update(keys)
             if not self._batching:
                 self.flush()
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
+        self._keep_member(article, decision.story_id, day, stored, (terms, priors))
+
+    def _keep_member(self, article: Article, story_id: str, day: date, stored: dict[str, float],
+                     known: tuple[dict[str, float], tuple[float, ...] | None]) -> None:
+        """Hold a new member in memory when its day or arrival is loaded; `known`: the article's
+        terms and their priors (None if not worked out), so its vector needs no prior lookups."""
         when = _When.of(article)
-        if stored and (day in self._loaded or when.arrived in self._arrivals):
-            self._add_member(article.id, _Member(decision.story_id, day, stored, article.language,
-                                                 when.arrived, when.guessed))
+        if not stored or not (day in self._loaded or when.arrived in self._arrivals):
+            return
+        terms, priors = known
+        if priors is not None:
+            by_term = dict(zip(terms, priors))
+            priors = tuple(map(by_term.__getitem__, stored))
+        self._add_member(article.id, _Member(story_id, day, stored, article.language,
+                                             when.arrived, when.guessed, priors=priors))
 
     def offer(self, text: TextTerms) -> None:
         """Take terms worked out ahead for an article about to be assigned; used once, if its
@@ -515,7 +530,7 @@ class StoryIndex:
     def _vector(self, member: _Member) -> dict[str, float]:
         """A member's TF-IDF vector, weighted once per run."""
         if member.vector is None:
-            member.vector = self.df.weights(member.terms, member.language)
+            member.vector = self.df.weights(member.terms, member.language, member.priors)
         return member.vector
 
 

@@ -78,7 +78,10 @@ def test_read_ahead_keeps_the_order_and_matches_read_file(tmp_path, monkeypatch)
     assert len(ahead) == len(files)
     assert [r.sha for r in ahead] == [r.sha for r in here]
     assert [r.articles for r in ahead] == [r.articles for r in here]
-    assert [[t.terms for t in r.terms] for r in ahead] == [[t.terms for t in r.terms] for r in here]
+    assert ahead[0].terms and ahead[0].measured  # the first chunks: worked out by the reader
+    for there, mine in zip(ahead, here):  # later ones as the reader keeps up with the caller
+        assert not there.terms or [t.terms for t in there.terms] == [t.terms for t in mine.terms]
+        assert there.measured == mine.measured
     assert ahead[-1].error and not ahead[-1].articles  # the empty file: its reason, no article
 
 
@@ -249,3 +252,158 @@ def test_reader_process_ends_when_the_ingesting_process_is_killed(ws_config):
     while any(map(_alive, readers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(_alive, readers))
+
+
+def _decision_rows(corpus: Corpus) -> list[tuple]:
+    """Stored articles, dedup decisions, duplicates, non-articles and dedup index rows, timestamps aside."""
+    queries = [
+        "SELECT id, title, body, content_hash, copy_of, story_id FROM articles ORDER BY rowid",
+        "SELECT article_id, kind, original_id, similarity, containment, reason, new_text "
+        "FROM dedup_decisions ORDER BY article_id",
+        "SELECT original_id, kind, similarity, title, outlet FROM duplicates ORDER BY id",
+        "SELECT content_hash, reason, words, seen_count FROM non_articles ORDER BY content_hash",
+        "SELECT article_rowid, shingles, signature, keys FROM dedup_signatures ORDER BY article_rowid",
+        "SELECT outlet, line_key, articles FROM outlet_lines ORDER BY outlet, line_key",
+        "SELECT outlet, articles FROM outlet_totals ORDER BY outlet"]
+    return [[tuple(r) for r in corpus.db.execute(sql)] for sql in queries]
+
+
+def _ingest_rows(tmp_path: Path, name: str, monkeypatch, parallel: bool) -> list:
+    """Decision rows of the test files ingested with or without the reader process (with copies added)."""
+    folder = tmp_path / name
+    workspace.init(folder)
+    from digest import config as config_mod
+    config = config_mod.load(folder / "digest.toml")
+    files = _inbox_files(config.path("inbox"))
+    for path in files[:6]:  # an exact repeat and a trimmed copy of some files
+        text = path.read_text(encoding="utf-8", errors="replace")
+        (path.parent / f"zy-exact-{path.name}").write_text(text + "\n", encoding="utf-8")
+        paragraphs = text.split("\n\n")
+        (path.parent / f"zy-trim-{path.name}").write_text("\n\n".join(paragraphs[:-1]), encoding="utf-8")
+    monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1 if parallel else 10**9)
+    monkeypatch.setattr(inbox, "READ_CHUNK", 3)
+    with workspace.open_corpus(config) as corpus:
+        inbox.ingest(config, corpus, batch=4)
+        return _decision_rows(corpus) + [_story_rows(corpus)]
+
+
+def test_sketches_and_hashes_made_in_the_reader_decide_the_same(tmp_path, monkeypatch):
+    used = []
+    real_check = inbox.Deduplicator.check
+
+    def counting_check(self, article, ready=None):
+        """Count the checks that got a usable sketch from the reader."""
+        used.append(ready is not None and ready.body == article.body)
+        return real_check(self, article, ready)
+
+    monkeypatch.setattr(inbox.Deduplicator, "check", counting_check)
+    parallel = _ingest_rows(tmp_path, "par", monkeypatch, parallel=True)
+    assert any(used)  # the reader's sketches were taken
+    used.clear()
+    sequential = _ingest_rows(tmp_path, "seq", monkeypatch, parallel=False)
+    assert not any(used)
+    assert parallel == sequential
+    assert parallel[1] and parallel[2]  # copies and exact duplicates were decided
+
+
+def test_reader_sketch_equals_the_deduplicators(ws_config):
+    from digest.dedup import Deduplicator, content_hash
+    files = _inbox_files(ws_config.path("inbox"))
+    with workspace.open_corpus(ws_config) as corpus:
+        dedup = Deduplicator(corpus, ws_config)
+        for path in files:
+            got = inbox.read_file(path, inbox.ReadDefaults(), terms=True, sketch=dedup.params)
+            for article, (body, _), ready in zip(got.articles, got.measured, got.ahead, strict=True):
+                assert ready.body == (body if body.strip() else article.body)
+                assert ready.content_hash == content_hash(ready.body)
+                here = dedup.sketch(ready.body)
+                assert (ready.sketch.shingles == here.shingles).all()
+                assert (ready.sketch.signature == here.signature).all()
+                assert (ready.sketch.bands, ready.sketch.sentences) == (here.bands, here.sentences)
+
+
+def test_an_offered_sketch_is_used_only_for_its_own_body(ws_config):
+    from digest.dedup import ahead, content_hash
+    files = _inbox_files(ws_config.path("inbox"))
+    got = inbox.read_file(files[0], inbox.ReadDefaults(), terms=True)
+    article, measured = got.articles[0], got.measured[0]
+    with workspace.open_corpus(ws_config) as corpus:
+        store = inbox.Store(corpus, ws_config)
+        stale = ahead(measured[0] + "\nA line edited away.", store.dedup.params)
+        store.offer(article, measured, replace(stale, body=measured[0] + " changed"))
+        stored = store.put(article)
+        assert stored.article.content_hash == content_hash(stored.article.body)  # stale offer ignored
+        other = got.articles[0]
+        bogus = replace(ahead(measured[0], store.dedup.params), content_hash="f" * 64)
+        store.offer(replace(other, title="Another title"), measured, bogus)
+        taken = store.put(replace(other, title="Another title"))
+        assert taken.article.content_hash == "f" * 64  # the same body: taken as offered
+
+
+def test_read_ahead_shares_sketches_with_the_reader(tmp_path, monkeypatch):
+    files = _inbox_files(tmp_path / "in")
+    with Corpus(tmp_path / "c.sqlite") as corpus:
+        from digest import config as config_mod
+        from digest.dedup import Deduplicator
+        params = Deduplicator(corpus, config_mod.load(None)).params
+    monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(inbox, "READ_CHUNK", 2)
+    reads = list(inbox.read_ahead(files, inbox.ReadDefaults(), params))
+    first = reads[0]  # the first chunks are always sketched by the reader
+    assert first.articles and len(first.ahead) == len(first.articles)
+    assert first.ahead[0].content_hash == inbox.read_file(
+        files[0], inbox.ReadDefaults(), terms=True, sketch=params).ahead[0].content_hash
+    assert all(len(r.ahead) in (0, len(r.articles)) for r in reads)
+
+
+def _outlet_files(folder: Path, n: int) -> None:
+    """n distinct articles of one outlet ending in two lines it repeats (learned boilerplate)."""
+    rng = random.Random(3)
+    words = ("harbour council ferry pier storm budget school rail museum engineers workers island "
+             "mayor tender contract repairs bridge crossing passengers season weather report").split()
+    for i in range(n):
+        sentences = [" ".join(rng.choice(words) for _ in range(12)).capitalize() + "." for _ in range(6)]
+        body = " ".join(sentences[:3]) + "\n\n" + " ".join(sentences[3:])
+        (folder / f"g{i:02d}.txt").write_text(
+            f"Harbour news item {i} on the {rng.choice(words)}\nSource: Quay Gazette\n\n{body}\n\n"
+            "The Quay Gazette is printed at the old rope works in Port Arlen\n"
+            "Letters to the editor reach the quay office by Tuesday noon\n")
+
+
+def test_batched_outlet_lines_strip_as_lines_written_one_by_one(tmp_path):
+    def run(name: str, batched: bool) -> list:
+        folder = tmp_path / name
+        workspace.init(folder)
+        from digest import config as config_mod
+        config = config_mod.load(folder / "digest.toml")
+        _outlet_files(config.path("inbox"), 14)
+        with workspace.open_corpus(config) as corpus:
+            if batched:
+                inbox.ingest(config, corpus, batch=5)
+            else:  # each file in its own transaction, counts written at once
+                where, store, report = inbox.Inbox(config), inbox.Store(corpus, config), inbox.IngestReport()
+                for path in inbox.inbox_files([where.root]):
+                    with corpus.transaction():
+                        inbox.ingest_file(path, where, store, report)
+            return _decision_rows(corpus)
+
+    batched, single = run("batched", True), run("single", False)
+    assert batched == single
+    bodies = [row[2] for row in batched[0]]
+    assert "rope works" in bodies[0] and "rope works" not in bodies[-1]  # learned, then stripped
+
+
+def test_outlet_line_counts_wait_for_the_end_of_the_batch(ws_config):
+    _outlet_files(ws_config.path("inbox"), 4)
+    with workspace.open_corpus(ws_config) as corpus:
+        store, report = inbox.Store(corpus, ws_config), inbox.IngestReport()
+        where = inbox.Inbox(ws_config)
+        with corpus.transaction(), store.lines.batch():
+            for path in inbox.inbox_files([where.root]):
+                inbox.ingest_file(path, where, store, report)
+            assert corpus.db.execute("SELECT COUNT(*) FROM outlet_lines").fetchone()[0] == 0
+        assert corpus.db.execute("SELECT articles FROM outlet_totals").fetchone()[0] == 4
+        top = corpus.db.execute("SELECT MAX(articles) FROM outlet_lines").fetchone()[0]
+        assert top == 4  # the footer, counted in each text as read
+        bodies = [r[0] for r in corpus.db.execute("SELECT body FROM articles ORDER BY rowid")]
+        assert ["rope works" in b for b in bodies] == [True, True, True, False]  # held counts seen

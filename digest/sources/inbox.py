@@ -5,12 +5,13 @@ import hashlib
 import logging
 import shutil
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..config import Config
 from ..corpus import Corpus, utcnow
-from ..dedup import Decision, Deduplicator, content_hash
+from ..dedup import Ahead, Decision, Deduplicator, SketchParams, ahead, content_hash
 from ..errors import InputError
 from ..models import Article
 from ..stories import StoryDecision, StoryIndex
@@ -47,9 +48,9 @@ class IngestReport:
         }
 
 
-def finish(article: Article, now=None) -> Article:
-    """Give a read article its content hash, id and ingestion time."""
-    digest_hex = content_hash(article.body)
+def finish(article: Article, now=None, digest_hex: str | None = None) -> Article:
+    """Give a read article its content hash (`digest_hex` when worked out ahead), id and ingestion time."""
+    digest_hex = digest_hex or content_hash(article.body)
     return replace(article, content_hash=digest_hex, id="a" + digest_hex[:15],
                    ingested_at=article.ingested_at or now or utcnow())
 
@@ -75,6 +76,7 @@ class Store:
         self.min_words = int(config.get("ingest", "min_words")) if min_words is None else min_words
         # (title, body) -> (body without banners, its furniture figures), worked out ahead
         self._measured: dict[tuple[str, str], tuple[str, tuple[int, float]]] = {}
+        self._ahead: dict[str, Ahead] = {}  # final body -> its content hash and dedup sketch, worked out ahead
 
     def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
@@ -83,11 +85,13 @@ class Store:
         article = stripped if stripped.body.strip() else article
         body, measured = self._measured.pop((article.title, article.body), None) or \
             (nonarticle.strip_furniture(article.body), None)
-        article = finish(replace(article, body=body) if body.strip() else article)
+        article = replace(article, body=body) if body.strip() else article
+        ready = self._ahead.pop(article.body, None)
+        article = finish(article, digest_hex=ready.content_hash if ready else None)
         verdict = nonarticle.judge(article, self.min_words, measured)
         if verdict:
             return self._put_non_article(article, verdict, extra)
-        decision = self.dedup.check(article)
+        decision = self.dedup.check(article, ready)
         if decision.kind == "exact":
             with self.corpus.transaction():
                 self.corpus.record_duplicate(decision.original_id, "exact", decision.similarity, article)
@@ -107,14 +111,18 @@ class Store:
                 extra(self.corpus)
         return Stored(article, decision, story)
 
-    def offer(self, article: Article, measured: tuple[str, tuple[int, float]]) -> None:
+    def offer(self, article: Article, measured: tuple[str, tuple[int, float]], ready: Ahead | None = None) -> None:
         """An article's body without banners and its furniture figures, worked out ahead
-        (`nonarticle.measure`); used if its text is unchanged when put."""
+        (`nonarticle.measure`), and the content hash and dedup sketch of the body that leaves
+        (`dedup.ahead`); each used only if its text is unchanged when put."""
         self._measured[(article.title, article.body)] = measured
+        if ready is not None:
+            self._ahead[ready.body] = ready
 
     def forget_offers(self) -> None:
         """Drop offers never used (the text changed on the way: learned boilerplate was stripped)."""
         self._measured.clear()
+        self._ahead.clear()
 
     def _put_non_article(self, article: Article, verdict: nonarticle.Verdict,
                          extra: Callable[[Corpus], None] | None) -> Stored:
@@ -232,8 +240,8 @@ def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport,
         return False
     for terms in got.terms:
         store.stories.offer(terms)
-    for article, measured in zip(got.articles, got.measured):
-        store.offer(article, measured)
+    for article, measured, ready in zip(got.articles, got.measured, got.ahead or repeat(None)):
+        store.offer(article, measured, ready)
     articles = got.articles
     ids = [i for i in (store.add(article, report) for article in articles) if i]
     store.forget_offers()
@@ -253,13 +261,18 @@ class FileRead:
     articles: tuple[Article, ...] = ()
     terms: tuple[TextTerms, ...] = ()  # story terms of the articles, when worked out ahead
     measured: tuple[tuple[str, tuple[int, float]], ...] = ()  # their nonarticle.measure, the same
+    ahead: tuple[Ahead, ...] = ()  # content hash and dedup sketch of their measured bodies, the same
     error: tuple[str, str] | None = None  # InputError (source, reason): the file goes to failed/
     unreadable: str = ""  # an OSError: the file stays where it is
 
 
 def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] | None = None,
-              terms: bool = False) -> FileRead:
-    """Read and parse one file; stop after hashing it when `seen(sha)` says it was ingested before."""
+              terms: bool = False, sketch: SketchParams | None = None, measure: bool | None = None) -> FileRead:
+    """Read and parse one file; stop after hashing it when `seen(sha)` says it was ingested before.
+
+    Also what the ingesting process would work out from the text alone: with `measure` (default:
+    `terms`) the non-article figures and, with `sketch` too, the content hash and dedup sketch;
+    with `terms` the story terms."""
     try:
         data = _read_bytes(path, defaults.max_bytes)
     except InputError as exc:
@@ -275,10 +288,11 @@ def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] 
         return FileRead(sha, error=(exc.source, exc.reason))
     except OSError as exc:
         return FileRead(sha, unreadable=str(exc))
-    if not terms:
-        return FileRead(sha, articles)
-    return FileRead(sha, articles, tuple(map(text_terms, articles)),
-                    tuple(nonarticle.measure(a) for a in articles))
+    measured = tuple(nonarticle.measure(a) for a in articles) if (terms if measure is None else measure) else ()
+    # the body Store.put dedups when no learned boilerplate is stripped: without banners, unless empty
+    readies = tuple(ahead(m[0] if m[0].strip() else a.body, sketch) for a, m in zip(articles, measured)) \
+        if sketch else ()
+    return FileRead(sha, articles, tuple(map(text_terms, articles)) if terms else (), measured, readies)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -295,28 +309,36 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _read_chunk(paths: list[Path], defaults: ReadDefaults) -> list[FileRead]:
-    """Read some files in the reader process, with their articles' story terms."""
-    return [read_file(path, defaults, terms=True) for path in paths]
+def _read_chunk(paths: list[Path], defaults: ReadDefaults, sketch: SketchParams | None,
+                level: int) -> list[FileRead]:
+    """Read some files in the reader process with their non-article figures, plus (by `level`)
+    their story terms (1) and dedup sketches (2)."""
+    return [read_file(path, defaults, terms=level >= 1, sketch=sketch if level >= 2 else None, measure=True)
+            for path in paths]
 
 
 READ_CHUNK = 16  # files per task sent to the reader process
 READ_AHEAD = 4  # chunks read ahead of the committing process, at most: bounds memory
+TOP_LEVEL = 2  # work a reader chunk can take on beyond reading (_read_chunk)
 PARALLEL_MIN_FILES = 64  # fewer files are read in the ingesting process itself
 
 
-def read_ahead(paths: Sequence[Path], defaults: ReadDefaults) -> Iterator[FileRead | None]:
+def read_ahead(paths: Sequence[Path], defaults: ReadDefaults,
+               sketch: SketchParams | None = None) -> Iterator[FileRead | None]:
     """FileReads of paths in order, made by one reader process a few chunks ahead of the caller;
     None for each path (ingest_file reads it) when there are few files or a single CPU.
 
     The caller (the ingesting process) keeps every corpus write and every file move, so the
     commit-then-move rule is unchanged; reading, cleaning, language detection and story terms
-    of the next files run meanwhile on another CPU."""
+    of the next files run meanwhile on another CPU. Story terms and dedup sketches (with
+    `sketch`) are shared out: the reader takes on one more of them for the next chunk when it
+    kept up with the caller (the chunk asked for was ready), one less when the caller waited;
+    what it leaves, the caller works out (the same values), so neither process waits long."""
     import multiprocessing  # imported here: only an ingest of many files starts a reader process
     import os
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
-    from itertools import islice, repeat
+    from itertools import islice
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if len(paths) < PARALLEL_MIN_FILES or cpus < 2:
@@ -327,10 +349,14 @@ def read_ahead(paths: Sequence[Path], defaults: ReadDefaults) -> Iterator[FileRe
                                initializer=_exit_with_parent, initargs=(os.getpid(),))
     chunks = iter([list(paths[i:i + READ_CHUNK]) for i in range(0, len(paths), READ_CHUNK)])
     try:
-        queued = deque(pool.submit(_read_chunk, chunk, defaults) for chunk in islice(chunks, READ_AHEAD))
+        level = TOP_LEVEL
+        queued = deque(pool.submit(_read_chunk, chunk, defaults, sketch, level)
+                       for chunk in islice(chunks, READ_AHEAD))
         while queued:
-            done = queued.popleft().result()
-            queued.extend(pool.submit(_read_chunk, chunk, defaults) for chunk in islice(chunks, 1))
+            head = queued.popleft()
+            level = min(level + 1, TOP_LEVEL) if head.done() else max(level - 1, 0)
+            done = head.result()
+            queued.extend(pool.submit(_read_chunk, chunk, defaults, sketch, level) for chunk in islice(chunks, 1))
             yield from done
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -351,11 +377,12 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
         if not target.exists():
             raise InputError(str(target), "no such file or folder")
     files = inbox_files(targets)
-    reads = read_ahead(files, inbox.defaults)
+    reads = read_ahead(files, inbox.defaults, store.dedup.params)
     try:
         for start in range(0, len(files), batch):
             done = []
-            with corpus.transaction(), store.stories.batch():  # story counts are written once per batch
+            # story counts and outlet line counts are written once per batch
+            with corpus.transaction(), store.stories.batch(), store.lines.batch():
                 for path in files[start:start + batch]:
                     if ingest_file(path, inbox, store, report, next(reads)):
                         done.append(path)
