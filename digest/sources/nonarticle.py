@@ -124,27 +124,22 @@ def furniture(title: str, body: str) -> tuple[int, float]:
     sentences = [title] + _sentences(body)
     if not _any_page_talk("\n".join(sentences)):  # then no sentence weighs more than 0.5
         return _count_words(body), 0.0
-    words = weighted = 0.0
+    return _count_words(body), _share(sentences)[1]
+
+
+def _share(sentences: list[str]) -> tuple[int, float]:
+    """(words, word-weighted furniture share) of some sentences."""
+    words = weighted = 0
     for sentence in sentences:
         found = _WORD.findall(sentence)
         words += len(found)
         weighted += len(found) * _weight(found) if found else 0.0
-    return _count_words(body), (weighted / words if words else 0.0)
+    return words, (weighted / words if words else 0.0)
 
 
 def _count_words(body: str) -> int:
     """Words of a body (exactly for short ones; a long body is far above any min_words anyway)."""
     return len(_WORD.findall(body)) if len(body) < 4000 else len(body.split())
-
-
-def _line_weight(line: str) -> tuple[int, float]:
-    """(words, word-weighted furniture share) of one line."""
-    words = weighted = 0
-    for sentence in _sentences(line):
-        found = _WORD.findall(sentence)
-        words += len(found)
-        weighted += len(found) * _weight(found) if found else 0.0
-    return words, (weighted / words if words else 0.0)
 
 
 def _run_length(lines: list[str]) -> int:
@@ -154,7 +149,7 @@ def _run_length(lines: list[str]) -> int:
     strong = False
     for i, line in enumerate(lines):
         if line.strip():
-            words, share = _line_weight(line)
+            words, share = _share(_sentences(line))
             if share >= STRONG_LINE and words >= STRONG_LINE_WORDS:
                 strong = True
             elif not (share >= FURNITURE_LINE or (words <= SHORT_LINE_WORDS and share > 0)
