@@ -75,13 +75,16 @@ def _ranked(groups: dict[str, list[Article]]) -> list[tuple[str, list[Article]]]
     return sorted(groups.items(), key=lambda kv: (-summarize.story_importance(kv[1]), kv[0]))
 
 
-def make_stories(groups: dict[str, list[Article]], config: Config,
-                 sent_stories: set[str], feed_topics: dict[str, str] | None = None) -> list[Story]:
-    """Condense each group into a Story, most important first, within the story budget."""
+def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories: set[str],
+                 feed_topics: dict[str, str] | None = None) -> tuple[list[Story], list[Story]]:
+    """The groups ranked once: the most important condensed into Stories within the story budget,
+    the rest as headline-only stories, so that they are listed once ("Also in the news") and
+    marked as sent instead of piling up for later digests."""
     feed_topics = feed_topics or {}
-    ranked = _ranked(groups)[: int(config.get("summary", "stories_per_digest"))]
+    ranked = _ranked(groups)
+    budget = int(config.get("summary", "stories_per_digest"))
     stories = []
-    for story_id, articles in ranked:
+    for story_id, articles in ranked[:budget]:
         condensed = summarize.condense(articles, config)
         stories.append(Story(
             id=story_id, title=condensed.title, lede=condensed.lede, articles=tuple(articles),
@@ -89,19 +92,12 @@ def make_stories(groups: dict[str, list[Article]], config: Config,
             topic=next((feed_topics[a.id] for a in articles if a.id in feed_topics), None)
             or summarize.story_topic(articles, config),
         ))
-    return by_topic(stories, config)
-
-
-def also_stories(groups: dict[str, list[Article]], config: Config, sent_stories: set[str]) -> list[Story]:
-    """The groups past the story budget as headline-only stories, so that they are listed once
-    ("Also in the news") and marked as sent instead of piling up for later digests."""
-    rest = _ranked(groups)[int(config.get("summary", "stories_per_digest")):]
-    stories = []
-    for story_id, articles in rest:
+    also = []
+    for story_id, articles in ranked[budget:]:
         first = next((a for a in articles if not a.copy_of), articles[0])
-        stories.append(Story(id=story_id, title=summarize.clean_title(first.title, first.outlet) or first.title,
-                             lede="", articles=tuple(articles), is_update=story_id in sent_stories))
-    return stories
+        also.append(Story(id=story_id, title=summarize.clean_title(first.title, first.outlet) or first.title,
+                          lede="", articles=tuple(articles), is_update=story_id in sent_stories))
+    return by_topic(stories, config), also
 
 
 def by_topic(stories: list[Story], config: Config) -> list[Story]:
@@ -155,9 +151,9 @@ def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResul
     articles = OutletLines(corpus).strip_all(corpus.unsent_articles())
     groups = group_by_story(articles)
     sent = _sent_stories(corpus, list(groups)) if groups else set()
-    stories = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
+    stories, also = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
-                    generated_at=output_time(), also=tuple(also_stories(groups, config, sent)))
+                    generated_at=output_time(), also=tuple(also))
     if not stories:
         log.info("nothing new since the last digest: no stories, no outputs")
         return BuildResult(digest, None, None, {})
@@ -196,10 +192,10 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
         "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
         "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (digest_id,))}
     groups = group_by_story(articles)
-    stories = make_stories(groups, config, earlier, topics_for(corpus, [a.id for a in articles]))
+    stories, also = make_stories(groups, config, earlier, topics_for(corpus, [a.id for a in articles]))
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
-                    generated_at=output_time(), also=tuple(also_stories(groups, config, earlier)))
+                    generated_at=output_time(), also=tuple(also))
     return _render(digest, config, corpus, config.path("outbox") / digest_id, digest_id, again=True)
 
 
