@@ -342,20 +342,20 @@ class StoryIndex:
                 self.flush()
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
-        self._keep_member(article, decision.story_id, day, stored, (terms, priors))
+        self._keep_member(article, decision.story_id, stored, (terms, priors))
 
-    def _keep_member(self, article: Article, story_id: str, day: date, stored: dict[str, float],
+    def _keep_member(self, article: Article, story_id: str, stored: dict[str, float],
                      known: tuple[dict[str, float], tuple[float, ...] | None]) -> None:
         """Hold a new member in memory when its day or arrival is loaded; `known`: the article's
         terms and their priors (None if not worked out), so its vector needs no prior lookups."""
         when = _When.of(article)
-        if not stored or not (day in self._loaded or when.arrived in self._arrivals):
+        if not stored or not (when.day in self._loaded or when.arrived in self._arrivals):
             return
         terms, priors = known
         if priors is not None:
             by_term = dict(zip(terms, priors))
             priors = tuple(map(by_term.__getitem__, stored))
-        self._add_member(article.id, _Member(story_id, day, stored, article.language,
+        self._add_member(article.id, _Member(story_id, when.day, stored, article.language,
                                              when.arrived, when.guessed, priors=priors))
 
     def offer(self, text: TextTerms) -> None:
