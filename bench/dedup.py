@@ -45,10 +45,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest.config import from_mapping  # noqa: E402
-from digest.corpus import Corpus  # noqa: E402
-from digest.dedup import Deduplicator, content_hash, normalise  # noqa: E402
-from digest.minhash import shingles  # noqa: E402
+from digest.dedup.check import Deduplicator, content_hash, normalise  # noqa: E402
 from digest.models import Article  # noqa: E402
+from digest.store.corpus import Corpus  # noqa: E402
+from digest.text.hashing import shingles  # noqa: E402
 
 VOCAB = 60_000
 NAMES = 8_000

@@ -96,11 +96,13 @@ print(json.dumps({"n": len(blobs) - 1, "first": first, "read": reading, "decode"
 # process spends its time per file, and what the reader process (read_ahead) took.
 STAGES = """
 import json, resource, sys, time
-from digest import config as config_mod, workspace
-from digest.corpus import Corpus
-from digest.dedup import Deduplicator
-from digest.sources import boilerplate, inbox
-from digest.stories import StoryIndex
+from digest import config as config_mod
+from digest.store import workspace
+from digest.store.corpus import Corpus
+from digest.dedup.check import Deduplicator
+from digest.sources import boilerplate
+from digest.ingest import inbox
+from digest.stories.index import StoryIndex
 spent = {}
 def timed(owner, name, label):
     original = getattr(owner, name, None)

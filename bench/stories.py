@@ -48,10 +48,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from digest import config as config_mod  # noqa: E402
-from digest import workspace  # noqa: E402
-from digest.corpus import Corpus  # noqa: E402
-from digest.sources import inbox  # noqa: E402
+from digest.ingest import inbox  # noqa: E402
 from digest.sources.readers import ReadDefaults, read  # noqa: E402
+from digest.store import workspace  # noqa: E402
+from digest.store.corpus import Corpus  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "bench" / "data" / "extraction-stories.json"  # hand-made: which extraction pages share a story

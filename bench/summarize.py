@@ -39,11 +39,14 @@ from sumy.utils import get_stop_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digest import clauses, speakers  # noqa: E402
 from digest.config import from_mapping  # noqa: E402
 from digest.models import Article  # noqa: E402
-from digest.sentences import split_sentences  # noqa: E402
-from digest.summarize import condense, story_importance  # noqa: E402
+from digest.summarize import (
+    clauses,
+    speakers,  # noqa: E402
+)
+from digest.summarize.condense import condense, story_importance  # noqa: E402
+from digest.summarize.sentences import split_sentences  # noqa: E402
 
 STORY_MS_FLOOR = 100.0
 DAY_S_FLOOR = 10.0

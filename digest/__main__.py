@@ -1,4 +1,4 @@
 """`python -m digest` runs the command line."""
-from .cli import main
+from digest.cli.main import main
 
 main()

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import render
-from .build import group_by_story, make_stories, output_time
-from .config import Config
-from .corpus import Corpus, article_from_row, utcnow
-from .errors import DigestError
-from .files import write_atomic
-from .models import Article, Digest
-from .sources.boilerplate import OutletLines
+from digest import render
+from digest.build import group_by_story, make_stories, output_time
+from digest.config import Config
+from digest.errors import DigestError
+from digest.files import write_atomic
+from digest.models import Article, Digest, utcnow
+from digest.sources.boilerplate import OutletLines
+from digest.store.corpus import Corpus, article_from_row
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,17 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
-from . import dedup, render, summarize
-from .config import Config
-from .corpus import Corpus, utcnow
-from .errors import ConfigError, DigestError
-from .files import write_atomic
-from .jsonout import digest_to_dict
-from .models import Article, Digest, Story
-from .sources.boilerplate import OutletLines
-from .sources.feeds import topics_for
+from digest import render
+from digest.config import Config
+from digest.errors import ConfigError, DigestError
+from digest.files import write_atomic
+from digest.ingest.feeds import topics_for
+from digest.jsonio import digest_to_dict
+from digest.models import Article, Digest, Story, utcnow
+from digest.sources.boilerplate import OutletLines
+from digest.store import audit
+from digest.store.corpus import Corpus
+from digest.summarize import condense as summarize
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +138,7 @@ def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest
             again: bool) -> BuildResult:
     """Write the outputs and digest.json of a digest, with each article's dedup and story reasons."""
     outputs = dict(render.write_outputs(digest, config, outdir))
-    why = dedup.explain(corpus, [a.id for s in digest.stories for a in s.articles])
+    why = audit.explain(corpus, [a.id for s in digest.stories for a in s.articles])
     result = BuildResult(digest, digest_id, outdir, outputs, again, why)
     data = digest_to_dict(digest, why=why, digest_id=digest_id)
     json_path = outdir / "digest.json"

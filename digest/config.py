@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError
+from digest.errors import ConfigError
 
 CONFIG_NAME = "digest.toml"
 LIST_TABLES = ("feed",)  # arrays of tables a user may add, not present in the defaults

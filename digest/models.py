@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,14 @@ class Digest:
     notes: tuple[str, ...] = field(default=())
     # stories past [summary] stories_per_digest: listed by headline and sources only (no sections)
     also: tuple[Story, ...] = field(default=())
+
+
+def utcnow() -> datetime:
+    """Current time, timezone-aware, to the second (stable text in the database)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def article_day(article: Article) -> date:
+    """The day an article belongs to: published, else ingested, else today."""
+    when: datetime | None = article.published or article.ingested_at
+    return (when or utcnow()).date()

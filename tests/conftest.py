@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest_smtp import smtp  # noqa: F401  (fixture: a real aiosmtpd server on 127.0.0.1)
 
 from digest import config as config_mod
-from digest import workspace
-from digest.corpus import Corpus
+from digest.ingest.inbox import Store
 from digest.models import Article
-from digest.sources.inbox import Store
-from conftest_smtp import smtp  # noqa: F401  (fixture: a real aiosmtpd server on 127.0.0.1)
+from digest.store import workspace
+from digest.store.corpus import Corpus
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -63,7 +63,7 @@ def runner() -> CliRunner:
 
 
 class Pipeline:
-    """The real ingest path (digest.sources.inbox.Store) on a corpus file, for dedup and story tests."""
+    """The real ingest path (digest.ingest.inbox.Store) on a corpus file, for dedup and story tests."""
 
     def __init__(self, path: Path, settings: dict | None = None):
         self.corpus = Corpus(path / "c.sqlite")
@@ -105,5 +105,5 @@ def crash_on_insert(monkeypatch, nth: int) -> list[str]:
             raise RuntimeError("power cut")
         real_insert(self, article)
 
-    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crashing)
+    monkeypatch.setattr("digest.store.corpus.Corpus.insert_article", crashing)
     return calls

@@ -5,9 +5,9 @@ import importlib.util
 import json
 
 import pytest
-
 from conftest import REPO
-from digest.corpus import Corpus
+
+from digest.store.corpus import Corpus
 
 spec = importlib.util.spec_from_file_location("bench_stories", REPO / "bench" / "stories.py")
 bench = importlib.util.module_from_spec(spec)

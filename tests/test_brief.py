@@ -5,7 +5,7 @@ import json
 
 from pypdf import PdfReader
 
-from digest.cli import cli
+from digest.cli.main import cli
 
 
 def _text(pdf) -> str:

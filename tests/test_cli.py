@@ -10,8 +10,8 @@ import click
 import pytest
 from pypdf import PdfReader
 
-from digest.cli import cli
-from digest.corpus import Corpus
+from digest.cli.main import cli
+from digest.store.corpus import Corpus
 
 
 def _commands(group: click.Group, prefix=()):
@@ -156,5 +156,5 @@ def test_log_file_gets_timestamped_levelled_lines(runner, example_workspace):
     result = runner.invoke(cli, ["--config", str(config), "ingest"])
     assert result.exit_code == 0
     log = (example_workspace / "digest.log").read_text()
-    assert " INFO digest.sources.inbox: ingest: " in log
-    assert " ERROR digest.sources.inbox: " in log and "junk.json" in log
+    assert " INFO digest.ingest.inbox: ingest: " in log
+    assert " ERROR digest.ingest.inbox: " in log and "junk.json" in log

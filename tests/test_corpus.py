@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from digest import migrations
-from digest.corpus import Corpus
 from digest.errors import CorpusError
 from digest.models import Article
+from digest.store import migrations
+from digest.store.corpus import Corpus
 
 
 def _article(n: int) -> Article:
@@ -63,7 +63,7 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
     Corpus(tmp_path / "c.sqlite").close()
     bad = (999, "broken", "CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1)")
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [bad])
-    monkeypatch.setattr("digest.corpus.MIGRATIONS", migrations.MIGRATIONS)
+    monkeypatch.setattr("digest.store.corpus.MIGRATIONS", migrations.MIGRATIONS)
     with pytest.raises(CorpusError, match="migration 999 .broken. failed"):
         Corpus(tmp_path / "c.sqlite")
     raw = sqlite3.connect(tmp_path / "c.sqlite")

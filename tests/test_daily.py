@@ -6,7 +6,7 @@ import sqlite3
 
 from conftest_feeds import FeedServer, static
 
-from digest.cli import cli
+from digest.cli.main import cli
 
 FEED = "examples/feeds/example.xml"
 

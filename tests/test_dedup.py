@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from digest import dedup as dedup_module
-from digest.dedup import content_hash, explain, normalise, report
-from digest.minhash import MinHasher, shingles, tokenise
-from digest.models import Article
 from conftest import Pipeline
+
+from digest.dedup import check as dedup_module
+from digest.models import Article
+from digest.store.audit import explain, report
+from digest.text.hashing import MinHasher, content_hash, normalise, shingles, tokenise
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"

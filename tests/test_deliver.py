@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from conftest_feeds import free_port
 from conftest_smtp import Sink, _auth
+
 from digest import config as config_mod
-from digest import deliver, workspace
+from digest.deliver import smtp as deliver
 from digest.errors import ConfigError
+from digest.store import workspace
 
 PDF = b"%PDF-1.4\n% a tiny stand-in for the briefing\n%%EOF\n"
 
@@ -187,7 +188,6 @@ def test_tls_delivery(tmp_path, tls_files, monkeypatch, security):
 
 def test_send_command(tmp_path, smtp):
     from click.testing import CliRunner
-
     from test_feeds import cli_group
 
     sink, port = smtp
@@ -211,7 +211,8 @@ def test_built_digest_is_delivered(tmp_path, smtp):
     """End to end: feed entries -> digest.build.build (real render) -> SMTP."""
     build = pytest.importorskip("digest.build")
     from conftest_feeds import FeedServer, static
-    from digest.sources import feeds
+
+    from digest.ingest import feeds
 
     sink, port = smtp
     with FeedServer() as server:

@@ -5,8 +5,9 @@ import email
 import shutil
 from email import policy
 
-from digest.cli import cli
 from conftest import EXAMPLES
+
+from digest.cli.main import cli
 
 
 def _run(runner, folder):

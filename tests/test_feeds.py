@@ -6,13 +6,24 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest_feeds import (
+    FEEDS_DATA,
+    FeedServer,
+    body,
+    huge,
+    redirect,
+    slow,
+    static,
+    status,
+    trickle,
+)
 
-from conftest_feeds import FEEDS_DATA, FeedServer, body, huge, redirect, slow, static, status, trickle
 from digest import config as config_mod
-from digest import workspace
 from digest.errors import ConfigError, InputError
-from digest.sources import feeds, http
+from digest.ingest import feeds
+from digest.sources import http
 from digest.sources.extract import html_fragment_to_text
+from digest.store import workspace
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -330,8 +341,8 @@ def test_feedparser_corpus_never_crashes_the_parsing_path(kind):
 # commands -------------------------------------------------------------------
 def cli_group():
     """The main `digest` group with the operations commands (as digest.cli wires them)."""
-    from digest.cli import cli
-    from digest.commands_ops import COMMANDS
+    from digest.cli.main import cli
+    from digest.cli.ops import COMMANDS
 
     for command in COMMANDS:
         if command.name not in cli.commands:
@@ -406,7 +417,7 @@ def json_loads(text):
 
 
 def test_status_lines_show_failing_feeds_and_next_run(tmp_path, server):
-    from digest.commands_ops import status_lines
+    from digest.cli.ops import status_lines
 
     server.routes["/broken.xml"] = status(500)
     config = make_config(tmp_path, [{"url": server.url("/broken.xml")}])
@@ -437,7 +448,7 @@ class _Terminal:
 
 
 def test_progress_bar_on_a_terminal_only(monkeypatch):
-    from digest.commands_ops import progress_bar
+    from digest.cli.ops import progress_bar
 
     with progress_bar(3, "feeds") as callback:
         assert callback is None  # pytest's captured stderr is not a terminal: quiet, as under cron

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from digest.cli import cli
+from digest.cli.main import cli
 
 GOLDEN = Path(__file__).parent / "golden" / "examples-2026-03-06.txt"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import crash_on_insert
 
 from digest import build as build_mod
-from digest import workspace
-from digest.corpus import Corpus
-from digest.sources import inbox
-from conftest import crash_on_insert
+from digest.ingest import inbox
+from digest.store import workspace
+from digest.store.corpus import Corpus
 
 GOOD = """Harbour ferry returns after storm repairs
 Source: Test Gazette
@@ -94,7 +94,7 @@ def test_crash_before_commit_leaves_the_file_in_the_inbox(ws_config, monkeypatch
     def crash(self, article):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("digest.corpus.Corpus.insert_article", crash)
+    monkeypatch.setattr("digest.store.corpus.Corpus.insert_article", crash)
     with pytest.raises(RuntimeError):
         _ingest(ws_config)
     assert source.exists()

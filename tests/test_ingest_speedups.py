@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from digest import workspace
-from digest.corpus import Corpus
-from digest.sources import inbox
-from digest.story_terms import _background, _count, article_terms, text_terms
 from conftest import EXAMPLES, SEEDS, Pipeline, crash_on_insert
 from test_stories import GARDEN, _reference_counts, make
+
+from digest.ingest import inbox
+from digest.store import workspace
+from digest.store.corpus import Corpus
+from digest.stories.terms import _background, _count, article_terms, text_terms
 
 DATA = Path(__file__).parent / "data"
 
@@ -194,8 +194,9 @@ def test_term_counts_equal_per_occurrence_counting_on_random_texts():
 
 SLOW_INGEST = """
 import sys, time
-from digest import config as config_mod, workspace
-from digest.sources import inbox
+from digest import config as config_mod
+from digest.store import workspace
+from digest.ingest import inbox
 real_put = inbox.Store.put
 def slow_put(self, *args, **kwargs):
     time.sleep(0.05)
@@ -307,7 +308,8 @@ def test_sketches_and_hashes_made_in_the_reader_decide_the_same(tmp_path, monkey
 
 
 def test_reader_sketch_equals_the_deduplicators(ws_config):
-    from digest.dedup import Deduplicator, content_hash
+    from digest.dedup.check import Deduplicator
+    from digest.text.hashing import content_hash
     files = _inbox_files(ws_config.path("inbox"))
     with workspace.open_corpus(ws_config) as corpus:
         dedup = Deduplicator(corpus, ws_config)
@@ -323,7 +325,8 @@ def test_reader_sketch_equals_the_deduplicators(ws_config):
 
 
 def test_an_offered_sketch_is_used_only_for_its_own_body(ws_config):
-    from digest.dedup import ahead, content_hash
+    from digest.dedup.check import ahead
+    from digest.text.hashing import content_hash
     files = _inbox_files(ws_config.path("inbox"))
     got = inbox.read_file(files[0], inbox.ReadDefaults(), terms=True)
     article, measured = got.articles[0], got.measured[0]
@@ -344,7 +347,7 @@ def test_read_ahead_shares_sketches_with_the_reader(tmp_path, monkeypatch):
     files = _inbox_files(tmp_path / "in")
     with Corpus(tmp_path / "c.sqlite") as corpus:
         from digest import config as config_mod
-        from digest.dedup import Deduplicator
+        from digest.dedup.check import Deduplicator
         params = Deduplicator(corpus, config_mod.load(None)).params
     monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(inbox, "READ_CHUNK", 2)

@@ -7,13 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from conftest import REPO, need_shared
+
 from digest import config as config_mod
-from digest.cli import cli
-from digest.corpus import Corpus
+from digest.cli.main import cli
+from digest.ingest.inbox import ingest
 from digest.models import Article
 from digest.sources import clean, nonarticle
-from digest.sources.inbox import ingest
 from digest.sources.readers import ReadDefaults, read
+from digest.store.corpus import Corpus
 
 JUNK = REPO / "tests" / "data" / "nonarticles"
 REAL = REPO / "tests" / "data" / "articles"
@@ -115,7 +116,7 @@ def test_min_words_is_a_setting(tmp_path):
 
 
 def test_figures_worked_out_ahead_are_used_only_for_the_same_text(tmp_path):
-    from digest.sources.inbox import Store, finish
+    from digest.ingest.inbox import Store, finish
 
     config = config_mod.from_mapping({}, tmp_path)
     article = finish(_read(REAL / "short-brief.txt"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from digest.config import from_mapping
-from digest.jsonout import digest_to_dict
+from digest.jsonio import digest_to_dict
 from digest.models import Digest, Story
 from digest.render import render_html
 from digest.render.preview import digest_from_json, start

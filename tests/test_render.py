@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import email
-import json
 import email.policy
+import json
 import re
 from datetime import date, datetime, timezone
 from html.parser import HTMLParser

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digest import config as config_mod
-from digest import schedule, workspace
+from digest.deliver import schedule
 from digest.errors import ConfigError, DigestError, LockedError
+from digest.store import workspace
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -120,7 +121,8 @@ def test_run_steps_stops_between_steps():
 SIGTERM_SCRIPT = """
 import sys, threading, time
 from pathlib import Path
-from digest import config as config_mod, schedule
+from digest import config as config_mod
+from digest.deliver import schedule
 out = Path(sys.argv[1])
 config = config_mod.from_mapping({"schedule": {"at": ["03:00"]}}, out.parent)
 stop = threading.Event()
@@ -173,7 +175,8 @@ def test_second_ctrl_c_interrupts_at_once(tmp_path):
 LOCK_SCRIPT = """
 import sys, time
 from pathlib import Path
-from digest import config as config_mod, workspace
+from digest import config as config_mod
+from digest.store import workspace
 config = config_mod.from_mapping({}, Path(sys.argv[1]))
 with workspace.locked(config):
     print("locked", flush=True)
@@ -200,8 +203,8 @@ def test_second_run_is_refused_and_a_dead_holder_is_taken_over(tmp_path):
 
 CLI_SCRIPT = """
 import sys
-from digest.cli import cli
-from digest.commands_ops import COMMANDS
+from digest.cli.main import cli
+from digest.cli.ops import COMMANDS
 for command in COMMANDS:
     if command.name not in cli.commands:
         cli.add_command(command)

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from digest.speakers import attribute_article, resolve_name, without_attribution
+from digest.summarize.speakers import (
+    attribute_article,
+    resolve_name,
+    without_attribution,
+)
 
 
 def speakers_of(*paragraphs: list[str]) -> list[list[str | None]]:

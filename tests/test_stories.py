@@ -9,14 +9,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
-from digest.corpus import Corpus
-from digest.dedup import content_hash
-from digest.sources.inbox import ingest
-from digest.models import Article
 from conftest import Pipeline
-from digest.stories import new_story_id, story_report
-from digest.story_terms import article_terms
+
+from digest.ingest.inbox import ingest
+from digest.models import Article
+from digest.store.audit import story_report
+from digest.store.corpus import Corpus
+from digest.stories.index import new_story_id
+from digest.stories.terms import article_terms
+from digest.text.hashing import content_hash
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -227,7 +228,7 @@ def test_story_report_shows_outlets_and_join_similarity(pipe):
 
 def _reference_counts(text: str, weight: float) -> dict[str, float]:
     """Boosted counts the slow, obvious way: every occurrence weighed where it stands."""
-    from digest.story_terms import NAME_BOOST, _TOKEN, _background, _is_name, _term
+    from digest.stories.terms import _TOKEN, NAME_BOOST, _background, _is_name, _term
     background = _background("en")
     out: dict[str, float] = {}
     for match in _TOKEN.finditer(text):
@@ -248,14 +249,14 @@ def _reference_counts(text: str, weight: float) -> dict[str, float]:
     "",
 ])
 def test_term_counts_equal_per_occurrence_counting(text):
-    from digest.story_terms import _background, _count
+    from digest.stories.terms import _background, _count
     counts: dict[str, float] = {}
     _count(text, 2.0, _background("en"), counts)
     assert counts == _reference_counts(text, 2.0)
 
 
 def test_term_counts_on_the_seeds_equal_per_occurrence_counting():
-    from digest.story_terms import _background, _count
+    from digest.stories.terms import _background, _count
     for article in seed_articles():
         counts: dict[str, float] = {}
         _count(article.body, 1.0, _background("en"), counts)
@@ -286,7 +287,7 @@ def test_one_transaction_for_many_articles_sees_earlier_ones(tmp_path):
 
 def test_cached_centroids_equal_a_full_recount(pipe):
     """Centroids are cached per member set and extended as members join: bit for bit a recount."""
-    from digest.stories import _centroid, _When
+    from digest.stories.index import _centroid, _When
     articles = seed_articles()
     days = [27, 31, 28, 30, 27]  # out of order: each article's window sees other members
     for article, day in zip(articles, days):

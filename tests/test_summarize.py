@@ -12,10 +12,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from digest.config import Config, from_mapping
 from digest.errors import ConfigError
 from digest.models import Article
-from digest.clauses import is_background, is_standalone
-from digest.sentences import junk_reason, split_sentences
-from digest.speakers import Attribution
-from digest.summarize import clean_title, condense, dominant_language, story_importance, story_topic
+from digest.summarize.clauses import is_background, is_standalone
+from digest.summarize.condense import (
+    clean_title,
+    condense,
+    dominant_language,
+    story_importance,
+    story_topic,
+)
+from digest.summarize.sentences import junk_reason, split_sentences
+from digest.summarize.speakers import Attribution
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -484,7 +490,7 @@ def test_language_tie_goes_to_the_longer_coverage() -> None:
 
 def test_bundled_mixed_language_story_has_no_spanish_points() -> None:
     """examples/inbox: three English outlets and one Spanish tell the solar story; points are English only."""
-    from digest.sources.inbox import finish
+    from digest.ingest.inbox import finish
     from digest.sources.readers import ReadDefaults, read
 
     folder = Path(__file__).resolve().parents[1] / "examples" / "inbox"
@@ -532,8 +538,8 @@ def test_unattributed_fact_is_not_filed_under_another_articles_speaker(order: in
 
 def test_analyst_opinion_is_his_and_headings_are_names(seed_story) -> None:
     """Javier Martínez's view is never filed under Blinken; every speaker heading is a surname or an organisation."""
-    from digest.sentences import paragraphs
-    from digest.speakers import TITLE_WORDS, attribute_article, resolve_name
+    from digest.summarize.sentences import paragraphs
+    from digest.summarize.speakers import TITLE_WORDS, attribute_article, resolve_name
 
     articles, condensed = seed_story
     analyst = next(a for a in articles if "Javier Martínez" in a.body)
@@ -589,7 +595,7 @@ def test_paraphrases_merge_into_one_point_with_all_sources() -> None:
 
 
 def test_a_fragment_of_a_split_quote_is_never_a_point():
-    from digest.clauses import balanced
+    from digest.summarize.clauses import balanced
 
     assert not balanced('Today the case is full again," Eklund said.')
     assert balanced('"We never gave up on them," Eklund said.')
@@ -598,7 +604,7 @@ def test_a_fragment_of_a_split_quote_is_never_a_point():
 
 def ingested_seeds() -> list[Article]:
     """The four outlets' articles through the real inbox readers (cleaning, language), as ingest stores them."""
-    from digest.sources.inbox import finish
+    from digest.ingest.inbox import finish
     from digest.sources.readers import ReadDefaults, read
 
     seed_articles()  # skips when the seeds are absent

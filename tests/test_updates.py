@@ -5,7 +5,7 @@ import json
 
 from pypdf import PdfReader
 
-from digest.cli import cli
+from digest.cli.main import cli
 
 FOLLOW_UP = """Rail drivers approve pay deal in union vote
 Source: Valley Times

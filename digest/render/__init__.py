@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import Config
-from ..errors import RenderError
-from ..files import write_atomic
-from ..models import Digest
-from .email import build_message, inline_css, render_html
-from .pdf import make_fetcher, render_pdf
-from .text import render_text
+from digest.config import Config
+from digest.errors import RenderError
+from digest.files import write_atomic
+from digest.models import Digest
+from digest.render.email import build_message, inline_css, render_html
+from digest.render.pdf import make_fetcher, render_pdf
+from digest.render.text import render_text
 
 __all__ = ["build_message", "inline_css", "make_fetcher", "render_html", "render_pdf", "render_text",
            "write_atomic", "write_outputs"]

@@ -9,10 +9,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
-from ..config import Config
-from ..errors import ConfigError, RenderError
-from ..models import Digest
-from .environment import base_context, render_template, safe_url
+from digest.config import Config
+from digest.errors import ConfigError, RenderError
+from digest.models import Digest
+from digest.render.environment import base_context, render_template, safe_url
 
 log = logging.getLogger(__name__)
 

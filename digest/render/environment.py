@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from ..config import Config
-from ..errors import RenderError
-from ..models import Article, Digest, Section, Story
+from digest.config import Config
+from digest.errors import RenderError
+from digest.models import Article, Digest, Section, Story
 
 SAFE_SCHEMES = ("http", "https")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")

@@ -10,10 +10,15 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
-from ..config import Config
-from ..errors import ConfigError, RenderError
-from ..models import Digest
-from .environment import base_context, builtin_dir, render_template, user_dir
+from digest.config import Config
+from digest.errors import ConfigError, RenderError
+from digest.models import Digest
+from digest.render.environment import (
+    base_context,
+    builtin_dir,
+    render_template,
+    user_dir,
+)
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
-from ..config import Config
-from ..errors import DigestError, RenderError
-from ..models import Article, Digest, KeyPoint, Section, Story
-from .email import render_html
-from .environment import builtin_dir, user_dir
-from .pdf import render_pdf
-from .text import render_text
+from digest.config import Config
+from digest.errors import DigestError, RenderError
+from digest.models import Article, Digest, KeyPoint, Section, Story
+from digest.render.email import render_html
+from digest.render.environment import builtin_dir, user_dir
+from digest.render.pdf import render_pdf
+from digest.render.text import render_text
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _when(value: str | None) -> datetime | None:
 
 
 def digest_from_json(data: dict[str, Any]) -> Digest:
-    """A Digest from the digest.json shape written by digest.jsonout (article bodies are not needed)."""
+    """A Digest from the digest.json shape written by digest.jsonio (article bodies are not needed)."""
     stories = []
     for s in data.get("stories", []):
         articles = tuple(Article(id=a["id"], title=a.get("title", ""), outlet=a.get("outlet", ""), body="",

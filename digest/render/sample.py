@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, timezone
 from typing import Sequence
 
-from ..models import Article, Digest, KeyPoint, Section, Story
+from digest.models import Article, Digest, KeyPoint, Section, Story
 
 _WORDS = ("minister government talks agreement council budget election court ruling energy prices "
           "inflation report officials security summit ceasefire negotiators parliament vote reform "

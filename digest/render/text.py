@@ -3,9 +3,15 @@ from __future__ import annotations
 
 import textwrap
 
-from ..config import Config
-from ..models import Digest
-from .environment import SourceView, StoryView, base_context, long_date, plural
+from digest.config import Config
+from digest.models import Digest
+from digest.render.environment import (
+    SourceView,
+    StoryView,
+    base_context,
+    long_date,
+    plural,
+)
 
 WIDTH = 72
 RULE = "=" * WIDTH

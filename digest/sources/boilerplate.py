@@ -19,9 +19,9 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Iterator
 
-from ..corpus import Corpus
-from ..models import Article
-from .clean import line_key
+from digest.models import Article
+from digest.sources.clean import line_key
+from digest.store.corpus import Corpus
 
 MIN_ARTICLES = 3
 MIN_SHARE = 0.3

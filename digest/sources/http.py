@@ -19,8 +19,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..corpus import utcnow
-from ..errors import InputError
+from digest.errors import InputError
+from digest.models import utcnow
 
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)

@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..corpus import Corpus, utcnow
-from ..models import Article
+from digest.models import Article, utcnow
+from digest.store.corpus import Corpus
 
 FURNITURE_SHARE = 0.6   # above this word-weighted share a text is page furniture (one sign alone weighs 0.5)
 STRONG_LINE = 0.8       # a line this much furniture is the page plainly talking about itself...

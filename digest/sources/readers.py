@@ -53,7 +53,11 @@ from urllib.parse import urlparse
 from digest.errors import InputError
 from digest.models import Article
 from digest.sources import clean, language
-from digest.sources.extract import decode_bytes, html_fragment_to_text, html_to_article_fields
+from digest.sources.extract import (
+    decode_bytes,
+    html_fragment_to_text,
+    html_to_article_fields,
+)
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".eml", ".json")
 HEAD_CHARS = 6000

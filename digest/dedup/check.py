@@ -18,20 +18,27 @@ out ahead (`ahead`, `SketchParams`) and `check` takes them when made from the ve
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date, datetime
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .config import Config
-from .corpus import Corpus, utcnow
-from .minhash import WORD, MinHasher, band_keys, fold, lsh_params, shingle_hashes, shingles, tokenise
-from .models import Article
+from digest.config import Config
+from digest.models import Article, utcnow
+from digest.store.corpus import Corpus
+from digest.text.hashing import (
+    MinHasher,
+    band_keys,
+    content_hash,
+    lsh_params,
+    normalise,
+    shingle_hashes,
+    shingles,
+    tokenise,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +58,6 @@ LSH_FACTOR = 0.7          # LSH aims at this share of near_threshold, so copies 
 # at a time, so neighbouring keys share the pages they dirty.
 FLUSH_SIZE = 20_000
 _TABLES = {"bands": "dedup_bands", "sentences": "dedup_sentences"}
-
-
-def normalise(text: str) -> str:
-    """Fold case, accents of quotes, punctuation and whitespace so trivial edits hash alike."""
-    return " ".join(WORD.findall(fold(text)))
-
-
-def content_hash(body: str) -> str:
-    """Hash of the normalised body: equal for exact duplicates."""
-    return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
 
 
 # --- decisions -------------------------------------------------------------------
@@ -470,93 +467,3 @@ def reindex(corpus: Corpus, dedup: Deduplicator, batch: int = 2000) -> int:
         dedup._pending.flush()
         db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)", (dedup._params(),))
     return count
-
-
-# --- audit report ----------------------------------------------------------------
-
-
-def _day_sql() -> str:
-    """SQL expression of an article's day (published date, else ingestion date)."""
-    return "substr(coalesce(a.published, a.ingested_at), 1, 10)"
-
-
-def report(corpus: Corpus, since: date | None, until: date | None) -> dict:
-    """Duplicate groups and stories of a date range, with the similarities that decided them."""
-    from .stories import story_report  # stories imports this module: import here
-
-    lo = (since or date.min).isoformat()
-    hi = (until or date.max).isoformat()
-    return {
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
-        "duplicate_groups": _duplicate_groups(corpus, lo, hi),
-        "stories": story_report(corpus, lo, hi),
-    }
-
-
-def _duplicate_groups(corpus: Corpus, lo: str, hi: str) -> list[dict]:
-    """Originals in the range with their exact duplicates (dropped) and copies (kept)."""
-    db = corpus.db
-    groups: dict[str, dict] = {}
-
-    def group(original_id: str) -> dict:
-        """The group of one original, created on first use."""
-        if original_id not in groups:
-            a = corpus.article(original_id)
-            groups[original_id] = {
-                "original": _brief(a) if a else {"id": original_id},
-                "exact": [], "copies": [],
-            }
-        return groups[original_id]
-
-    copies = db.execute(
-        f"SELECT a.id, a.title, a.outlet, a.published, a.copy_of, d.similarity, d.containment, d.reason "
-        f"FROM articles a LEFT JOIN dedup_decisions d ON d.article_id = a.id "
-        f"WHERE a.copy_of IS NOT NULL AND {_day_sql()} BETWEEN ? AND ? ORDER BY a.rowid", (lo, hi))
-    for r in copies.fetchall():
-        group(r["copy_of"])["copies"].append({
-            "id": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
-            "similarity": r["similarity"], "containment": r["containment"], "reason": r["reason"]})
-    exact = db.execute(
-        "SELECT original_id, kind, similarity, title, outlet, source_path, seen_at FROM duplicates "
-        "WHERE substr(seen_at, 1, 10) BETWEEN ? AND ? ORDER BY id", (lo, hi))
-    for r in exact.fetchall():
-        group(r["original_id"])["exact"].append({k: r[k] for k in r.keys() if k != "original_id"})
-    return list(groups.values())
-
-
-def explain(corpus: Corpus, article_ids: Iterable[str]) -> dict[str, dict]:
-    """Why each article is a copy and why it is in its story, for `status` and `build --json`.
-
-    {id: {"dedup": {kind, original_id, similarity, containment, reason, new_text} or None,
-          "story": {story_id, matched_article_id, similarity, founded_story, reason} or None}}
-    """
-    ids = list(dict.fromkeys(article_ids))
-    out: dict[str, dict] = {i: {"dedup": None, "story": None} for i in ids}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for r in corpus.db.execute(
-                f"SELECT article_id, kind, original_id, similarity, containment, reason, new_text "
-                f"FROM dedup_decisions WHERE article_id IN ({marks})", chunk):
-            out[r["article_id"]]["dedup"] = {k: r[k] for k in r.keys() if k != "article_id"}
-        for r in corpus.db.execute(
-                f"SELECT article_id, story_id, matched_id, similarity, is_new, reason "
-                f"FROM story_members WHERE article_id IN ({marks})", chunk):
-            out[r["article_id"]]["story"] = {
-                "story_id": r["story_id"], "matched_article_id": r["matched_id"],
-                "similarity": r["similarity"], "founded_story": bool(r["is_new"]),
-                "reason": r["reason"]}
-    return out
-
-
-def _brief(article: Article) -> dict:
-    """The fields of an article an auditor needs."""
-    return {"id": article.id, "title": article.title, "outlet": article.outlet,
-            "published": article.published.isoformat() if article.published else None}
-
-
-def article_day(article: Article) -> date:
-    """The day an article belongs to: published, else ingested, else today."""
-    when: datetime | None = article.published or article.ingested_at
-    return (when or utcnow()).date()

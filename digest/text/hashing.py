@@ -1,11 +1,11 @@
-"""Hashing for near-duplicate detection: word and sentence hashes, MinHash, LSH bands.
+"""Text hashing: normalised content hash for exact duplicates; word and sentence hashes, MinHash, LSH bands.
 
-Text is folded (`dedup.normalise`'s rules) and cut into words and sentences; words are
+Text is folded (`normalise`'s rules, below) and cut into words and sentences; words are
 hashed with array arithmetic over the whole text (numpy), not a Python loop per word;
 shingles of consecutive word hashes feed a one-permutation MinHash with densification;
 the signature is cut into LSH bands whose (rows, bands) are chosen for the threshold.
 Everything is seeded, so hashes are stable across runs and machines; a change here must
-bump `dedup.INDEX_VERSION` so stored indexes are rebuilt once.
+bump `dedup.check.INDEX_VERSION` so stored indexes are rebuilt once.
 """
 from __future__ import annotations
 
@@ -249,3 +249,13 @@ def tokenise(text: str, sentences: bool = True) -> tuple[np.ndarray, list[int]]:
         return words, []
     found = _segment_hashes(words, cuts[:-1][long], cuts[1:][long], _WORD_POWERS)
     return words, np.unique(found.view(np.int64)).tolist()
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents of quotes, punctuation and whitespace so trivial edits hash alike."""
+    return " ".join(WORD.findall(fold(text)))
+
+
+def content_hash(body: str) -> str:
+    """Hash of the normalised body: equal for exact duplicates."""
+    return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()

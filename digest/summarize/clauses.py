@@ -20,8 +20,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from . import speakers
-from .sentences import UPPER
+from digest.summarize import speakers
+from digest.summarize.sentences import UPPER
 
 _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
            "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")

@@ -12,7 +12,7 @@ them (their relative place in their articles). Repeats are found by close TF-IDF
 IDF-weighted Snowball-stemmed content words being shared (English synonyms such as
 disclose/release/publish and "U.S."/"United States" folded), or by one sentence's main
 clause standing inside the other with the same polarity. Speakers come from
-digest.speakers, background and standalone tests from digest.clauses; background
+summarize.speakers, background and standalone tests from summarize.clauses; background
 sentences (earlier dates, "since", "last week") go to a last section with speaker
 "Background" and kind "background". The general section (speaker None) holds
 unattributed points and self-attributed points of minor speakers; it leads when its
@@ -23,7 +23,7 @@ wrote in (ties: the one with most text; articles of undetected language count fo
 and are read with it). Articles in other languages stay the story's articles but give no
 points, no sources, no lede and no headline: sentences cannot be compared across
 languages here. Sentence splitting, stop words, speech verbs and stemming follow the
-story's language (see digest.sentences, digest.speakers); synonym folding is English only.
+story's language (see summarize.sentences, summarize.speakers); synonym folding is English only.
 """
 from __future__ import annotations
 
@@ -36,12 +36,21 @@ from typing import Mapping, Sequence
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from . import sentences as sent
-from . import speakers
-from .clauses import YEAR, Gist, balanced, fold_demonyms, gist, is_background, is_standalone, restates
-from .config import Config
-from .errors import ConfigError
-from .models import Article, KeyPoint, Section
+from digest.config import Config
+from digest.errors import ConfigError
+from digest.models import Article, KeyPoint, Section
+from digest.summarize import sentences as sent
+from digest.summarize import speakers
+from digest.summarize.clauses import (
+    YEAR,
+    Gist,
+    balanced,
+    fold_demonyms,
+    gist,
+    is_background,
+    is_standalone,
+    restates,
+)
 
 BACKGROUND = "Background"
 MERGE_SIMILARITY = 0.38  # cosine at or above which two sentences state the same fact

@@ -20,9 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dedup import normalise
-from .minhash import hash64, signed64
-from .models import Article
+from digest.models import Article
+from digest.text.hashing import hash64, normalise, signed64
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*")  # the same on ASCII text, faster
@@ -122,7 +121,7 @@ def _prior(term: str, background: dict[str, float]) -> float:
     return value
 
 
-def _priors(terms, language: str) -> list[float]:
+def term_priors(terms, language: str) -> list[float]:
     """`_prior` of each term, in order (cached values first: most terms were seen before)."""
     background = _background(language)
     cache = _caches(background)[1]
@@ -201,4 +200,4 @@ def text_terms(article: Article) -> TextTerms:
     terms = article_terms(article)
     return TextTerms(article.title, article.body, article.language,
                      tuple(key for key, _ in body_lines(article.body)), terms,
-                     tuple(_priors(terms, article.language)))
+                     tuple(term_priors(terms, article.language)))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from .sentences import UPPER
+from digest.summarize.sentences import UPPER
 
 _VERBS_EN = (
     "said|says|told|tells|added|adds|noted|stressed|stresses|emphasized|emphasised|emphasizes|emphasises"

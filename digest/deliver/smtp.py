@@ -18,9 +18,10 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
-from .config import Config
-from .corpus import Corpus, utcnow
-from .errors import ConfigError, DeliveryError
+from digest.config import Config
+from digest.errors import ConfigError, DeliveryError
+from digest.models import utcnow
+from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
 

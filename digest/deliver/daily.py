@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
-from . import build as build_mod
-from . import deliver
-from .config import Config
-from .corpus import Corpus
-from .schedule import run_steps
-from .sources import feeds, inbox
+from digest import build as build_mod
+from digest.config import Config
+from digest.deliver import smtp as deliver
+from digest.deliver.schedule import run_steps
+from digest.ingest import feeds, inbox
+from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
 

@@ -10,14 +10,14 @@ within `[stories] window_days` of its date when the cosine with that story's cen
 reaches `[stories] similarity`; only stories inside the window are ever compared, so
 the cost does not grow with the corpus.
 
-The terms themselves come from `story_terms.py` (they depend on the text alone).
+The terms themselves come from `stories/terms.py` (they depend on the text alone).
 
 Speed without changing a decision: story centroids are kept as running sums extended
 in member order (bit for bit a recount), and term and line lists go to SQLite as one
 JSON array (json_each), so one prepared statement serves any count. Inside
 `StoryIndex.batch()` (the inbox's batch transaction) df counts and seen lines are held
 in memory and written once at its end; terms worked out ahead in a reader process
-(`story_terms.TextTerms`) can be offered, and their background priors are kept with the
+(`terms.TextTerms`) can be offered, and their background priors are kept with the
 new member, so its vector is weighed later without looking them up again.
 """
 from __future__ import annotations
@@ -31,14 +31,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice, repeat
-from typing import Iterator
 from operator import itemgetter, mul
+from typing import Iterator
 
-from .config import Config
-from .corpus import Corpus, utcnow
-from .dedup import article_day
-from .models import Article
-from .story_terms import BACKGROUND_DOCS, TextTerms, _priors, article_terms, body_lines
+from digest.config import Config
+from digest.models import Article, article_day, utcnow
+from digest.store.corpus import Corpus
+from digest.stories.terms import (
+    BACKGROUND_DOCS,
+    TextTerms,
+    article_terms,
+    body_lines,
+    term_priors,
+)
 
 TOP_TERMS = 80        # terms kept per article vector (stored and compared)
 QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
@@ -95,7 +100,7 @@ class DocFreq:
         the terms' background priors in their order, when worked out ahead: TextTerms)."""
         self._load(terms)
         if priors is None:
-            priors = _priors(terms, language)
+            priors = term_priors(terms, language)
         total = self.docs + BACKGROUND_DOCS + 1
         df = self._df
         log = math.log
@@ -532,28 +537,3 @@ class StoryIndex:
         if member.vector is None:
             member.vector = self.df.weights(member.terms, member.language, member.priors)
         return member.vector
-
-
-# --- audit report ----------------------------------------------------------------------
-
-
-def story_report(corpus: Corpus, lo: str, hi: str) -> list[dict]:
-    """Stories with members dated lo..hi: articles, outlets and the similarity that joined them."""
-    rows = corpus.db.execute(
-        "SELECT m.story_id, m.article_id, m.day, m.matched_id, m.similarity, m.is_new, m.reason, "
-        "a.title, a.outlet, a.copy_of, s.title AS story_title FROM story_members m "
-        "JOIN articles a ON a.id = m.article_id LEFT JOIN stories s ON s.id = m.story_id "
-        "WHERE m.story_id IN (SELECT story_id FROM story_members WHERE day BETWEEN ? AND ?) "
-        "ORDER BY m.story_id, m.day, a.rowid", (lo, hi)).fetchall()
-    stories: dict[str, dict] = {}
-    for r in rows:
-        story = stories.setdefault(r["story_id"], {
-            "id": r["story_id"], "title": r["story_title"], "articles": [], "outlets": []})
-        story["articles"].append({
-            "id": r["article_id"], "title": r["title"], "outlet": r["outlet"], "day": r["day"],
-            "copy_of": r["copy_of"], "founded_story": bool(r["is_new"]),
-            "matched_article_id": r["matched_id"], "similarity": r["similarity"],
-            "reason": r["reason"]})
-        if r["outlet"] not in story["outlets"]:
-            story["outlets"].append(r["outlet"])
-    return sorted(stories.values(), key=lambda s: (s["articles"][0]["day"], s["id"]))

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from ..config import merge
-from ..errors import ConfigError, InputError
-from ..files import write_atomic
-from .feeds import FeedSpec
+from digest.config import merge
+from digest.errors import ConfigError, InputError
+from digest.files import write_atomic
+from digest.ingest.feeds import FeedSpec
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
 

@@ -16,8 +16,8 @@ from typing import Any, Callable, Sequence
 
 import schedule as schedule_lib
 
-from .config import Config
-from .errors import ConfigError, DigestError
+from digest.config import Config
+from digest.errors import ConfigError, DigestError
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def last_due(config: Config, now: datetime | None = None) -> datetime | None:
 
 def last_run_time(config: Config, kind: str = RUN_KIND) -> datetime | None:
     """When the last daily run started, from the corpus `runs` table."""
-    from .workspace import open_corpus
+    from digest.store.workspace import open_corpus
 
     with open_corpus(config) as corpus:
         row = corpus.db.execute("SELECT max(started_at) FROM runs WHERE kind = ?", (kind,)).fetchone()

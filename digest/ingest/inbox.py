@@ -9,16 +9,17 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..config import Config
-from ..corpus import Corpus, utcnow
-from ..dedup import Ahead, Decision, Deduplicator, SketchParams, ahead, content_hash
-from ..errors import InputError
-from ..models import Article
-from ..stories import StoryDecision, StoryIndex
-from ..story_terms import TextTerms, text_terms
-from . import nonarticle
-from .boilerplate import OutletLines
-from .readers import ReadDefaults, read
+from digest.config import Config
+from digest.dedup.check import Ahead, Decision, Deduplicator, SketchParams, ahead
+from digest.errors import InputError
+from digest.models import Article, utcnow
+from digest.sources import nonarticle
+from digest.sources.boilerplate import OutletLines
+from digest.sources.readers import ReadDefaults, read
+from digest.store.corpus import Corpus
+from digest.stories.index import StoryDecision, StoryIndex
+from digest.stories.terms import TextTerms, text_terms
+from digest.text.hashing import content_hash
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from . import config as config_mod
-from . import workspace
-from .errors import DigestError
-from . import commands_ops
-from .commands_ops import progress_bar, record_run
-from .sources import inbox, nonarticle
+from digest import config as config_mod
+from digest.cli import ops
+from digest.cli.ops import progress_bar, record_run
+from digest.errors import DigestError
+from digest.ingest import inbox
+from digest.sources import nonarticle
+from digest.store import workspace
 
 log = logging.getLogger("digest")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -22,7 +23,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 def _build_mod():
     """The build stage, imported on first use: it loads scikit-learn, which `ingest` does not need."""
-    from . import build
+    from digest import build
 
     return build
 
@@ -156,8 +157,8 @@ def _echo_build(result, as_json: bool) -> None:
 @click.pass_obj
 def run(obj, day, as_json):
     """The daily job: fetch feeds, ingest the inbox, build the digest, deliver it as configured."""
-    from . import daily
-    from .schedule import StopFlag
+    from digest.deliver import daily
+    from digest.deliver.schedule import StopFlag
 
     config = obj.config
     files = inbox.inbox_files([config.path("inbox")])
@@ -167,7 +168,7 @@ def run(obj, day, as_json):
             config, corpus, day.date() if day else None, progress))
     if not as_json:
         if report.fetch:
-            commands_ops.echo_fetch(report.fetch)
+            ops.echo_fetch(report.fetch)
         _echo_ingest(report.ingest)
     if report.build:
         _echo_build(report.build, as_json)
@@ -187,7 +188,7 @@ def run(obj, day, as_json):
 @click.pass_obj
 def brief(obj, since, until, topic, story_id, output):
     """Write a one-off PDF briefing from the corpus for a date range, a topic or one story."""
-    from . import brief as brief_mod
+    from digest import brief as brief_mod
 
     selection = brief_mod.Selection(since.date() if since else None, until.date() if until else None,
                                     topic, story_id)
@@ -203,7 +204,7 @@ def brief(obj, since, until, topic, story_id, output):
 @click.pass_obj
 def preview(obj, digest_id, port, open_browser):
     """Serve a digest on 127.0.0.1: email at 600 and 375 px, plain text, PDF; reloads on template changes."""
-    from .render import preview as preview_mod
+    from digest.render import preview as preview_mod
 
     config = obj.config
     with workspace.open_corpus(config) as corpus:
@@ -226,11 +227,11 @@ def preview(obj, digest_id, port, open_browser):
 @click.pass_obj
 def dedup_report(obj, since, until, as_json):
     """List duplicate groups and stories of a date range with the similarities that decided them."""
-    from . import dedup
+    from digest.store import audit
 
     with workspace.open_corpus(obj.config) as corpus:
         since, until = (since.date() if since else None), (until.date() if until else None)
-        report = dedup.report(corpus, since, until) | {"non_articles": nonarticle.listing(corpus, since, until)}
+        report = audit.report(corpus, since, until) | {"non_articles": nonarticle.listing(corpus, since, until)}
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -274,7 +275,7 @@ def status(obj):
             click.echo(f"  #{row['id']} {row['kind']:7} {row['started_at']} {row['status']} {row['counts']}")
             for error in json.loads(row["errors"])[:5]:
                 click.echo(f"      {error}")
-        for line in commands_ops.status_lines(config, corpus):
+        for line in ops.status_lines(config, corpus):
             click.echo(line)
         click.echo("last duplicate decisions:")
         for row in corpus.db.execute(
@@ -283,7 +284,7 @@ def status(obj):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
-for _command in commands_ops.COMMANDS:
+for _command in ops.COMMANDS:
     cli.add_command(_command)
 
 

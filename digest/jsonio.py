@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Article, Digest, Section, Story
+from digest.models import Article, Digest, Section, Story
 
 
 def _article(article: Article, why: dict[str, Any] | None) -> dict[str, Any]:

@@ -23,14 +23,14 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import httpx
 
-from ..config import Config
-from ..corpus import Corpus, utcnow
-from ..errors import ConfigError, DigestError, InputError
-from ..models import Article
-from . import clean, language
-from .extract import html_fragment_to_text, tidy_text
-from .http import Limits, http_get, make_client, private_host, retry_after
-from .inbox import IngestReport, Store, finish
+from digest.config import Config
+from digest.errors import ConfigError, DigestError, InputError
+from digest.ingest.inbox import IngestReport, Store, finish
+from digest.models import Article, utcnow
+from digest.sources import clean, language
+from digest.sources.extract import html_fragment_to_text, tidy_text
+from digest.sources.http import Limits, http_get, make_client, private_host, retry_after
+from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +253,7 @@ def _full_article(article: Article, client: httpx.Client, limits: Limits, feed_u
 
     A feed on the public internet cannot make digest fetch private or local addresses.
     """
-    from .extract import html_to_article_fields
+    from digest.sources.extract import html_to_article_fields
 
     if not article.url:
         return article

@@ -7,9 +7,9 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from .config import CONFIG_NAME, Config, default_text
-from .corpus import Corpus
-from .errors import ConfigError, LockedError
+from digest.config import CONFIG_NAME, Config, default_text
+from digest.errors import ConfigError, LockedError
+from digest.store.corpus import Corpus
 
 TEMPLATES_README = """\
 Put your own templates here to override the built-in ones (same file names).

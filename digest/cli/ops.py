@@ -13,12 +13,13 @@ from typing import Any, Callable, Iterator
 
 import click
 
-from . import deliver, workspace
-from . import schedule as schedule_mod
-from .corpus import Corpus
-from .errors import ConfigError, DigestError
-from .sources import feeds as feeds_mod
-from .sources import opml
+from digest.deliver import schedule as schedule_mod
+from digest.deliver import smtp as deliver
+from digest.errors import ConfigError, DigestError
+from digest.ingest import feeds as feeds_mod
+from digest.ingest import opml
+from digest.store import workspace
+from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
 

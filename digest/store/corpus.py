@@ -4,23 +4,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import CorpusError
-from .migrations import MIGRATIONS
-from .models import Article
+from digest.errors import CorpusError
+from digest.models import Article, utcnow
+from digest.store.migrations import MIGRATIONS
 
 ARTICLE_COLUMNS = (
     "id", "title", "outlet", "url", "published", "published_is_guess", "language", "body",
     "content_hash", "ingested_at", "source_path", "author", "copy_of", "story_id",
 )
-
-
-def utcnow() -> datetime:
-    """Current time, timezone-aware, to the second (stable text in the database)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -60,7 +55,7 @@ class Corpus:
             # articles: 1,261 instead of 945 articles per CPU-second). Durability is unchanged.
             self.db.execute("PRAGMA cache_size = -262144")
             self.db.execute("PRAGMA wal_autocheckpoint = 20000")
-            # A dedup posting flush (digest.dedup.FLUSH_SIZE articles) can grow the WAL to about
+            # A dedup posting flush (dedup.check.FLUSH_SIZE articles) can grow the WAL to about
             # a gigabyte at 1M articles: give the space back after the checkpoint that follows.
             self.db.execute("PRAGMA journal_size_limit = 134217728")
         except sqlite3.Error as exc:

@@ -1,0 +1,1 @@
+"""The `digest` command: click commands that only wire the library together."""

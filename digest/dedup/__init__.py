@@ -1,0 +1,1 @@
+"""Stage: exact and near-duplicate decisions against the whole corpus."""

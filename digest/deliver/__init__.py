@@ -1,0 +1,1 @@
+"""Stage: mail built digests, and the daily job and its schedule."""

@@ -1,0 +1,1 @@
+"""Stage: commit articles from the inbox and feeds (read, judge, dedup, story)."""

@@ -1,0 +1,1 @@
+"""The persistent workspace: corpus (SQLite), migrations, audit queries, lock."""

@@ -1,0 +1,1 @@
+"""Stage: group articles of different outlets about one event into stories."""

@@ -1,0 +1,1 @@
+"""Stage: condense a story into a lede and key points by speaker."""
