@@ -1,9 +1,10 @@
-"""The stable JSON shape of a digest (`digest build --json`, `digest.json`)."""
+"""The stable JSON shape of a digest (`digest build --json`, `digest.json`), written and read here only."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from digest.models import Article, Digest, Section, Story
+from digest.models import Article, Digest, KeyPoint, Section, Story
 
 
 def _article(article: Article, why: dict[str, Any] | None) -> dict[str, Any]:
@@ -48,9 +49,41 @@ def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: A
     data: dict[str, Any] = {
         "date": digest.date.isoformat(),
         "title": digest.title,
+        "generated_at": digest.generated_at.isoformat() if digest.generated_at else None,
+        "notes": list(digest.notes),
         "stories": [_story(s, why) for s in digest.stories],
-        "also": [{"id": s.id, "title": s.title, "is_update": s.is_update,
-                  "articles": [_article(a, why) for a in s.articles]} for s in digest.also],
+        "also": [_story(s, why) for s in digest.also],
     }
     data.update(extra)
     return data
+
+
+def _when(value: str | None) -> datetime | None:
+    """An ISO timestamp written by digest_to_dict."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def _read_article(a: dict[str, Any]) -> Article:
+    """An article without its body (digest.json does not carry bodies)."""
+    return Article(id=a["id"], title=a.get("title", ""), outlet=a.get("outlet", ""), body="",
+                   url=a.get("url"), published=_when(a.get("published")),
+                   published_is_guess=bool(a.get("published_is_guess")),
+                   language=a.get("language") or "und", copy_of=a.get("copy_of"))
+
+
+def _read_story(s: dict[str, Any]) -> Story:
+    sections = tuple(Section(speaker=x.get("speaker"), kind=x.get("kind", "speaker"),
+                             points=tuple(KeyPoint(p["text"], tuple(p.get("sources", ())))
+                                          for p in x.get("points", [])))
+                     for x in s.get("sections", []))
+    return Story(id=s["id"], title=s.get("title", ""), lede=s.get("lede", ""),
+                 articles=tuple(_read_article(a) for a in s.get("articles", [])),
+                 sections=sections, is_update=bool(s.get("is_update")), topic=s.get("topic"))
+
+
+def digest_from_dict(data: dict[str, Any]) -> Digest:
+    """The Digest of a digest.json (article bodies are not stored, so they come back empty)."""
+    return Digest(date=date.fromisoformat(data["date"]), title=data.get("title", ""),
+                  stories=tuple(_read_story(s) for s in data.get("stories", [])),
+                  generated_at=_when(data.get("generated_at")), notes=tuple(data.get("notes", ())),
+                  also=tuple(_read_story(s) for s in data.get("also", [])))

@@ -8,14 +8,14 @@ import threading
 import time
 import webbrowser
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
 from digest.config import Config
 from digest.errors import DigestError, RenderError
-from digest.models import Article, Digest, KeyPoint, Section, Story
+from digest.jsonio import digest_from_dict
+from digest.models import Digest
 from digest.render.email import render_html
 from digest.render.environment import builtin_dir, user_dir
 from digest.render.pdf import render_pdf
@@ -27,35 +27,11 @@ EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame
 POLL_SECONDS = 0.5
 
 
-def _when(value: str | None) -> datetime | None:
-    """Parse an ISO timestamp from digest.json."""
-    return datetime.fromisoformat(value) if value else None
-
-
-def digest_from_json(data: dict[str, Any]) -> Digest:
-    """A Digest from the digest.json shape written by digest.jsonio (article bodies are not needed)."""
-    stories = []
-    for s in data.get("stories", []):
-        articles = tuple(Article(id=a["id"], title=a.get("title", ""), outlet=a.get("outlet", ""), body="",
-                                 url=a.get("url"), published=_when(a.get("published")),
-                                 published_is_guess=bool(a.get("published_is_guess")),
-                                 language=a.get("language") or "und", copy_of=a.get("copy_of"))
-                         for a in s.get("articles", []))
-        sections = tuple(Section(speaker=x.get("speaker"), kind=x.get("kind", "speaker"),
-                                 points=tuple(KeyPoint(p["text"], tuple(p.get("sources", ())))
-                                              for p in x.get("points", [])))
-                         for x in s.get("sections", []))
-        stories.append(Story(id=s["id"], title=s.get("title", ""), lede=s.get("lede", ""), articles=articles,
-                             sections=sections, is_update=bool(s.get("is_update")), topic=s.get("topic")))
-    return Digest(date=date.fromisoformat(data["date"]), title=data.get("title", ""),
-                  stories=tuple(stories), generated_at=_when(data.get("generated_at")))
-
-
 def load_digest_dir(digest_dir: Path) -> Digest:
     """The Digest saved in outbox/YYYY-MM-DD/digest.json."""
     path = Path(digest_dir) / "digest.json"
     try:
-        return digest_from_json(json.loads(path.read_text(encoding="utf-8")))
+        return digest_from_dict(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError as exc:
         raise RenderError(f"{path}: no digest.json to preview; run `digest build` first "
                           f"or choose another day's folder") from exc
