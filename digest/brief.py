@@ -65,7 +65,7 @@ def brief(config: Config, corpus: Corpus, selection: Selection, output: Path) ->
         raise DigestError(f"no article in the corpus matches {selection.describe() or 'the selection'}; "
                           "check `digest status` or widen --since/--until")
     stories, _ = make_stories(group_by_story(articles), config, sent_stories=set())
-    title = config.get("digest", "title") + (f": {selection.describe()}" if selection.describe() else "")
+    title = config.settings.digest.title + (f": {selection.describe()}" if selection.describe() else "")
     digest = Digest(date=selection.until or utcnow().date(), title=title, stories=tuple(stories),
                     generated_at=output_time())
     write_atomic(Path(output), render.render_pdf(digest, config))

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.errors import ConfigError
+from digest.settings import Settings, typed
 
 CONFIG_NAME = "digest.toml"
 LIST_TABLES = ("feed",)  # arrays of tables a user may add, not present in the defaults
@@ -42,6 +43,7 @@ class Config:
     root: Path
     file: Path | None
     data: Mapping[str, Mapping[str, Any]]
+    settings: Settings
 
     def section(self, name: str) -> Mapping[str, Any]:
         """The settings of one [section]."""
@@ -57,7 +59,7 @@ class Config:
 
     def timezone(self) -> ZoneInfo:
         """[digest] timezone as a tzinfo, or a ConfigError naming the option."""
-        name = str(self.data["digest"]["timezone"])
+        name = self.settings.digest.timezone
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -67,10 +69,9 @@ class Config:
     def mail_addresses(self) -> "MailAddresses":
         """[email] from and to, checked once for the headers and the SMTP envelope alike,
         so a bad address fails at build time and not at the SMTP server."""
-        section = self.data["email"]
-        sender = str(section.get("from", ""))
-        raw = section.get("to", [])
-        to = [raw] if isinstance(raw, str) else [str(t) for t in raw]
+        sender = self.settings.email.from_
+        raw = self.settings.email.to
+        to = list(raw)
         envelope_from = parseaddr(sender)[1]
         if "@" not in envelope_from:
             raise ConfigError(f"[email] from = {sender!r} is not an email address; "
@@ -96,7 +97,7 @@ def _check_value(file: str, section: str, key: str, value: Any, default: Any) ->
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if ok and isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float):
             ok = value.is_integer()
-            value = int(value)
+            value = int(value) if ok else value
     else:
         ok = isinstance(value, type(default))
     if not ok:
@@ -144,5 +145,6 @@ def load(path: str | Path | None = None) -> Config:
 def from_mapping(user: Mapping[str, Any], root: Path, file: Path | None = None) -> Config:
     """Build a Config from already-parsed settings (used by tests and `init`)."""
     merged = merge(user, str(file or CONFIG_NAME))
+    settings = typed(merged, str(file or CONFIG_NAME))
     frozen = {k: (tuple(v) if isinstance(v, list) else MappingProxyType(v)) for k, v in merged.items()}
-    return Config(root=Path(root).resolve(), file=file, data=MappingProxyType(frozen))
+    return Config(root=Path(root).resolve(), file=file, data=MappingProxyType(frozen), settings=settings)

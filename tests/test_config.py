@@ -83,3 +83,36 @@ def test_mail_addresses_are_checked_once_for_headers_and_envelope(tmp_path):
     for bad in ({"from": "nobody"}, {"to": ["ana at example"]}, {"to": []}):
         with pytest.raises(ConfigError, match=r"\[email\] (from|to)"):
             config_mod.from_mapping({"email": bad}, tmp_path).mail_addresses()
+
+
+@pytest.mark.parametrize("section, key, value, words", [
+    ("ingest", "max_file_mb", -1, "above 0"),
+    ("summary", "stories_per_digest", 1e300, "at most"),
+    ("summary", "stories_per_digest", float("inf"), "stories_per_digest"),
+    ("stories", "similarity", float("nan"), "above 0"),
+    ("stories", "similarity", -0.2, "above 0"),
+    ("dedup", "num_perm", -5, "at least 16"),
+    ("dedup", "shingle_size", 0, "at least 1"),
+    ("feeds", "concurrency", 0, "at least 1"),
+    ("smtp", "port", 70000, "at most 65535"),
+    ("ingest", "archive", "keep", "'move', 'delete'"),
+    ("email", "inliner", "tidy", "'premailer', 'css-inline'"),
+])
+def test_options_out_of_range_are_refused_by_name(tmp_path, section, key, value, words):
+    with pytest.raises(ConfigError) as caught:
+        config_mod.from_mapping({section: {key: value}}, tmp_path)
+    message = str(caught.value)
+    assert f"[{section}] {key}" in message and words in message
+
+
+def test_every_option_of_default_toml_is_typed_with_its_range():
+    from digest.settings import option_names
+    assert {k: set(v) for k, v in tomllib.loads(config_mod.default_text()).items()} == option_names()
+
+
+def test_settings_are_typed_and_read_only(tmp_path):
+    cfg = config_mod.from_mapping({"feeds": {"timeout": 5}, "pdf": {"page_size": "letter"}}, tmp_path)
+    assert cfg.settings.feeds.timeout == 5 and cfg.settings.dedup.num_perm == 128
+    assert cfg.settings.pdf.page_size == "letter"
+    with pytest.raises(AttributeError):
+        cfg.settings.feeds.timeout = 1  # type: ignore[misc]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from digest.config import Config, from_mapping
+from digest.config import from_mapping
 from digest.errors import ConfigError
 from digest.models import Article
 from digest.summarize.clauses import is_background, is_standalone
@@ -323,23 +323,15 @@ def test_story_importance_orders_by_outlets_and_recency() -> None:
     assert story_importance(newer) > story_importance(one)
 
 
-def with_summary(**options):
-    """Default settings plus [summary] options the default file does not define yet (e.g. topics)."""
-    base = config()
-    data = dict(base.data)
-    data["summary"] = {**base.data["summary"], **options}
-    return Config(root=base.root, file=None, data=data)
-
-
 def test_story_topic_from_keyword_rules() -> None:
     """The topic with most keyword mentions wins; no rules or too few mentions give None."""
     story = [Article(id="A", title="EU cuts Baltic fishing quotas", outlet="x", body=BODY_A)]
     rules = {"Economy": ["inflation", "bank"], "Environment": ["fish", "fishing", "sea"]}
-    assert story_topic(story, with_summary(topics=rules)) == "Environment"
-    assert story_topic(story, with_summary(topics={"Sport": ["football"]})) is None
+    assert story_topic(story, config(topics=rules)) == "Environment"
+    assert story_topic(story, config(topics={"Sport": ["football"]})) is None
     assert story_topic(story, config()) is None
     with pytest.raises(ConfigError, match="topics"):
-        story_topic(story, with_summary(topics={"Sport": "football"}))
+        story_topic(story, config(topics={"Sport": "football"}))
 
 
 FACTS = """A magnitude 6.4 earthquake struck the coast of Albania early on Tuesday, killing at least 20 people.

@@ -77,7 +77,7 @@ def test_stories_past_the_budget_are_listed_once_and_not_carried_over(runner, ex
     _with_budget(example_workspace, 1)
     first = _run(runner, example_workspace, "2026-03-06")
     assert len(first["stories"]) == 1 and len(first["also"]) == 3
-    assert all(s["articles"] and s["title"] and "sections" not in s for s in first["also"])
+    assert all(s["articles"] and s["title"] and s["sections"] == [] for s in first["also"])
     listed = {s["id"] for s in first["stories"] + first["also"]}
     assert len(listed) == 4
     out = example_workspace / "outbox" / "2026-03-06"

@@ -135,11 +135,11 @@ class Deduplicator:
 
     def __init__(self, corpus: Corpus, config: Config):
         self.corpus = corpus
-        section = config.section("dedup")
-        self.shingle_size = int(section["shingle_size"])
-        self.num_perm = int(section["num_perm"])
-        self.near = float(section["near_threshold"])
-        self.contain = float(section["containment_threshold"])
+        section = config.settings.dedup
+        self.shingle_size = section.shingle_size
+        self.num_perm = section.num_perm
+        self.near = section.near_threshold
+        self.contain = section.containment_threshold
         self.bands, self.rows = lsh_params(self.num_perm, self.near * LSH_FACTOR)
         self.hasher = _hasher(self.num_perm)
         self.params = SketchParams(self.shingle_size, self.num_perm, self.bands, self.rows)

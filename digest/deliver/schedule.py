@@ -29,8 +29,7 @@ STOP = threading.Event()
 
 def daily_times(config: Config) -> list[time]:
     """The [schedule] at times, checked ("HH:MM" or "HH:MM:SS"), sorted."""
-    raw = config.get("schedule", "at")
-    values = [raw] if isinstance(raw, str) else list(raw)
+    values = list(config.settings.schedule.at)
     if not values:
         raise ConfigError("[schedule] at is empty: list at least one time, like at = [\"07:00\"]")
     times = []
@@ -146,12 +145,12 @@ def build_scheduler(config: Config, job: Callable[[], Any], stop: threading.Even
                     poll_job: Callable[[], Any] | None = None) -> schedule_lib.Scheduler:
     """A schedule.Scheduler with the daily job at each time and the optional feed polling."""
     scheduler = schedule_lib.Scheduler()
-    tz = str(config.get("digest", "timezone"))
+    tz = config.settings.digest.timezone
     config.timezone()
     for moment in daily_times(config):
         text = moment.strftime("%H:%M:%S")
         scheduler.every().day.at(text, tz).do(_guarded("daily run", job, stop)).tag("daily")
-    minutes = int(config.get("schedule", "poll_minutes"))
+    minutes = config.settings.schedule.poll_minutes
     if minutes < 0:
         raise ConfigError(f"[schedule] poll_minutes = {minutes}: use 0 (no polling) or a number of minutes")
     if minutes and poll_job is not None:
@@ -173,7 +172,7 @@ def run_forever(config: Config, job: Callable[[], Any], stop_event: threading.Ev
             log.info("catching up the run of %s missed (last run: %s)", last_due(config), previous or "never")
             _guarded("catch-up run", job, stop)()
         log.info("scheduled at %s (%s); next run %s", ", ".join(t.strftime("%H:%M") for t in daily_times(config)),
-                 config.get("digest", "timezone"), next_run(config))
+                 config.settings.digest.timezone, next_run(config))
         while not stop.is_set():
             scheduler.run_pending()
             idle = scheduler.idle_seconds

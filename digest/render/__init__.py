@@ -21,7 +21,7 @@ def write_outputs(digest: Digest, config: Config, outdir: Path) -> dict[str, Pat
     html = render_html(digest, config)
     text = render_text(digest, config)
     pdf = render_pdf(digest, config)
-    attach = bool(config.section("email").get("attach_pdf", False))
+    attach = config.settings.email.attach_pdf
     message = build_message(digest, config, html, text, pdf if attach else None)
     try:
         return {

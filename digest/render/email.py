@@ -57,7 +57,7 @@ def _css_inline(html: str) -> str:
 
 def _unsubscribe_url(config: Config) -> str | None:
     """The first http(s) URL of [email] list_unsubscribe, for the footer link."""
-    value = str(config.section("email").get("list_unsubscribe", ""))
+    value = config.settings.email.list_unsubscribe
     for candidate in re.findall(r"<([^>]*)>", value) or [value.strip()]:
         url = safe_url(candidate.strip())
         if url:
@@ -71,7 +71,7 @@ def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str
     stories = ctx["stories"]
     cut = len(stories) if keep is None else keep
     ctx.update(shown=stories[:cut], omitted=stories[cut:],
-               attach_pdf=bool(config.section("email").get("attach_pdf", False)),
+               attach_pdf=config.settings.email.attach_pdf,
                unsubscribe_url=_unsubscribe_url(config))
     return ctx
 
@@ -79,7 +79,7 @@ def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str
 def _render_inlined(digest: Digest, config: Config, keep: int | None) -> tuple[str, str]:
     """The raw and the CSS-inlined email keeping `keep` stories (None: all)."""
     raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep))
-    return raw, inline_css(raw, str(config.section("email").get("inliner", "premailer")))
+    return raw, inline_css(raw, config.settings.email.inliner)
 
 
 def _size(text: str) -> int:
@@ -89,7 +89,7 @@ def _size(text: str) -> int:
 
 def render_html(digest: Digest, config: Config) -> str:
     """The email HTML with CSS inlined; keeps only the top stories when over [email] max_html_kb."""
-    limit = int(config.section("email").get("max_html_kb", 100)) * 1024
+    limit = config.settings.email.max_html_kb * 1024
     raw, html = _render_inlined(digest, config, None)
     if _size(html) <= limit:
         return html
@@ -128,8 +128,8 @@ def _fit(digest: Digest, config: Config, limit: int, ratio: float) -> int | None
 
 def subject(digest: Digest, config: Config) -> str:
     """[email] subject with {title} and {date} replaced (no other braces are interpreted)."""
-    template = str(config.section("email").get("subject", "{title}: {date}"))
-    title = digest.title or str(config.section("digest").get("title", ""))
+    template = config.settings.email.subject
+    title = digest.title or config.settings.digest.title
     text = template.replace("{title}", title).replace("{date}", digest.date.isoformat())
     return " ".join(text.split())
 
@@ -170,7 +170,7 @@ def build_message(digest: Digest, config: Config, html: str, text: str,
         msg["To"] = ", ".join(recipients)
         msg["Date"] = format_datetime(message_date(digest, config))
         msg["Message-ID"] = _message_id(digest, sender, html)
-        unsubscribe = str(config.section("email").get("list_unsubscribe", "")).strip()
+        unsubscribe = config.settings.email.list_unsubscribe.strip()
         if unsubscribe:
             msg["List-Unsubscribe"] = unsubscribe if "<" in unsubscribe else f"<{unsubscribe}>"
     except (ValueError, TypeError) as exc:

@@ -80,7 +80,7 @@ def make_fetcher(config: Config) -> Any:
 
 def page_size(config: Config) -> str:
     """[pdf] page_size as a CSS page size, refusing anything but A4 and Letter."""
-    value = str(config.section("pdf").get("page_size", "A4"))
+    value = config.settings.pdf.page_size
     size = PAGE_SIZES.get(value.strip().lower())
     if size is None:
         raise ConfigError(f"[pdf] page_size = {value!r} is not supported; use \"A4\" or \"Letter\"")
@@ -114,7 +114,7 @@ def pdf_html(digest: Digest, config: Config) -> str:
     """The HTML handed to WeasyPrint (pdf.html with pdf.css inlined)."""
     ctx = base_context(digest, config)
     ctx.update(page_size=page_size(config), created=created_stamp(digest),
-               author=str(config.section("pdf").get("author", "")))
+               author=config.settings.pdf.author)
     return render_template(config, PDF_TEMPLATE, ctx)
 
 

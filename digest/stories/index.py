@@ -237,8 +237,8 @@ class StoryIndex:
 
     def __init__(self, corpus: Corpus, config: Config):
         self.corpus = corpus
-        self.threshold = float(config.get("stories", "similarity"))
-        self.window_days = int(config.get("stories", "window_days"))
+        self.threshold = config.settings.stories.similarity
+        self.window_days = config.settings.stories.window_days
         self._batching = False
         self._start_fresh()
 

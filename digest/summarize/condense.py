@@ -411,8 +411,8 @@ def _sources(points: list[int], cands: list[Candidate], repeats: _Repeats,
 
 def _budgets(config: Config) -> tuple[int, int]:
     """(points per section, sections per story) from [summary]."""
-    summary = config.section("summary")
-    return int(summary.get("points_per_section", 6)), int(summary.get("sections_per_story", 4))
+    summary = config.settings.summary
+    return summary.points_per_section, summary.sections_per_story
 
 
 def _language_of(article: Article) -> str:
@@ -577,7 +577,7 @@ def story_importance(articles: Sequence[Article]) -> float:
 
 def story_topic(articles: Sequence[Article], config: Config) -> str | None:
     """The topic whose keywords ([summary] topics = {Topic = [words]}) the story mentions most, or None."""
-    rules = config.section("summary").get("topics", {}) or {}
+    rules = config.settings.summary.topics
     if not isinstance(rules, Mapping):
         raise ConfigError("[summary] topics must be a table like {Economy = [\"inflation\", \"bank\"]}; "
                           f"got {rules!r}")
