@@ -8,8 +8,8 @@ so code reads `config.settings.feeds.timeout` and never needs a fallback of its 
 from __future__ import annotations
 
 import math
-from types import MappingProxyType
 from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import Any, Mapping, get_type_hints
 
 from digest.errors import ConfigError

@@ -41,6 +41,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from digest.text import lexicon
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -140,26 +142,7 @@ _FUNCTION_END = frozenset(
     "of the a an to and or in on for with at by from as that than into about de la le les el "
     "los las del der die das und von zu".split()
 )
-_MONTHS_AND_DAYS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
-    "saturday sunday mon tue tues wed thu thur thurs fri sat sun today yesterday "
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre "
-    "lunes martes miércoles jueves viernes sábado domingo ene abr ago dic "
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche "
-    "januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag freitag "
-    "samstag sonntag "
-    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря "
-    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня "
-    "понедельник вторник среда четверг пятница суббота воскресенье "
-    "понеділок вівторок середа четвер пʼятниця субота неділя "
-    "janeiro fevereiro março maio junho julho setembro outubro novembro dezembro segunda terça "
-    "quarta quinta sexta feira sábado "
-    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre lunedì martedì "
-    "mercoledì giovedì venerdì sabato domenica"
-    .split()
-)
+_MONTHS_AND_DAYS = lexicon.calendar_words()
 _DATE_NUMERIC = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}")
 _BYLINE = re.compile(r"^(by|von|por|par|автор)\s+\S", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"\S\s*(>|»|›|/|\|)\s*\S")

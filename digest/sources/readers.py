@@ -58,6 +58,7 @@ from digest.sources.extract import (
     html_fragment_to_text,
     html_to_article_fields,
 )
+from digest.text import lexicon
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".eml", ".json")
 HEAD_CHARS = 6000
@@ -91,17 +92,7 @@ class _Draft:
 
 # ---------------------------------------------------------------- dates
 
-_MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            "january jan", "february feb", "march mar", "april apr", "may", "june jun",
-            "july jul", "august aug", "september sep sept", "october oct",
-            "november nov", "december dec",
-        ]
-    )
-    for name in names.split()
-}
+_MONTHS = lexicon.months()
 _DMY = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
 _MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _TIME = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?\s*([AaPp]\.?[Mm]\.?)?")

@@ -22,9 +22,9 @@ import snowballstemmer
 
 from digest.summarize import speakers
 from digest.summarize.sentences import UPPER
+from digest.text import lexicon
 
-_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-           "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTHS = "|".join(sorted((n for m in lexicon.lexicon("en")["months"] for n in m.split()), key=len, reverse=True))
 _MONTH_REF = re.compile(rf"\b(?:in|on|since|until|by|from|of)\s+(?:early\s+|late\s+|mid-)?({_MONTHS})\b\.?"
                         rf"(\s+\d{{1,2}})?(?:,?\s+((?:19|20)\d\d))?")  # on lower-cased text
 _BACKGROUND = re.compile(
@@ -114,21 +114,13 @@ _SNOWBALL = {"en": "english", "es": "spanish", "fr": "french", "de": "german", "
              "id": "indonesian", "ga": "irish", "lt": "lithuanian", "sr": "serbian", "ar": "arabic",
              "hi": "hindi", "ta": "tamil", "ne": "nepali", "fa": "persian", "eu": "basque", "et": "estonian",
              "hy": "armenian"}
-# English words news reports use for one another (after stemming), and irregular past forms.
-_SYNONYM_GROUPS = (
-    "publish disclos releas public", "respons repli", "begin began begun start launch commenc",
-    "kill dead die death", "injur wound hurt", "rise rose risen increas climb grew grow jump",
-    "fall fell fallen drop decreas", "buy bought purchas acquir", "plan intend", "help aid assist",
-    "talk negoti dialogu", "meet met", "build built construct", "sent send deliv hand gave give given", "said say",
-    "made make", "demand requir", "took take taken", "told tell", "won win", "lost lose",
-    "left leav", "chose choos chosen", "fought fight", "spoke speak spoken", "held hold",
-)
+_SYNONYM_GROUPS = lexicon.groups("en", "synonyms")
 # One name for the states and unions news calls by several ("U.S.", "US", "United States").
 _ALIASES = {"us": "usa", "usa": "usa", "unitedstates": "usa", "uk": "britain", "unitedkingdom": "britain",
             "britain": "britain", "eu": "eu", "europeanunion": "eu", "un": "un", "unitednations": "un"}
 _ALIAS = re.compile(r"\b(?:U\.S\.A?\.?|USA|US|United States|U\.K\.|UK|United Kingdom|Britain|EU"
                     r"|E\.U\.|European Union|UN|U\.N\.|United Nations)(?!\w)")
-_SYNONYM = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
+_SYNONYM = {word: group[0] for group in _SYNONYM_GROUPS for word in group}
 _TERM = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]—–]|\s-\s|\b(?:because|while|whereas|although|though|but|after|before|as|since|which"

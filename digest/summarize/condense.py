@@ -51,6 +51,7 @@ from digest.summarize.clauses import (
     is_standalone,
     restates,
 )
+from digest.text import lexicon
 
 BACKGROUND = "Background"
 MERGE_SIMILARITY = 0.38  # cosine at or above which two sentences state the same fact
@@ -64,38 +65,9 @@ DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
 REPEAT_SHARE = 0.45  # share of the shorter sentence's term weight (IDF) that makes it a repeat
 REPEAT_MIN_TERMS = 3  # shared stemmed terms needed for that
 # Title words that only say who someone is; words like "foreign" or "security" still carry content.
-_ROLE_WORDS = frozenset(speakers.TITLE_WORDS) - {
-    "state", "foreign", "defense", "defence", "interior", "finance", "health", "economy", "treasury",
-    "white", "house", "security", "national", "ministry", "justice", "high", "special", "executive",
-    "foreign-policy", "press", "us", "u.s.", "uk", "u.k.", "eu", "un", "nato", "russian", "american",
-    "ukrainian", "british", "french", "german", "chinese", "democratic", "republican", "connecticut"}
+_ROLE_WORDS = frozenset(lexicon.words("en", "role_words") + lexicon.words("en", "title_links"))
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2}")  # Chinese/Japanese: no spaces
-# Function words of the most common other languages (sklearn ships English only).
-_STOP = {
-    "es": "de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o"
-          " este sí porque esta entre cuando muy sin sobre también me hasta hay donde quien desde todo nos"
-          " durante todos uno les ni contra otros ese eso ante ellos e esto antes algunos qué unos yo otro"
-          " otras otra él tanto esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo"
-          " nosotros es son ha han fue ser era sido está están",
-    "fr": "de la le et les des en un une du est que qui dans pour pas sur au par plus ne se ce il elle ils"
-          " sont a ont été avec son sa ses aux mais ou où comme cette leur leurs lui nous vous on y été être",
-    "de": "der die das und in den von zu mit sich des auf für ist im dem nicht ein eine als auch es an"
-          " werden aus er hat dass sie nach wird bei einer um am sind noch wie einem über einen so zum war"
-          " haben nur oder aber vor zur bis mehr durch man",
-    "it": "di e il la che in a per un del non è una sono le dei con da al si della i gli lo come ma più"
-          " anche ha nel alla delle questo",
-    "pt": "de a o que e do da em um para é com não uma os no se na por mais as dos como mas foi ao ele das"
-          " à seu sua ou ser quando muito nos já está também",
-    "ru": "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне"
-          " было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него"
-          " до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы"
-          " тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому"
-          " этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех"
-          " никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего них"
-          " какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой"
-          " им более всегда конечно всю между это",
-}
 
 _DROPPED = {"boilerplate", "reporter's question", "question"}  # never candidates, not even context
 _SITE_SUFFIX = re.compile(r"\s+[-|–—•]\s+([^-|–—•]{2,40})$")
@@ -161,7 +133,7 @@ def _article_candidates(index: int, article: Article, origin: str, registry: dic
 def _function_words(language: str) -> frozenset[str]:
     """Function words of the language (English for an undetermined one)."""
     return frozenset(ENGLISH_STOP_WORDS) if language in {"en", "und"} else frozenset(
-        _STOP.get(language, "").split())
+        lexicon.words(language, "stop_words"))
 
 
 @lru_cache(maxsize=64)

@@ -18,25 +18,9 @@ from functools import lru_cache
 from typing import Sequence
 
 from digest.summarize.sentences import UPPER
+from digest.text import lexicon
 
-_VERBS_EN = (
-    "said|says|told|tells|added|adds|noted|stressed|stresses|emphasized|emphasised|emphasizes|emphasises"
-    "|reiterated|reiterates|announced|announces|revealed|replied|concluded|continued|highlighted"
-    "|stated|warned|warns|insisted|insists|argued|argues|claimed|explained|explains"
-    "|declared|wrote|writes|tweeted|urged|urges|acknowledged|acknowledges|confirmed|confirms"
-    "|denied|denies|asserted|observed|remarked|suggested|suggests|predicted|promised|pledged|vowed"
-    "|cautioned|recalled|indicated|admitted|maintained|responded|answered|expressed|believes"
-    "|hopes|expects|agreed|called for|called on|proposed|proposes|assured|reaffirmed"
-    "|underlined|underscored|pointed out|made clear|went on|declined|refused|rejected"
-)
-_VERBS_OTHER = (
-    "dijo|afirmó|señaló|declaró|indicó|aseguró|explicó|añadió|agregó|subrayó|destacó|reiteró|advirtió"
-    "|a déclaré|a dit|a affirmé|a souligné|a ajouté|a expliqué|déclare|affirme|sagte|erklärte|betonte"
-    "|fügte|meinte|sagt|erklärt|ha detto|ha dichiarato|ha affermato|ha sottolineato|disse|afirmou"
-    "|declarou|сказал|сказала|заявил|заявила|отметил|отметила|подчеркнул|подчеркнула|добавил"
-    "|добавила|сообщил|сообщила|считает|пояснил|пояснила|написал|написала"
-)
-VERBS = rf"(?:{_VERBS_EN}|{_VERBS_OTHER})"
+VERBS = rf"(?:{lexicon.alternatives('speech_verbs')})"
 
 _CONNECT = r"(?:of|the|for|in|de|del|la|van|von|der|al|bin|da|di|du|le)"
 _CAP = rf"[{UPPER}][\w’'.\-]*"
@@ -66,27 +50,14 @@ _CONTENT_VERBS = {
     "called", "predicted", "admitted", "clear", "out", "for", "on",
 }
 # Words of speech verbs that only say someone spoke ("said", "added"), not what happened ("rejected").
-VERB_WORDS = frozenset(_WORDS.findall(f"{_VERBS_EN}|{_VERBS_OTHER}".lower())) - _CONTENT_VERBS
-_TRIGGERS = frozenset(w for w in _WORDS.findall(f"{_VERBS_EN}|{_VERBS_OTHER}".lower())
+VERB_WORDS = frozenset(_WORDS.findall(VERBS.lower())) - _CONTENT_VERBS
+_TRIGGERS = frozenset(w for w in _WORDS.findall(VERBS.lower())
                       if len(w) > 2 and w not in {"for", "out", "clear", "has", "went"}) | {
     "according", "opinion", "view", "words", "según", "selon", "laut", "словам", "мнению", "went"}
 _POSSESSIVE_WORDS = re.compile(r"^[Ii]n (?P<who>his|her) (?:words|view|opinion)\b")
 
-TITLE_WORDS = {
-    "secretary", "state", "general", "president", "vice", "prime", "minister", "foreign", "defense",
-    "defence", "ambassador", "spokesman", "spokeswoman", "spokesperson", "chancellor", "senator",
-    "sen.", "sens.", "rep.", "gov.", "governor", "mayor", "chairman", "chairwoman", "chair", "director",
-    "chief", "executive", "ceo", "mr.", "mrs.", "ms.", "dr.", "prof.", "professor", "analyst",
-    "political", "economist", "commissioner", "king", "queen", "pope", "judge", "justice", "attorney",
-    "deputy", "press", "us", "u.s.", "uk", "u.k.", "eu", "un", "nato", "russian", "american",
-    "ukrainian", "british", "french", "german", "chinese", "foreign-policy", "interior", "finance",
-    "health", "economy", "treasury", "white", "house", "leader", "head", "sir", "lord", "lady",
-    "premier", "officer", "manager", "founder", "coach", "captain", "lt.", "col.", "gen.", "adm.",
-    "sgt.", "capt.", "connecticut", "democratic", "republican", "also", "but", "and", "then",
-    "meanwhile", "however", "regarding", "earlier", "later", "on", "in", "of", "the", "for", "de",
-    "secretary-general", "high", "representative", "ministry", "national", "security", "adviser",
-    "advisor", "envoy", "special", "spokesperson", "colleague", "counterpart",
-}
+TITLE_WORDS = frozenset(lexicon.words("en", "role_words") + lexicon.words("en", "title_qualifiers")
+                        + lexicon.words("en", "demonyms") + lexicon.words("en", "title_links"))
 ORG_WORDS = {
     "kremlin", "pentagon", "white house", "ministry", "department", "embassy", "government",
     "parliament", "congress", "senate", "commission", "council", "agency", "police", "army", "company",
@@ -156,9 +127,10 @@ def resolve_name(phrase: str) -> tuple[str | None, bool, frozenset[str]]:
     return names[-1], False, titles
 
 
-_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-             "february", "march", "april", "june", "july", "august", "september", "october",
-             "november", "december", "today", "yesterday", "tomorrow", "twitter", "facebook", "telegram"}
+# Capitalised words that are never a speaker: full month and day names ("May" is also a verb), networks.
+_CALENDAR = (frozenset(m.split()[0] for m in lexicon.lexicon("en")["months"]) - {"may"}) | frozenset(
+    d.split()[0] for d in lexicon.lexicon("en")["days"]) | frozenset(lexicon.words("en", "relative_days")) | {
+    "twitter", "facebook", "telegram"}
 _NAME_RUN = re.compile(NAME)
 _PLACE_LINKS = {"in", "for", "at", "on", "from", "to"}
 _FILLER = {"also", "but", "and", "then", "meanwhile", "however", "regarding", "earlier", "later", "on"}
