@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from digest.models import Article, Digest, KeyPoint, Section, Story
+from digest.models import Article, Digest, KeyPoint, Section, SectionKind, Story
 
 
 def _article(article: Article, why: dict[str, Any] | None) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def _read_article(a: dict[str, Any]) -> Article:
 
 
 def _read_story(s: dict[str, Any]) -> Story:
-    sections = tuple(Section(speaker=x.get("speaker"), kind=x.get("kind", "speaker"),
+    sections = tuple(Section(speaker=x.get("speaker"), kind=SectionKind(x.get("kind", "speaker")),
                              points=tuple(KeyPoint(p["text"], tuple(p.get("sources", ())))
                                           for p in x.get("points", [])))
                      for x in s.get("sections", []))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,21 @@ class KeyPoint:
     sources: tuple[str, ...]
 
 
+class SectionKind(StrEnum):
+    """What a section holds: one speaker's points, points nobody is quoted for, or background."""
+
+    SPEAKER = "speaker"
+    GENERAL = "general"
+    BACKGROUND = "background"
+
+
 @dataclass(frozen=True)
 class Section:
     """Key points grouped under a speaker ('Blinken'), 'Background' or None (general)."""
 
     speaker: str | None
     points: tuple[KeyPoint, ...]
-    kind: str = "speaker"  # "speaker", "general" or "background"
+    kind: SectionKind = SectionKind.SPEAKER
 
 
 @dataclass(frozen=True)

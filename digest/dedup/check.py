@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -63,11 +64,19 @@ _TABLES = {"bands": "dedup_bands", "sentences": "dedup_sentences"}
 # --- decisions -------------------------------------------------------------------
 
 
+class Kind(StrEnum):
+    """An incoming article relative to the corpus: new, the same text (dropped), or a kept copy."""
+
+    NEW = "new"
+    EXACT = "exact"
+    COPY = "copy"
+
+
 @dataclass(frozen=True)
 class Decision:
     """What an incoming article is relative to the corpus, and why."""
 
-    kind: str  # "new", "exact" (dropped) or "copy" (kept, copy_of set)
+    kind: Kind  # a copy has original_id (stored as the article's copy_of)
     original_id: str | None = None
     similarity: float | None = None  # exact word-shingle Jaccard with the original
     reason: str = ""
@@ -183,7 +192,7 @@ class Deduplicator:
             "SELECT id, copy_of FROM articles WHERE content_hash = ?", (article.content_hash,)).fetchone()
         if original:
             root = original[1] or original[0]
-            return Decision("exact", root, 1.0, f"same normalised text as {original[0]}", 1.0)
+            return Decision(Kind.EXACT, root, 1.0, f"same normalised text as {original[0]}", 1.0)
         usable = ready is not None and ready.params == self.params and ready.body == article.body
         sketch = ready.sketch if usable else self.sketch(article.body)
         self._sketches[article.id] = sketch
@@ -197,10 +206,10 @@ class Deduplicator:
         """Persist signature, band keys, sentence sample and a copy's decision (caller's transaction)."""
         sketch = self._sketches.pop(article.id, None) or self.sketch(article.body)
         decision = self._decisions.pop(article.id, None) or Decision(
-            "copy" if article.copy_of else "new", article.copy_of)
+            Kind.COPY if article.copy_of else Kind.NEW, article.copy_of)
         if not self._store(article.id, sketch):
             return
-        if decision.kind != "copy":
+        if decision.kind != Kind.COPY:
             return
         self.corpus.db.execute(
             "INSERT OR REPLACE INTO dedup_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -264,7 +273,7 @@ class Deduplicator:
             if (near or trimmed) and (best is None or max(jaccard, containment) > best[0]):
                 best = (max(jaccard, containment), row, jaccard, containment, near, len(theirs))
         if best is None:
-            return Decision("new", reason=f"no copy among {len(candidates)} candidates",
+            return Decision(Kind.NEW, reason=f"no copy among {len(candidates)} candidates",
                             candidates=len(candidates))
         _, row, jaccard, containment, near, theirs = best
         longer = len(sketch.shingles) - round(containment * min(len(sketch.shingles), theirs)) >= 10
@@ -284,7 +293,7 @@ class Deduplicator:
         else:
             reason = (f"trimmed copy of {root}{via}: {containment:.0%} of the shorter text is in "
                       f"the longer (Jaccard {jaccard:.2f})")
-        return Decision("copy", root, round(jaccard, 4), reason, round(containment, 4), added,
+        return Decision(Kind.COPY, root, round(jaccard, 4), reason, round(containment, 4), added,
                         candidates)
 
 

@@ -13,7 +13,7 @@ import jinja2
 
 from digest.config import Config
 from digest.errors import RenderError
-from digest.models import Article, Digest, Section, Story
+from digest.models import Article, Digest, Section, SectionKind, Story
 
 SAFE_SCHEMES = ("http", "https")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
@@ -151,9 +151,9 @@ def _published(article: Article) -> str:
 
 def _section_heading(section: Section, first: bool = False) -> str | None:
     """The heading shown above a section: none for general points that open a story."""
-    if section.kind == "background":
+    if section.kind == SectionKind.BACKGROUND:
         return "Background"
-    if section.kind == "general" or not section.speaker:
+    if section.kind == SectionKind.GENERAL or not section.speaker:
         return None if first else "Other key points"
     return section.speaker
 

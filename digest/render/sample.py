@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, timezone
 from typing import Sequence
 
-from digest.models import Article, Digest, KeyPoint, Section, Story
+from digest.models import Article, Digest, KeyPoint, Section, SectionKind, Story
 
 _WORDS = ("minister government talks agreement council budget election court ruling energy prices "
           "inflation report officials security summit ceasefire negotiators parliament vote reform "
@@ -43,7 +43,7 @@ def synthetic_digest(stories: int, day: date = date(2026, 3, 2), seed: int = 0) 
             for o in outlets)
         ids = [a.id for a in articles]
         sections = tuple(
-            Section(speaker=speaker, kind="speaker" if speaker else "general",
+            Section(speaker=speaker, kind=SectionKind.SPEAKER if speaker else SectionKind.GENERAL,
                     points=tuple(KeyPoint(_sentence(rng), tuple(rng.sample(ids, rng.randint(1, 3))))
                                  for _ in range(rng.randint(3, 5))))
             for speaker in rng.sample(_SPEAKERS, 2))
@@ -71,7 +71,7 @@ def story_from_texts(texts: Sequence[tuple[str, str, str | None, str]], title: s
     first = _paragraphs(articles[0].body)
     lede = first[0] if first else title
     half = max(1, len(points) // 2)
-    sections = (Section(speaker=None, kind="general", points=tuple(points[:half])),
-                Section(speaker="Background", kind="background", points=tuple(points[half:])))
+    sections = (Section(speaker=None, kind=SectionKind.GENERAL, points=tuple(points[:half])),
+                Section(speaker="Background", kind=SectionKind.BACKGROUND, points=tuple(points[half:])))
     return Story(id=_id(title), title=title, lede=lede, articles=articles,
                  sections=tuple(s for s in sections if s.points))

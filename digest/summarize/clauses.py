@@ -22,6 +22,7 @@ import snowballstemmer
 
 from digest.summarize import speakers
 from digest.summarize.sentences import UPPER
+from digest.summarize.speakers import How
 from digest.text import lexicon
 
 _MONTHS = "|".join(sorted((n for m in lexicon.lexicon("en")["months"] for n in m.split()), key=len, reverse=True))
@@ -89,7 +90,7 @@ def is_standalone(text: str, attribution: speakers.Attribution) -> bool:
         return False  # a quotation or "I"/"we" with nobody to say it
     first = bare.split(" ", 1)[0].lower()
     if first in {"he", "she", "his", "her"}:
-        return attribution.how == "pronoun"
+        return attribution.how == How.PRONOUN
     if attribution.speaker is None:
         head = speakers.outside_quotes(text)
         m = _PRONOUN.search(head)

@@ -38,7 +38,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from digest.config import Config
 from digest.errors import ConfigError
-from digest.models import Article, KeyPoint, Section
+from digest.models import Article, KeyPoint, Section, SectionKind
 from digest.summarize import sentences as sent
 from digest.summarize import speakers
 from digest.summarize.clauses import (
@@ -51,6 +51,7 @@ from digest.summarize.clauses import (
     is_standalone,
     restates,
 )
+from digest.summarize.speakers import How
 from digest.text import lexicon
 
 BACKGROUND = "Background"
@@ -93,7 +94,7 @@ class Candidate:
     origin: str  # the original's id for a syndicated copy, else the article's own id
     position: int  # index among the article's news sentences
     speaker: str | None
-    how: str
+    how: How
     background: bool
     standalone: bool
     eligible: bool  # may become a point (not junk, not too short or long)
@@ -217,7 +218,7 @@ def _scores(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
     clarity = -0.15 * np.clip((length - 35) / 25, 0, 1) - 0.1 * np.array(
         [("[…]" in c.text or "..." in c.text or not balanced(c.text)) for c in cands])
     # Reported speech states the point; a direct quote carries it with the speaker's asides.
-    clarity -= QUOTE_PENALTY * np.array([c.how == "quote" or c.text[:1] in "“«„\"" for c in cands])
+    clarity -= QUOTE_PENALTY * np.array([c.how == How.QUOTE or c.text[:1] in "“«„\"" for c in cands])
     return 0.45 * central + 0.35 * support + 0.2 * lead + clarity
 
 
@@ -245,7 +246,7 @@ def _lede(cands: list[Candidate], scores: np.ndarray) -> list[int]:
     """The most central opening sentence (plus the next one when both are short)."""
     def narrative(c: Candidate) -> bool:
         """A standalone, reported sentence of news (no quote, no background)."""
-        return c.standalone and c.eligible and not c.background and c.how != "quote" \
+        return c.standalone and c.eligible and not c.background and c.how != How.QUOTE \
             and not c.text.lstrip().startswith(("“", "\"", "«", "„"))
 
     opening = [i for i, c in enumerate(cands) if c.position <= 1 and narrative(c)]
@@ -295,7 +296,7 @@ def _section_of(c: Candidate, main: list[str]) -> str | None:
         return c.speaker
     if c.background:
         return BACKGROUND
-    if c.speaker and c.how != "named":
+    if c.speaker and c.how != How.NAMED:
         return None  # a quote or 'he said' of a minor speaker needs its context
     return ""
 
@@ -474,7 +475,7 @@ def _demote_minor(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.
             continue
         del chosen[key]
         general = chosen.setdefault("", [])
-        if cands[i].how == "named" and len(general) < per_section:
+        if cands[i].how == How.NAMED and len(general) < per_section:
             general.append(i)
         if not general:
             del chosen[""]
@@ -499,11 +500,11 @@ def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], repeats: _Rep
     for key in order:
         kps = tuple(KeyPoint(_point_text(cands[i], key), sources[i]) for i in _with_context(chosen[key], cands))
         if key == BACKGROUND:
-            out.append(Section(BACKGROUND, kps, kind="background"))
+            out.append(Section(BACKGROUND, kps, kind=SectionKind.BACKGROUND))
         elif key == "":
-            out.append(Section(None, kps, kind="general"))
+            out.append(Section(None, kps, kind=SectionKind.GENERAL))
         else:
-            out.append(Section(key, kps, kind="speaker"))
+            out.append(Section(key, kps, kind=SectionKind.SPEAKER))
     return tuple(out)
 
 
@@ -523,7 +524,7 @@ def _with_context(points: list[int], cands: list[Candidate]) -> list[int]:
         length[c.article] = max(length.get(c.article, 0), c.position + 1)
     points = sorted(points, key=lambda i: (cands[i].position / length[cands[i].article], i))
     follows = {i: i - 1 for i in points
-               if cands[i].how == "quote" and i - 1 in chosen and cands[i - 1].article == cands[i].article}
+               if cands[i].how == How.QUOTE and i - 1 in chosen and cands[i - 1].article == cands[i].article}
     out: list[int] = []
     for i in points:
         if i in follows:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from typing import Sequence
 
@@ -73,12 +74,23 @@ _SEVERAL = re.compile(r"(?:\band|&|\by|\bet|\bund|\bи)\s+$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|we|We|we’re|We’re|we're|We're|our|Our|us|my|My)\b")
 
 
+class How(StrEnum):
+    """How a sentence's speaker was found."""
+
+    NAMED = "named"
+    PRONOUN = "pronoun"
+    TITLE = "title"
+    QUOTE = "quote"
+    SEVERAL = "several"
+    NONE = "none"
+
+
 @dataclass(frozen=True)
 class Attribution:
     """The speaker of one sentence and how it was found."""
 
     speaker: str | None
-    how: str  # "named", "pronoun", "title", "quote", "first-person", "none"
+    how: How
     is_org: bool = False
 
 
@@ -165,18 +177,18 @@ def _who(phrase: str, ctx: _Context, registry: dict[str, set[str]]) -> Attributi
     text = phrase.strip()
     first = text.split()[0] if text else ""
     if first.lower() in PRONOUNS and len(text.split()) == 1:
-        return Attribution(ctx.last_person, "pronoun") if ctx.last_person else None
+        return Attribution(ctx.last_person, How.PRONOUN) if ctx.last_person else None
     if (first[:1].islower() or first.lower() in {"the", "el", "la", "le", "der", "die"}) and \
             not any(w[:1].isupper() for w in text.split()[1:]):
         person = _title_lookup(text, ctx, registry)
-        return Attribution(person, "title") if person else None
+        return Attribution(person, How.TITLE) if person else None
     key, is_org, titles = resolve_name(text)
     if not key:
         person = _title_lookup("the " + " ".join(titles), ctx, registry) if titles else None
-        return Attribution(person, "title") if person else None
+        return Attribution(person, How.TITLE) if person else None
     if not is_org:
         _note_person(key, titles, ctx, registry)
-    return Attribution(key, "named", is_org)
+    return Attribution(key, How.NAMED, is_org)
 
 
 def _note_person(key: str, titles: set[str], ctx: _Context, registry: dict[str, set[str]]) -> None:
@@ -212,11 +224,11 @@ def speaker_phrases(sentence: str) -> tuple[tuple[str, bool], ...]:
 def explicit(sentence: str, ctx: _Context, registry: dict[str, set[str]]) -> Attribution | None:
     """The speaker a sentence names itself (speech verb, 'according to'), or None."""
     if ctx.last_person and _POSSESSIVE_WORDS.search(sentence.strip()):
-        return Attribution(ctx.last_person, "pronoun")
+        return Attribution(ctx.last_person, How.PRONOUN)
     for who, several in speaker_phrases(sentence):
         att = _who(who, ctx, registry)
         if att and att.speaker:
-            return Attribution(None, "several") if several else att
+            return Attribution(None, How.SEVERAL) if several else att
     return None
 
 
@@ -260,7 +272,7 @@ def _named_speakers(paras: Sequence[Sequence[str]]) -> set[str]:
     for para in paras:
         for sentence in para:
             att = explicit(sentence, ctx, scratch)
-            if att and att.how == "named" and not att.is_org:
+            if att and att.how == How.NAMED and not att.is_org:
                 found.add(att.speaker)
     return found
 
@@ -278,7 +290,7 @@ def attribute_article(paras: Sequence[Sequence[str]],
             att = explicit(sentence, ctx, registry)
             if att is None and not is_quoted(sentence):
                 _mentions(sentence, ctx, registry, known)
-            row.append(att or Attribution(None, "none"))
+            row.append(att or Attribution(None, How.NONE))
         result.append(row)
     _propagate(paras, result)
     return result
@@ -292,7 +304,7 @@ def _propagate(paras: Sequence[Sequence[str]], result: list[list[Attribution]]) 
 
     for p, (para, row) in enumerate(zip(paras, result)):
         for i, (sentence, att) in enumerate(zip(para, row)):
-            if att.speaker or att.how == "several" or not is_quoted(sentence):
+            if att.speaker or att.how == How.SEVERAL or not is_quoted(sentence):
                 continue
             before = [a for a in row[max(0, i - 2):i] if a.speaker]  # a long paragraph may be a
             after = [a for a in row[i + 1:i + 2] if a.speaker]  # whole article: look nearby only
@@ -303,7 +315,7 @@ def _propagate(paras: Sequence[Sequence[str]], result: list[list[Attribution]]) 
                     is_quoted(paras[p + 1][0]):
                 near = named(result[p + 1])[:1]
             if near:
-                row[i] = Attribution(near[0].speaker, "quote", near[0].is_org)
+                row[i] = Attribution(near[0].speaker, How.QUOTE, near[0].is_org)
 
 
 _SAY = (r"(?:said|says|told(?: reporters| journalists)?|tells|added|adds|noted|notes|stressed|stresses"
