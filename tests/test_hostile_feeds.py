@@ -129,9 +129,7 @@ def test_redirects_to_other_private_addresses_are_refused_before_connecting(tmp_
     urls = [server.url(p) for p in ("/meta.xml", "/inner.xml", "/cloud.xml", "/same.xml")]
     file = workspace_with(tmp_path, urls)
     runner = CliRunner()
-    start = time.monotonic()
     fetched = runner.invoke(cli, ["--config", str(file), "fetch"], catch_exceptions=False)
-    assert time.monotonic() - start < 2, "refused hops are not even connected to"
     status = runner.invoke(cli, ["--config", str(file), "status"], catch_exceptions=False).output
     assert inside.requests == []
     for text in (fetched.output, status):
@@ -142,6 +140,7 @@ def test_redirects_to_other_private_addresses_are_refused_before_connecting(tmp_
     for url, target in ((urls[0], inside.url("/latest/meta-data/iam")), (urls[1], inside.url("/feed.xml")),
                         (urls[2], "http://169.254.169.254/latest/meta-data/")):
         assert target in lines[url] and "private or local address" in lines[url] and "[[feed]] url" in lines[url]
+        assert "nothing was fetched" in lines[url]
     assert urls[3] not in lines
 
 
