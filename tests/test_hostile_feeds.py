@@ -187,3 +187,16 @@ def test_a_name_is_resolved_once_checked_and_the_connection_pinned(server):
         with pytest.raises(InputError, match="private or local address"):
             http.http_get(client, f"http://other.example:{port}/rss2.xml", limits, trusted=feed)
     assert len(server.hits("/rss2.xml")) == 1
+
+
+def test_a_resolver_that_never_answers_is_bounded_by_the_timeout():
+    def silent_dns(host, port):  # stands in for a DNS server that never answers (none can be run here)
+        time.sleep(5)
+        return ["93.184.215.14"]
+
+    limits = http.Limits(timeout=1, max_bytes=10**6, concurrency=1, min_chars=80)
+    start = time.monotonic()
+    with http.make_client(limits, resolve=silent_dns) as client:
+        with pytest.raises(InputError, match=r"\[feeds\] timeout"):
+            http.http_get(client, "http://news.example/feed.xml", limits)
+    assert time.monotonic() - start < 1 + 1
