@@ -116,6 +116,8 @@ class FeedSettings:
     max_mb: float = _number(above=0, at_most=1024)
     concurrency: int = _number(1, 64)
     max_age_days: float = _number(0, 36500)
+    round_timeout: float = _number(0, 86400)
+    max_pages_per_feed: int = _number(1, 10_000)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,6 +89,50 @@ def trickle(seconds: float, step: float = 0.2) -> Route:
     return route
 
 
+def trickle_headers(seconds: float, step: float = 1.0) -> Route:
+    """Send the status line, then one header line every `step` seconds, then a valid feed: no read is ever idle."""
+    def route(handler, server):
+        feed = (FEEDS_DATA / "rss2.xml").read_bytes()
+        try:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n")
+            handler.wfile.flush()
+            end, n = time.monotonic() + seconds, 0
+            while time.monotonic() < end:
+                time.sleep(step)
+                n += 1
+                handler.wfile.write(f"X-Slow-{n}: {n}\r\n".encode())
+                handler.wfile.flush()
+            handler.wfile.write(f"Content-Length: {len(feed)}\r\n\r\n".encode() + feed)
+        except OSError:
+            pass
+        handler.close_connection = True
+    return route
+
+
+def teaser_feed(count: int) -> Route:
+    """An RSS feed of `count` one-line teasers, entry n linking to /page/n.html on this server (ETag "t1")."""
+    def route(handler, server):
+        if handler.headers.get("If-None-Match") == '"t1"':
+            return _send(handler, 304, headers={"ETag": '"t1"'})
+        items = "".join(
+            f"<item><title>Harbour report number {n}</title><link>{server.base}/page/{n}.html</link>"
+            f"<guid>teaser-{n}</guid><description>Teaser {n}... Read more</description></item>"
+            for n in range(count))
+        _send(handler, 200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>'
+                            f"{items}</channel></rss>".encode(), {"Content-Type": "application/rss+xml", "ETag": '"t1"'})
+    return route
+
+
+def article_page(n: int) -> bytes:
+    """An article page whose main text is long enough to replace a teaser."""
+    text = (f"<p>Report {n}: the harbour board met on Monday to discuss the dredging of berth {n}, which has "
+            "silted up since the spring floods and now limits the draught of visiting cargo ships.</p>"
+            f"<p>The board agreed to ask three contractors for prices before the end of month {n % 12 + 1}, "
+            "and said the work would be paid from the reserve fund rather than from higher port dues.</p>")
+    return (f"<!DOCTYPE html><html><head><title>Report {n}</title></head><body><article>"
+            f"<h1>Harbour report number {n}</h1>{text}</article></body></html>").encode()
+
+
 def huge(megabytes: int, declare_length: bool) -> Route:
     """A response larger than the limit, with or without Content-Length."""
     def route(handler, server):
@@ -106,10 +151,18 @@ def huge(megabytes: int, declare_length: bool) -> Route:
     return route
 
 
-class FeedServer:
-    """ThreadingHTTPServer on 127.0.0.1 with a route table and a log of requests."""
+class _QuietServer(ThreadingHTTPServer):
+    """Does not print a traceback when a client that gave up closed the connection first."""
 
-    def __init__(self):
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class FeedServer:
+    """ThreadingHTTPServer on 127.0.0.1 (or another loopback address) with a route table and a log of requests."""
+
+    def __init__(self, host: str = "127.0.0.1"):
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict]] = []
         outer = self
@@ -127,9 +180,9 @@ class FeedServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer((host, 0), Handler)
         self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.base = f"http://{host}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 
     def url(self, path: str) -> str:

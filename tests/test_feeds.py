@@ -21,7 +21,7 @@ from conftest_feeds import (
 from digest import config as config_mod
 from digest.errors import ConfigError, InputError
 from digest.ingest import feeds
-from digest.sources import http
+from digest.sources import http, netguard, pages
 from digest.sources.extract import html_fragment_to_text
 from digest.store import workspace
 
@@ -496,10 +496,9 @@ def test_public_feed_links_cannot_reach_private_addresses(tmp_path, server):
 
     article = Article(id="", title="t", outlet="o", body="teaser", url=server.url("/article/comet.html"))
     with http.make_client(limits) as client:
-        public = feeds._full_article(article, client, limits, feed_url="http://93.184.215.14/feed.xml")
-        local = feeds._full_article(article, client, limits, feed_url=server.url("/teaser.xml"))
+        public = pages.full_article(article, client, limits, feed_url="http://93.184.215.14/feed.xml")
+        local = pages.full_article(article, client, limits, feed_url=server.url("/teaser.xml"))
     assert public.body == "teaser" and len(server.hits("/article/comet.html")) == 1  # only the local feed's fetch
     assert "forty years" in local.body
-    assert http.private_host("http://127.0.0.1:8080/x") == "127.0.0.1"
-    assert http.private_host("http://10.1.2.3/x") == "10.1.2.3" and http.private_host("http://[::1]/") == "::1"
-    assert http.private_host("http://93.184.215.14/x") is None
+    assert netguard.is_private("127.0.0.1") and netguard.is_private("10.1.2.3") and netguard.is_private("::1")
+    assert not netguard.is_private("93.184.215.14")

@@ -4,12 +4,13 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from test_preview import get
+
 from digest.config import from_mapping
 from digest.jsonio import digest_from_dict, digest_to_dict
 from digest.models import Digest
 from digest.render.preview import start
 from digest.render.sample import synthetic_digest
-from test_preview import get
 
 
 def _as_stored(digest: Digest) -> Digest:

@@ -6,18 +6,22 @@ feedparser from the bytes: feedparser never touches the network. Feeds are
 fetched concurrently (bounded by [feeds] concurrency) in worker threads; the
 results are stored from the calling thread, in config order, so the outcome is
 the same whatever the network timing. A failing feed records its error and
-keeps its last good state; repeated failures back off.
+keeps its last good state; repeated failures back off. The whole round ends by
+[feeds] round_timeout: a feed not done by then is reported late and tried again
+at the next run, without backing off.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from html import unescape
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -29,13 +33,22 @@ from digest.ingest.inbox import IngestReport, Store, finish
 from digest.models import Article, utcnow
 from digest.sources import clean, language
 from digest.sources.extract import html_fragment_to_text, tidy_text
-from digest.sources.http import Limits, http_get, make_client, private_host, retry_after
+from digest.sources.http import (
+    Limits,
+    http_get,
+    late_reason,
+    make_client,
+    retry_after,
+    round_over,
+)
+from digest.sources.pages import full_articles
 from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=12)
+LATE_GRACE = 1.0  # seconds past the round's deadline a feed may take to notice it and finish
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 
@@ -77,7 +90,7 @@ class Outcome:
     """What polling one feed produced; never an exception."""
 
     spec: FeedSpec
-    status: str  # "ok", "not_modified", "gone", "error"
+    status: str  # "ok", "not_modified", "gone", "error", "late" (the round ended first)
     http_status: int | None = None
     entries: tuple[Entry, ...] = ()
     seen: int = 0
@@ -88,6 +101,7 @@ class Outcome:
     error: str | None = None
     warning: str | None = None
     retry_after: timedelta | None = None
+    deferred: int = 0  # entries left for the next round (full-article pages not fetched)
 
 
 @dataclass
@@ -102,6 +116,8 @@ class FetchReport(IngestReport):
     seen_entries: int = 0
     too_short: int = 0
     too_old: int = 0
+    deferred: int = 0
+    late: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -112,6 +128,7 @@ class FetchReport(IngestReport):
             "feeds_skipped": len(self.skipped), "feeds_moved": len(self.moved),
             "feeds_gone": len(self.gone), "entries_seen_before": self.seen_entries,
             "entries_too_short": self.too_short, "entries_too_old": self.too_old,
+            "entries_deferred": self.deferred, "feeds_late": len(self.late),
         })
         return counts
 
@@ -139,12 +156,11 @@ def feed_specs(config: Config) -> list[FeedSpec]:
 
 def limits_from(config: Config) -> Limits:
     """Read the [feeds] settings (and the inbox's minimum body length)."""
-    section = config.section("feeds")
-    return Limits(timeout=float(section.get("timeout", 20)),
-                  max_bytes=int(float(section.get("max_mb", 10)) * 1024 * 1024),
-                  concurrency=max(1, int(section.get("concurrency", 4))),
-                  min_chars=int(config.get("ingest", "min_chars")),
-                  max_age_days=float(section.get("max_age_days", 0)))
+    feeds = config.settings.feeds
+    return Limits(timeout=feeds.timeout, max_bytes=int(feeds.max_mb * 1024 * 1024),
+                  concurrency=feeds.concurrency, min_chars=config.settings.ingest.min_chars,
+                  max_age_days=feeds.max_age_days, round_timeout=feeds.round_timeout,
+                  max_pages=feeds.max_pages_per_feed)
 
 
 # parsing ---------------------------------------------------------------------
@@ -248,36 +264,13 @@ def entry_article(entry: Mapping[str, Any], spec: FeedSpec, feed_title: str, now
 
 
 # polling one feed (worker thread) -------------------------------------------
-def _full_article(article: Article, client: httpx.Client, limits: Limits, feed_url: str) -> Article:
-    """Replace a teaser by the main text of the article page, when that is longer.
-
-    A feed on the public internet cannot make digest fetch private or local addresses.
-    """
-    from digest.sources.extract import html_to_article_fields
-
-    if not article.url:
-        return article
-    try:
-        page = http_get(client, article.url, limits, {"Accept": "text/html,*/*;q=0.8"},
-                        allow_private=bool(private_host(feed_url)))
-        if page.status != 200:
-            raise InputError(article.url, f"HTTP {page.status}")
-        fields = html_to_article_fields(page.body, page.url)
-    except Exception as exc:  # a page that cannot be read leaves the teaser, never fails the feed
-        log.warning("%s: full article not fetched, keeping the feed's text (%s)", article.url, exc)
-        return article
-    if len(fields.text) <= len(article.body):
-        return article
-    return replace(article, body=fields.text, author=article.author or fields.author,
-                   published=article.published if not article.published_is_guess else
-                   (fields.published or article.published),
-                   published_is_guess=article.published_is_guess and fields.published is None)
+from digest.ingest.inbox import IngestReport
 
 
 def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Client,
-                 limits: Limits) -> tuple[list[Entry], int]:
-    """Entries not seen before, oldest first, as articles; and how many were seen before."""
-    now, fresh, skipped, taken = utcnow(), [], 0, set()
+                 limits: Limits) -> tuple[list[Entry], int, int]:
+    """Entries not seen before, oldest first, as articles; how many were seen before; how many wait."""
+    now, fresh, skipped, taken, wanted = utcnow(), [], 0, set(), []
     feed_title = html_fragment_to_text(str(parsed.feed.get("title", "")))
     for entry in parsed.entries:
         guid = entry_guid(entry)
@@ -290,13 +283,17 @@ def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Clie
                 and article.published < now - timedelta(days=limits.max_age_days):
             fresh.append(Entry(guid, None, "old"))
             continue
-        if spec.full_article:
-            article = _full_article(article, client, limits, spec.url)
-        short = len(article.body) < limits.min_chars
-        fresh.append(Entry(guid, None if short else article, "short" if short else None))
+        wanted.append((guid, article))
+    articles = [a for _, a in wanted]
+    if spec.full_article:
+        articles = full_articles(articles, client, limits, spec.url)
+    for (guid, _), article in zip(wanted, articles):
+        if article is not None:
+            short = len(article.body) < limits.min_chars
+            fresh.append(Entry(guid, None if short else article, "short" if short else None))
     fresh.sort(key=lambda e: (e.article.published.isoformat() if e.article and e.article.published else "",
                               e.guid))
-    return fresh, skipped
+    return fresh, skipped, articles.count(None)
 
 
 def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client, limits: Limits) -> Outcome:
@@ -307,7 +304,7 @@ def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client,
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     try:
-        got = http_get(client, state.fetch_url, limits, headers)
+        got = http_get(client, state.fetch_url, limits, headers, trusted=spec.url)
         if got.status == 304:
             return Outcome(spec, "not_modified", 304, moved_to=got.moved_to)
         if got.status == 410:
@@ -317,19 +314,29 @@ def poll(spec: FeedSpec, state: FeedState, seen: set[str], client: httpx.Client,
             return Outcome(spec, "error", got.status, error=f"HTTP {got.status} from {got.url}",
                            moved_to=got.moved_to, retry_after=retry_after(got.headers))
         parsed = parse_feed(got.body, got.headers, got.url)
-        entries, skipped = _new_entries(parsed, spec, seen, client, limits)
+        entries, skipped, deferred = _new_entries(parsed, spec, seen, client, limits)
     except InputError as exc:
-        return Outcome(spec, "error", error=exc.reason)
+        return Outcome(spec, "late" if round_over(limits) else "error", error=exc.reason)
     except Exception as exc:  # a bug or a library surprise must not stop the other feeds
         log.exception("%s: unexpected error while polling", spec.url)
         return Outcome(spec, "error", error=f"unexpected {type(exc).__name__}: {exc}")
-    warning = None
+    lower = {k.lower(): v for k, v in got.headers.items()}
+    validators = (lower.get("etag"), lower.get("last-modified")) if not deferred else (None, None)  # refetch all
+    return Outcome(spec, "ok", 200, tuple(entries), skipped, *validators,
+                   html_fragment_to_text(str(parsed.feed.get("title", ""))) or None, got.moved_to,
+                   warning=_warning(parsed, deferred, limits), deferred=deferred)
+
+
+def _warning(parsed: Any, deferred: int, limits: Limits) -> str | None:
+    """What the user should know about a feed that was read: ill-formed XML, entries left for later."""
+    notes = []
     if parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
-        warning = f"ill-formed or mis-encoded feed, readable entries kept ({type(problem).__name__}: {problem})"
-    lower = {k.lower(): v for k, v in got.headers.items()}
-    return Outcome(spec, "ok", 200, tuple(entries), skipped, lower.get("etag"), lower.get("last-modified"),
-                   html_fragment_to_text(str(parsed.feed.get("title", ""))) or None, got.moved_to, warning=warning)
+        notes.append(f"ill-formed or mis-encoded feed, readable entries kept ({type(problem).__name__}: {problem})")
+    if deferred:
+        notes.append(f"{deferred} entries wait for the next round (full-article pages: at most {limits.max_pages} "
+                     f"per feed per round, [feeds] max_pages_per_feed, within [feeds] round_timeout)")
+    return "; ".join(notes) or None
 
 
 # state in the corpus ---------------------------------------------------------
@@ -384,7 +391,8 @@ def _save_state(corpus: Corpus, outcome: Outcome, state: FeedState) -> None:
             return
         failures = state.failures + 1
         status = "disabled" if outcome.status == "gone" else "error"
-        next_try = None if status == "disabled" else (now + backoff(failures, outcome.retry_after)).isoformat()
+        next_try = None if outcome.status in ("gone", "late") else \
+            (now + backoff(failures, outcome.retry_after)).isoformat()  # late: tried again at the next run
         db.execute(
             "UPDATE feeds SET fetch_url = ?, status = ?, http_status = ?, checked_at = ?, failures = ?, "
             "next_try = ?, last_error = ? WHERE url = ?",
@@ -405,7 +413,7 @@ class _Storer:
 
     def __init__(self, config: Config, corpus: Corpus, report: FetchReport):
         self.config, self.corpus, self.report = config, corpus, report
-        self.min_chars = int(config.get("ingest", "min_chars"))
+        self.min_chars = config.settings.ingest.min_chars
         self._store: Store | None = None
 
     def entry(self, spec: FeedSpec, entry: Entry) -> None:
@@ -439,6 +447,7 @@ class _Storer:
                 report.failed.append((f"{spec.url} {entry.guid}", str(exc)))
         _save_state(self.corpus, outcome, state)
         report.seen_entries += outcome.seen
+        report.deferred += outcome.deferred
         _report(report, outcome, state)
 
 
@@ -458,6 +467,8 @@ def _report(report: FetchReport, outcome: Outcome, state: FeedState) -> None:
     else:
         if outcome.status == "gone":
             report.gone.append(url)
+        if outcome.status == "late":
+            report.late.append(url)
         report.failed.append((url, outcome.error or "unknown error"))
         log.error("%s: %s", url, outcome.error)
     if outcome.warning:
@@ -478,15 +489,31 @@ def fetch_all(config: Config, corpus: Corpus, progress: Callable[[str], None] | 
             log.info("%s: skipped (%s)", spec.url, "disabled after HTTP 410" if states[spec.url].status ==
                      "disabled" else f"backing off until {states[spec.url].next_try}")
     storer = _Storer(config, corpus, report)
-    with make_client(limits) as client, ThreadPoolExecutor(limits.concurrency, "feed") as pool:
-        futures = [(spec, pool.submit(poll, spec, states[spec.url], seen_guids(corpus, spec.url), client, limits))
-                   for spec in due]
-        for spec, future in futures:
-            storer.outcome(future.result(), states[spec.url])
+    limits = replace(limits, deadline=time.monotonic() + limits.round_timeout if limits.round_timeout else None)
+    with make_client(limits) as client:
+        for spec, outcome in _poll_round(due, states, corpus, client, limits):
+            storer.outcome(outcome, states[spec.url])
             if progress:
                 progress(spec.url)
     log.info("fetch: %s", report.counts())
     return report
+
+
+def _poll_round(due: list[FeedSpec], states: dict[str, FeedState], corpus: Corpus, client: httpx.Client,
+                limits: Limits) -> Iterator[tuple[FeedSpec, Outcome]]:
+    """Poll feeds in worker threads, yielding outcomes in config order; one not done by the deadline is late."""
+    pool = ThreadPoolExecutor(limits.concurrency, "feed")
+    try:
+        futures = [(spec, pool.submit(poll, spec, states[spec.url], seen_guids(corpus, spec.url), client, limits))
+                   for spec in due]
+        for spec, future in futures:
+            wait = None if limits.deadline is None else max(0.0, limits.deadline + LATE_GRACE - time.monotonic())
+            try:
+                yield spec, future.result(timeout=wait)
+            except FutureTimeout:
+                yield spec, Outcome(spec, "late", error=late_reason(limits))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a worker still running ends by the deadline
 
 
 def feed_rows(corpus: Corpus) -> list[dict[str, Any]]:

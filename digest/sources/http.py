@@ -1,14 +1,14 @@
 """HTTP for feeds and linked articles: limits, redirects, private addresses, Retry-After.
 
-Every request has a timeout and a size limit (feedparser has no timeout of its own,
-so it never fetches: it parses the bytes read here), a clear User-Agent, and follows
-redirects by hand so that a permanent move (301, 308) is noticed and remembered.
-Links found inside a feed may be refused when they point to a private address.
+Every request has a size limit, a clear User-Agent and one deadline for the whole of it
+(connect, headers, body, every redirect hop: [feeds] timeout, and never past the end of
+the fetch round, [feeds] round_timeout). feedparser has no timeout of its own, so it never
+fetches: it parses the bytes read here. Redirects are followed by hand so that a permanent
+move (301, 308) is noticed and remembered. Every hop connects through netguard: a private
+or local address is refused unless it is the host and port the user configured the feed on.
 """
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -21,6 +21,7 @@ import httpx
 
 from digest.errors import InputError
 from digest.models import utcnow
+from digest.sources import netguard
 
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
@@ -48,6 +49,9 @@ class Limits:
     concurrency: int
     min_chars: int
     max_age_days: float = 0  # 0: entries of any age are taken
+    round_timeout: float = 0  # seconds a whole fetch round may take; 0: no round deadline
+    max_pages: int = 0  # full-article pages per feed per round; 0: no cap
+    deadline: float | None = None  # time.monotonic() at which this fetch round ends (set by fetch_all)
 
 
 @dataclass(frozen=True)
@@ -61,17 +65,19 @@ class Fetched:
     moved_to: str | None = None
 
 
-def make_client(limits: Limits) -> httpx.Client:
-    """An HTTP client with the User-Agent and timeouts; redirects are followed by hand."""
+def make_client(limits: Limits, resolve: netguard.Resolver | None = None) -> httpx.Client:
+    """An HTTP client with the User-Agent whose connections are checked and pinned by netguard.
+
+    Proxies named in the environment are not used: the address checks need the connection.
+    """
     return httpx.Client(
-        timeout=httpx.Timeout(limits.timeout), follow_redirects=False,
-        headers={"User-Agent": USER_AGENT},
-        limits=httpx.Limits(max_connections=limits.concurrency * 2),
+        transport=netguard.transport(limits.concurrency, resolve), timeout=httpx.Timeout(limits.timeout),
+        follow_redirects=False, headers={"User-Agent": USER_AGENT},
     )
 
 
-def _read_limited(response: httpx.Response, url: str, limits: Limits, deadline: float) -> bytes:
-    """Read a body, refusing it once it passes max_bytes or the overall deadline."""
+def _read_limited(response: httpx.Response, url: str, limits: Limits) -> bytes:
+    """Read a body, refusing it once it passes max_bytes (the guard's deadline ends slow bodies)."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise InputError(url, f"response is {int(declared) / 1e6:.1f} MB, over the "
@@ -82,36 +88,43 @@ def _read_limited(response: httpx.Response, url: str, limits: Limits, deadline: 
         if size > limits.max_bytes:
             raise InputError(url, f"response passed the {limits.max_bytes / 1e6:.0f} MB limit "
                                   "([feeds] max_mb); raise it if the feed is really that large")
-        if time.monotonic() > deadline:
-            raise InputError(url, f"response took over {limits.timeout:g} s ([feeds] timeout)")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def private_host(url: str) -> str | None:
-    """The host of url when it is (or resolves to) a loopback, private or link-local address."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return None  # unresolvable: the request itself will fail with a clear error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            return host
-    return None
+def round_over(limits: Limits) -> bool:
+    """True once the fetch round's deadline ([feeds] round_timeout) has passed."""
+    return limits.deadline is not None and time.monotonic() >= limits.deadline
+
+
+def late_reason(limits: Limits) -> str:
+    """Why a feed or page was left for the next run."""
+    return (f"not done within the fetch round's {limits.round_timeout:g} s ([feeds] round_timeout); "
+            "tried again at the next run")
 
 
 def http_get(client: httpx.Client, url: str, limits: Limits, headers: Mapping[str, str] | None = None,
-             allow_private: bool = True) -> Fetched:
-    """GET a URL within the limits, following redirects and noting a permanent move."""
-    deadline = time.monotonic() + limits.timeout
-    moved_to, permanent = None, True
+             trusted: str | None = None) -> Fetched:
+    """GET a URL within the limits, following redirects; only `trusted` (the configured feed) may be private."""
+    guard = netguard.Guard(limits.timeout, limits.deadline, netguard.origin(trusted) if trusted else None)
+    token = netguard.current.set(guard)
+    try:
+        if guard.round_over():
+            raise InputError(url, late_reason(limits))
+        return _follow(client, url, limits, dict(headers or {}), guard)
+    finally:
+        netguard.current.reset(token)
+
+
+def _follow(client: httpx.Client, url: str, limits: Limits, headers: dict[str, str],
+            guard: netguard.Guard) -> Fetched:
+    """The redirect loop of http_get, with httpx and netguard failures turned into InputErrors."""
+    start, moved_to, permanent = url, None, True
     for _hop in range(MAX_REDIRECTS + 1):
-        if not allow_private and private_host(url):
-            raise InputError(url, "refused: a link found in a feed points to a private or local address")
         try:
-            with client.stream("GET", url, headers=dict(headers or {})) as response:
+            pool_wait = guard.left(httpx.PoolTimeout) if limits.deadline else limits.timeout
+            with client.stream("GET", url, headers=headers,
+                               timeout=httpx.Timeout(limits.timeout, pool=pool_wait)) as response:
                 target = response.headers.get("location")
                 if response.status_code in REDIRECTS and target:
                     url = urljoin(url, target.strip())
@@ -120,13 +133,25 @@ def http_get(client: httpx.Client, url: str, limits: Limits, headers: Mapping[st
                     permanent = permanent and response.status_code in PERMANENT
                     moved_to = url if permanent else moved_to
                     continue
-                body = _read_limited(response, url, limits, deadline) if response.status_code == 200 else b""
+                body = _read_limited(response, url, limits) if response.status_code == 200 else b""
                 return Fetched(response.status_code, url, dict(response.headers), body, moved_to)
+        except netguard.Refused as exc:
+            raise InputError(url, _refused_reason(start, url, exc)) from exc
         except httpx.TimeoutException as exc:
-            raise InputError(url, f"no answer within {limits.timeout:g} s ([feeds] timeout)") from exc
+            if guard.round_over():
+                raise InputError(url, late_reason(limits)) from exc
+            raise InputError(url, f"no complete answer within {limits.timeout:g} s ([feeds] timeout)") from exc
         except httpx.HTTPError as exc:
             raise InputError(url, f"cannot fetch ({type(exc).__name__}: {exc})") from exc
     raise InputError(url, f"more than {MAX_REDIRECTS} redirects")
+
+
+def _refused_reason(start: str, url: str, exc: netguard.Refused) -> str:
+    """Say which hop was refused and how to fix it if the address really is wanted."""
+    where = f"{start} redirected to {url}" if url != start else f"{url}"
+    return (f"refused: {where}, a private or local address ({exc.address}); nothing was fetched from it. "
+            "Only the host and port a [[feed]] url names may be private; if the feed really lives there, "
+            "change its [[feed]] url in digest.toml to that address")
 
 
 def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> timedelta | None:
