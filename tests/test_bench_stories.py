@@ -5,7 +5,7 @@ import importlib.util
 import json
 
 import pytest
-from conftest import REPO
+from helpers.paths import REPO
 
 from digest.store.corpus import Corpus
 

@@ -5,7 +5,7 @@ import email
 import shutil
 from email import policy
 
-from conftest import EXAMPLES
+from helpers.paths import EXAMPLES
 
 from digest.cli.main import cli
 

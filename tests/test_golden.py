@@ -6,11 +6,12 @@ After an intended change of the pipeline's output, regenerate it with
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+from helpers.paths import TESTS
 
 from digest.cli.main import cli
 
-GOLDEN = Path(__file__).parent / "golden" / "examples-2026-03-06.txt"
+GOLDEN = TESTS / "golden" / "examples-2026-03-06.txt"
 
 
 def test_examples_plain_text_matches_the_golden_file(runner, example_workspace, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from test_preview import get
+from helpers.web import get
 
 from digest.config import from_mapping
 from digest.jsonio import digest_from_dict, digest_to_dict

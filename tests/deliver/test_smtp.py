@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest_feeds import free_port
-from conftest_smtp import Sink, _auth
+from helpers.feeds import free_port
+from helpers.smtp import Sink, _auth
 
 from digest import config as config_mod
 from digest.deliver import smtp as deliver
@@ -188,7 +188,8 @@ def test_tls_delivery(tmp_path, tls_files, monkeypatch, security):
 
 def test_send_command(tmp_path, smtp):
     from click.testing import CliRunner
-    from test_feeds import cli_group
+
+    from digest.cli.main import cli
 
     sink, port = smtp
     config = make_config(tmp_path, port)
@@ -197,20 +198,20 @@ def test_send_command(tmp_path, smtp):
                            '[email]\nfrom = "digest@example.test"\nto = ["ana@example.test"]\n')
     write_digest(config, "2026-11-04", attach=True)
     runner = CliRunner()
-    dry = runner.invoke(cli_group(), ["--config", str(config_file), "send", "--dry-run"])
+    dry = runner.invoke(cli, ["--config", str(config_file), "send", "--dry-run"])
     assert dry.exit_code == 0 and "would send" in dry.output and sink.envelopes == []
-    sent = runner.invoke(cli_group(), ["--config", str(config_file), "send"])
+    sent = runner.invoke(cli, ["--config", str(config_file), "send"])
     assert sent.exit_code == 0 and "sent digest 2026-11-04" in sent.output and len(sink.envelopes) == 1
-    assert "nothing to send" in runner.invoke(cli_group(), ["--config", str(config_file), "send"]).output
+    assert "nothing to send" in runner.invoke(cli, ["--config", str(config_file), "send"]).output
     config_file.write_text(config_file.read_text().replace(f"port = {port}", f"port = {free_port()}"))
-    failed = runner.invoke(cli_group(), ["--config", str(config_file), "send", "--digest", "2026-11-04"])
+    failed = runner.invoke(cli, ["--config", str(config_file), "send", "--digest", "2026-11-04"])
     assert failed.exit_code == 1 and "cannot connect" in failed.output
 
 
 def test_built_digest_is_delivered(tmp_path, smtp):
     """End to end: feed entries -> digest.build.build (real render) -> SMTP."""
     build = pytest.importorskip("digest.build")
-    from conftest_feeds import FeedServer, static
+    from helpers.feeds import FeedServer, static
 
     from digest.ingest import feeds
 

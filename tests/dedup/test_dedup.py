@@ -7,17 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Pipeline
+from helpers.paths import DATA, SEEDS
+from helpers.pipeline import Pipeline
 
 from digest.dedup import check as dedup_module
 from digest.models import Article
 from digest.store.audit import explain, report
 from digest.text.hashing import MinHasher, content_hash, normalise, shingles, tokenise
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "seeds"
-
-UNRELATED = (Path(__file__).parent / "data" / "catalonia-rail-strike.txt").read_text(encoding="utf-8")
+UNRELATED = (DATA / "catalonia-rail-strike.txt").read_text(encoding="utf-8")
 
 
 def seeds() -> list[Path]:

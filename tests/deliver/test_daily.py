@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from conftest_feeds import FeedServer, static
+from helpers.feeds import FeedServer, static
 
 from digest.cli.main import cli
 

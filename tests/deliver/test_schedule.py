@@ -9,17 +9,15 @@ import textwrap
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers.paths import REPO
 
 from digest import config as config_mod
 from digest.deliver import schedule
 from digest.errors import ConfigError, DigestError, LockedError
 from digest.store import workspace
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def make_config(tmp_path, at, tz="UTC", poll=0):

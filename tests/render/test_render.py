@@ -7,9 +7,9 @@ import json
 import re
 from datetime import date, datetime, timezone
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
+from helpers.paths import EXAMPLES, SEEDS, SHARED
 
 from digest.config import from_mapping
 from digest.errors import ConfigError, RenderError
@@ -18,9 +18,7 @@ from digest.render import build_message, render_html, render_text, write_outputs
 from digest.render.environment import safe_url
 from digest.render.sample import story_from_texts, synthetic_digest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "seeds"
-EXAMPLE_TEXTS = Path(__file__).resolve().parents[1] / "examples" / "inbox"
+EXAMPLE_TEXTS = EXAMPLES / "inbox"
 HOSTILE_TITLE = '<script>alert("t")</script>Hostile <img src=x onerror=alert(1)> title'
 HOSTILE_OUTLET = '<img src="http://127.0.0.1:9/x.png" onerror="alert(2)">Evil Outlet'
 HOSTILE_POINT = 'Point with <a href="javascript:alert(3)">a link</a> and <iframe src="//evil"></iframe>'

@@ -5,7 +5,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest_feeds import (
+from helpers.feeds import (
     FeedServer,
     article_page,
     body,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import crash_on_insert
+from helpers.pipeline import crash_on_insert
 
 from digest import build as build_mod
 from digest.ingest import inbox

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest_feeds import (
+from helpers.feeds import (
     FEEDS_DATA,
     FeedServer,
     body,
@@ -17,15 +17,15 @@ from conftest_feeds import (
     status,
     trickle,
 )
+from helpers.paths import SHARED
 
 from digest import config as config_mod
+from digest.cli.main import cli
 from digest.errors import ConfigError, InputError
 from digest.ingest import feeds
 from digest.sources import http, netguard, pages
 from digest.sources.extract import html_fragment_to_text
 from digest.store import workspace
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture
@@ -339,21 +339,10 @@ def test_feedparser_corpus_never_crashes_the_parsing_path(kind):
 
 
 # commands -------------------------------------------------------------------
-def cli_group():
-    """The main `digest` group with the operations commands (as digest.cli wires them)."""
-    from digest.cli.main import cli
-    from digest.cli.ops import COMMANDS
-
-    for command in COMMANDS:
-        if command.name not in cli.commands:
-            cli.add_command(command)
-    return cli
-
-
 def invoke(config_file, *args):
     from click.testing import CliRunner
 
-    return CliRunner().invoke(cli_group(), ["--config", str(config_file), *args], catch_exceptions=False)
+    return CliRunner().invoke(cli, ["--config", str(config_file), *args], catch_exceptions=False)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from email.parser import BytesParser
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest_feeds import free_port
+
+from helpers.feeds import free_port
 
 
 class Sink:

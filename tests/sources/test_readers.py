@@ -11,14 +11,14 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from helpers.paths import DATA, SEEDS
 
 from digest.errors import InputError
 from digest.sources.extract import decode_bytes, html_to_article_fields
 from digest.sources.language import detect
 from digest.sources.readers import ReadDefaults, parse_date, read
 
-DATA = Path(__file__).resolve().parent / "data" / "inbox"
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+INBOX = DATA / "inbox"
 DEFAULTS = ReadDefaults()
 
 RUSSIAN = (
@@ -51,7 +51,7 @@ def refused(path: Path, data: bytes | None = None, defaults: ReadDefaults = DEFA
 
 
 def test_text_file_with_header_lines():
-    article = read_one(DATA / "council-tram.txt")
+    article = read_one(INBOX / "council-tram.txt")
     assert article.title == "Council approves the east tram line after a four-hour debate"
     assert article.outlet == "Riverside Gazette"
     assert article.url == "https://www.riverside-gazette.example/news/2024/03/tram-line-approved"
@@ -60,7 +60,7 @@ def test_text_file_with_header_lines():
     assert article.author == "Mara Lindqvist"
     assert article.language == "en"
     assert article.id == "" and article.content_hash == ""
-    assert article.source_path == str(DATA / "council-tram.txt")
+    assert article.source_path == str(INBOX / "council-tram.txt")
     assert article.body.startswith("The city council voted 31 to 12 on Thursday evening")
     assert article.body.endswith("once the regional government confirms its share of the funding.")
     for junk in ("Source:", "Share this article", "Follow us", "©", "four-hour debate"):
@@ -69,7 +69,7 @@ def test_text_file_with_header_lines():
 
 
 def test_markdown_becomes_plain_text():
-    article = read_one(DATA / "harbour-notes.md")
+    article = read_one(INBOX / "harbour-notes.md")
     assert article.title == "Harbour cranes return after two years of repairs"
     for markup in ("#", "**", "*", "](", "[", "`"):
         assert markup not in article.body
@@ -81,7 +81,7 @@ def test_markdown_becomes_plain_text():
 
 
 def test_html_page_main_text_and_metadata():
-    article = read_one(DATA / "bakery-strike.html")
+    article = read_one(INBOX / "bakery-strike.html")
     assert article.title == "Bakery workers end strike after pay deal"
     assert article.outlet == "Northfield Courier"
     assert article.url == "https://northfield-courier.example/business/bakery-strike-ends"
@@ -97,7 +97,7 @@ def test_html_page_main_text_and_metadata():
 
 
 def test_forwarded_email_uses_the_forwarded_article():
-    article = read_one(DATA / "dike-forward.eml")
+    article = read_one(INBOX / "dike-forward.eml")
     assert article.title == "Water board to raise the Oster dike by 60 cm"
     assert article.outlet == "Delta Post"
     assert article.published == datetime(2024, 4, 9, 5, 45, tzinfo=timezone.utc)
@@ -108,7 +108,7 @@ def test_forwarded_email_uses_the_forwarded_article():
 
 
 def test_email_with_only_an_html_part(tmp_path):
-    original = (DATA / "dike-forward.eml").read_bytes()
+    original = (INBOX / "dike-forward.eml").read_bytes()
     from email import message_from_bytes
     html = message_from_bytes(original, policy=policy.default).get_body(("html",)).get_content()
     msg = EmailMessage(policy=policy.SMTP)
@@ -141,7 +141,7 @@ def test_email_outlet_falls_back_to_sender_domain(tmp_path):
 
 
 def test_json_list_of_articles():
-    path = DATA / "articles.json"
+    path = INBOX / "articles.json"
     first, second = read(path, path.read_bytes(), DEFAULTS)
     assert first.title == "Library extends opening hours for exam season"
     assert first.outlet == "Campus Weekly"
@@ -235,7 +235,7 @@ def test_unsupported_suffix(tmp_path):
 
 
 def test_empty_file():
-    error = refused(DATA / "bad" / "empty.txt")
+    error = refused(INBOX / "bad" / "empty.txt")
     assert "empty" in error.reason
 
 
@@ -252,7 +252,7 @@ def test_undecodable_bytes(tmp_path):
 
 
 def test_file_over_a_small_size_limit():
-    error = refused(DATA / "council-tram.txt", defaults=ReadDefaults(max_bytes=100))
+    error = refused(INBOX / "council-tram.txt", defaults=ReadDefaults(max_bytes=100))
     assert "limit" in error.reason and "max_file_mb" in error.reason
 
 
@@ -271,7 +271,7 @@ def test_real_50_mb_file_is_refused_before_decoding(tmp_path):
     ("too-short.txt", ["no article text", "min_chars"]),            # nothing left after cleaning
 ])
 def test_bad_files_are_refused_with_the_reason(name, expected):
-    error = refused(DATA / "bad" / name)
+    error = refused(INBOX / "bad" / name)
     assert all(words in error.reason for words in expected), error.reason
 
 
@@ -310,7 +310,7 @@ def test_seeds_read_as_text(tmp_path):
 
 
 def test_html_extraction_makes_paragraphs_and_never_fetches():
-    page = html_to_article_fields((DATA / "bakery-strike.html").read_bytes(), url=None)
+    page = html_to_article_fields((INBOX / "bakery-strike.html").read_bytes(), url=None)
     assert page.sitename == "Northfield Courier"
     assert page.text.count("\n\n") >= 4
     assert html_to_article_fields("").text == ""
@@ -420,7 +420,7 @@ def test_header_lines_under_the_title_line(tmp_path):
 
 def test_html_only_forwarded_email_uses_forwarded_headers(tmp_path):
     from email import message_from_bytes
-    original = message_from_bytes((DATA / "dike-forward.eml").read_bytes(), policy=policy.default)
+    original = message_from_bytes((INBOX / "dike-forward.eml").read_bytes(), policy=policy.default)
     msg = EmailMessage(policy=policy.SMTP)
     for name in ("From", "Subject", "Date"):
         msg[name] = original[name]
@@ -492,7 +492,7 @@ def test_pathological_markdown_is_read_in_linear_time(tmp_path):
 def test_generated_text_articles_read_with_title_and_language(tmp_path):
     """Two hundred ~600-word .txt articles go through read() (speed: bench/ingest.py's read stage)."""
     rng = random.Random(7)
-    english = (DATA / "council-tram.txt").read_text(encoding="utf-8").split()
+    english = (INBOX / "council-tram.txt").read_text(encoding="utf-8").split()
     blobs = []
     for i in range(200):
         paragraphs = [" ".join(rng.choice(english) for _ in range(rng.randint(20, 60))).capitalize() + "."

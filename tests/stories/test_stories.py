@@ -6,10 +6,11 @@ import re
 import shutil
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-from conftest import Pipeline
+from helpers.paths import DATA, SEEDS
+from helpers.pipeline import Pipeline
+from helpers.stories import GARDEN, make, reference_counts
 
 from digest.ingest.inbox import ingest
 from digest.models import Article
@@ -17,11 +18,8 @@ from digest.store.audit import story_report
 from digest.store.corpus import Corpus
 from digest.stories.index import new_story_id
 from digest.stories.terms import article_terms
-from digest.text.hashing import content_hash
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-
-UNRELATED = (Path(__file__).parent / "data" / "catalonia-rail-strike.txt").read_text(encoding="utf-8")
+UNRELATED = (DATA / "catalonia-rail-strike.txt").read_text(encoding="utf-8")
 
 FOLLOW_UP = """Kremlin weighs Washington's written reply on NATO
 
@@ -45,25 +43,6 @@ SITE_FOOTER = """
 Subscribe to the Daily Courier newsletter. Follow the Daily Courier on Twitter, Facebook and
 Instagram. Copyright Daily Courier Media Group, all rights reserved. Privacy policy, cookie
 settings and terms of use apply to all readers of the Daily Courier website."""
-
-GARDEN = """Allotment holders in the northern town of Hebden Bridge are celebrating a record
-harvest of heritage apples after a mild spring and a wet summer, the local growers' society said.
-
-The society's orchard keeper, Margaret Ollerton, said more than 40 varieties had fruited this
-year, including several that had not cropped since the orchard was replanted in 1998.
-
-Volunteers will press the surplus into juice at the community hall on Saturday, and the society
-plans to sell grafted saplings of the rarest trees to raise money for a new tool shed."""
-
-
-def make(body: str, title: str, outlet: str = "Outlet", day: int = 27) -> Article:
-    """A finished article dated January `day`, 2022 (days past 31 run into February)."""
-    digest_hex = content_hash(body)
-    month, day = (1, day) if day <= 31 else (2, day - 31)
-    when = datetime(2022, month, day, 12, tzinfo=timezone.utc)
-    return Article(id="a" + digest_hex[:15], title=title, outlet=outlet, body=body,
-                   content_hash=digest_hex, language="en", published=when, ingested_at=when)
-
 
 def seed_articles(day: int = 27) -> list[Article]:
     """The five real seeds, or skip when shared/ is not beside the repo."""
@@ -226,21 +205,6 @@ def test_story_report_shows_outlets_and_join_similarity(pipe):
     assert all(re.fullmatch(r"a[0-9a-f]{15}", a["matched_article_id"]) for a in joined)
 
 
-def _reference_counts(text: str, weight: float) -> dict[str, float]:
-    """Boosted counts the slow, obvious way: every occurrence weighed where it stands."""
-    from digest.stories.terms import _TOKEN, NAME_BOOST, _background, _is_name, _term
-    background = _background("en")
-    out: dict[str, float] = {}
-    for match in _TOKEN.finditer(text):
-        found = _term(match.group(), background)
-        if found:
-            term, boost = found
-            if match.group()[0].isupper() and _is_name(text, match.start()):
-                boost = max(boost, NAME_BOOST)
-            out[term] = out.get(term, 0.0) + weight * boost
-    return out
-
-
 @pytest.mark.parametrize("text", [
     "Geneva talks. Geneva said\nGeneva: \"Geneva\" — Geneva (Geneva) A380 in 2022's U.S.-led talks ...",
     "  Lavrov met Blinken in Geneva; Lavrov's aides said Blinken's team left.\n\tLavrov left?!",
@@ -252,7 +216,7 @@ def test_term_counts_equal_per_occurrence_counting(text):
     from digest.stories.terms import _background, _count
     counts: dict[str, float] = {}
     _count(text, 2.0, _background("en"), counts)
-    assert counts == _reference_counts(text, 2.0)
+    assert counts == reference_counts(text, 2.0)
 
 
 def test_term_counts_on_the_seeds_equal_per_occurrence_counting():
@@ -260,7 +224,7 @@ def test_term_counts_on_the_seeds_equal_per_occurrence_counting():
     for article in seed_articles():
         counts: dict[str, float] = {}
         _count(article.body, 1.0, _background("en"), counts)
-        assert counts == _reference_counts(article.body, 1.0)
+        assert counts == reference_counts(article.body, 1.0)
 
 
 def test_one_transaction_for_many_articles_sees_earlier_ones(tmp_path):

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import REPO, need_shared
+from helpers.paths import REPO, need_shared
 
 from digest import config as config_mod
 from digest.cli.main import cli

@@ -9,15 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, SEEDS, Pipeline, crash_on_insert
-from test_stories import GARDEN, _reference_counts, make
+from helpers.paths import DATA, EXAMPLES, SEEDS
+from helpers.pipeline import Pipeline, crash_on_insert
+from helpers.stories import GARDEN, make, reference_counts
 
 from digest.ingest import inbox
 from digest.store import workspace
 from digest.store.corpus import Corpus
 from digest.stories.terms import _background, _count, article_terms, text_terms
-
-DATA = Path(__file__).parent / "data"
 
 
 def _inbox_files(folder: Path) -> list[Path]:
@@ -189,7 +188,7 @@ def test_term_counts_equal_per_occurrence_counting_on_random_texts():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         counts: dict[str, float] = {}
         _count(text, 2.0, _background("en"), counts)
-        assert counts == _reference_counts(text, 2.0), repr(text)
+        assert counts == reference_counts(text, 2.0), repr(text)
 
 
 SLOW_INGEST = """

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from helpers.paths import DATA, SEEDS
 
 from digest.sources.clean import clean_body, is_date_line, repeated_lines
-
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 # Boilerplate found in the seeds: none may survive cleaning in any seed.
 BOILERPLATE = [
@@ -296,7 +294,7 @@ def test_captions_with_a_cue_are_removed():
 
 def _sample_lines() -> list[str]:
     """Lines of the test inbox, the seeds (when present) and made-up boilerplate of every kind."""
-    data = Path(__file__).resolve().parent / "data" / "inbox"
+    data = DATA / "inbox"
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(data.rglob("*")) if p.is_file()]
     if SEEDS.is_dir():
         texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]

@@ -7,6 +7,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from helpers.paths import EXAMPLES, SEEDS
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.config import from_mapping
@@ -23,8 +24,6 @@ from digest.summarize.condense import (
 from digest.summarize.sentences import junk_reason, split_sentences
 from digest.summarize.speakers import Attribution
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "seeds"
 SEED_PREFIXES = ("000", "001", "002", "004")  # 003 is NV's own condensation, the model to imitate
 
 # "Say the same thing": TF-IDF cosine (English stop words) at or above this, or half the content words shared.
@@ -485,7 +484,7 @@ def test_bundled_mixed_language_story_has_no_spanish_points() -> None:
     from digest.ingest.inbox import finish
     from digest.sources.readers import ReadDefaults, read
 
-    folder = Path(__file__).resolve().parents[1] / "examples" / "inbox"
+    folder = EXAMPLES / "inbox"
     names = ["coastal-herald-solar.txt", "diario-del-puerto-solar.txt", "grid-weekly-solar.md",
              "northern-ledger-solar.html"]
     articles = [finish(a) for name in names

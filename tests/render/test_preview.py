@@ -7,10 +7,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers.web import get
 
 from digest.config import from_mapping
 from digest.jsonio import digest_to_dict
@@ -32,11 +32,6 @@ def chromium(profile: Path, width: int, *args: str, height: int = 1400) -> str:
                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
                f"--user-data-dir={profile}", f"--window-size={width},{height}", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
-
-
-def get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
 
 
 @pytest.fixture

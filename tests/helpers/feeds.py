@@ -6,10 +6,11 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Callable
 
-FEEDS_DATA = Path(__file__).parent / "data" / "feeds"
+from helpers.paths import DATA
+
+FEEDS_DATA = DATA / "feeds"
 
 Route = Callable[[BaseHTTPRequestHandler, "FeedServer"], None]
 

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: paths, real local servers (HTTP, SMTP), the ingest pipeline."""
