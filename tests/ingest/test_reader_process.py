@@ -23,7 +23,7 @@ def _inbox_files(folder: Path) -> list[Path]:
     """Copy the example inbox, the test inbox's good files and the seeds (when present) into folder."""
     folder.mkdir(parents=True, exist_ok=True)
     sources = [p for p in sorted((EXAMPLES / "inbox").iterdir()) if p.is_file()]
-    sources += [p for p in sorted((DATA / "inbox").iterdir()) if p.is_file()]
+    sources += [p for p in sorted((DATA / "readers").iterdir()) if p.is_file() and not p.name.endswith(".expected.json")]
     sources += sorted(SEEDS.glob("*.txt")) if SEEDS.exists() else []
     for n, path in enumerate(sources):
         shutil.copy(path, folder / f"{n:02d}-{path.name}")

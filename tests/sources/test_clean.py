@@ -294,8 +294,9 @@ def test_captions_with_a_cue_are_removed():
 
 def _sample_lines() -> list[str]:
     """Lines of the test inbox, the seeds (when present) and made-up boilerplate of every kind."""
-    data = DATA / "inbox"
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(data.rglob("*")) if p.is_file()]
+    data = DATA / "readers"
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(data.rglob("*"))
+             if p.is_file() and not p.name.endswith(".expected.json")]
     if SEEDS.is_dir():
         texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     made_up = [
