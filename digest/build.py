@@ -14,12 +14,12 @@ from digest import render
 from digest.config import Config
 from digest.errors import ConfigError, DigestError
 from digest.files import write_atomic
-from digest.ingest.feeds import topics_for
 from digest.jsonio import digest_to_dict
 from digest.models import Article, Digest, Story, utcnow
 from digest.sources.boilerplate import OutletLines
 from digest.store import audit
 from digest.store.corpus import Corpus
+from digest.store.feedstate import topics_for
 from digest.summarize import condense as summarize
 
 log = logging.getLogger(__name__)

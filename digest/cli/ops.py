@@ -18,7 +18,7 @@ from digest.deliver import smtp as deliver
 from digest.errors import ConfigError, DigestError
 from digest.ingest import feeds as feeds_mod
 from digest.ingest import opml
-from digest.store import workspace
+from digest.store import feedstate, workspace
 from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def feeds_list(obj):
         click.echo("no feeds: add one with `digest feeds add URL` or `digest feeds import FILE.opml`")
         return
     with workspace.open_corpus(config) as corpus:
-        states = {row["url"]: row for row in feeds_mod.feed_rows(corpus)}
+        states = {row["url"]: row for row in feedstate.feed_rows(corpus)}
     for spec in specs:
         row = states.get(spec.url, {})
         label = " ".join(x for x in (spec.name, f"[{spec.topic}]" if spec.topic else "",
@@ -176,7 +176,7 @@ def status_lines(config, corpus: Corpus) -> list[str]:
         lines.append(f"next scheduled run: {nxt:%Y-%m-%d %H:%M %Z} (`digest schedule`, [schedule] at)")
     except ConfigError as exc:
         lines.append(f"schedule: {exc}")
-    rows = feeds_mod.feed_rows(corpus)
+    rows = feedstate.feed_rows(corpus)
     configured = {spec.url for spec in feeds_mod.feed_specs(config)}
     bad = [r for r in rows if r["url"] in configured and r["status"] in ("error", "disabled")]
     lines.append(f"feeds: {len(configured)} configured, {len(bad)} failing")

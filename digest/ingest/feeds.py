@@ -42,6 +42,7 @@ from digest.sources.http import (
     round_over,
 )
 from digest.sources.pages import full_articles
+from digest.store import feedstate
 from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
@@ -342,23 +343,12 @@ def _warning(parsed: Any, deferred: int, limits: Limits) -> str | None:
 # state in the corpus ---------------------------------------------------------
 def load_states(corpus: Corpus, specs: list[FeedSpec]) -> dict[str, FeedState]:
     """Stored state of each configured feed, creating rows for new ones."""
-    with corpus.transaction() as db:
-        for spec in specs:
-            db.execute("INSERT OR IGNORE INTO feeds (url, fetch_url) VALUES (?, ?)", (spec.url, spec.url))
     states = {}
     for spec in specs:
-        row = corpus.db.execute("SELECT * FROM feeds WHERE url = ?", (spec.url,)).fetchone()
+        row = feedstate.feed_row(corpus, spec.url)
         states[spec.url] = FeedState(row["url"], row["fetch_url"], row["etag"], row["last_modified"],
                                      row["status"], row["failures"], row["next_try"])
     return states
-
-
-def seen_guids(corpus: Corpus, url: str) -> set[str]:
-    """GUIDs already taken from this feed (or from an old address that moved to it)."""
-    rows = corpus.db.execute(
-        "SELECT guid FROM feed_entries WHERE feed_url = ? OR feed_url IN "
-        "(SELECT url FROM feeds WHERE fetch_url = ? AND url != ?)", (url, url, url))
-    return {r[0] for r in rows}
 
 
 def is_due(state: FeedState, now: datetime) -> bool:
@@ -378,33 +368,26 @@ def _save_state(corpus: Corpus, outcome: Outcome, state: FeedState) -> None:
     """Record a feed's outcome: new validators on success, the last good ones kept on error."""
     now = utcnow()
     fetch_url = outcome.moved_to or state.fetch_url
-    with corpus.transaction() as db:
-        if outcome.status in ("ok", "not_modified"):
-            etag = outcome.etag if outcome.status == "ok" else state.etag
-            modified = outcome.last_modified if outcome.status == "ok" else state.last_modified
-            db.execute(
-                "UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, status = ?, http_status = ?, "
-                "checked_at = ?, ok_at = ?, failures = 0, next_try = NULL, last_error = ?, "
-                "title = coalesce(?, title) WHERE url = ?",
-                (fetch_url, etag, modified, outcome.status, outcome.http_status, now.isoformat(),
-                 now.isoformat(), outcome.warning, outcome.title, outcome.spec.url))
-            return
-        failures = state.failures + 1
-        status = "disabled" if outcome.status == "gone" else "error"
-        next_try = None if outcome.status in ("gone", "late") else \
-            (now + backoff(failures, outcome.retry_after)).isoformat()  # late: tried again at the next run
-        db.execute(
-            "UPDATE feeds SET fetch_url = ?, status = ?, http_status = ?, checked_at = ?, failures = ?, "
-            "next_try = ?, last_error = ? WHERE url = ?",
-            (fetch_url, status, outcome.http_status, now.isoformat(), failures, next_try, outcome.error,
-             outcome.spec.url))
+    if outcome.status in ("ok", "not_modified"):
+        fresh = outcome.status == "ok"
+        feedstate.record_success(corpus, outcome.spec.url, {
+            "fetch_url": fetch_url, "etag": outcome.etag if fresh else state.etag,
+            "last_modified": outcome.last_modified if fresh else state.last_modified,
+            "status": outcome.status, "http_status": outcome.http_status, "now": now.isoformat(),
+            "warning": outcome.warning, "title": outcome.title})
+        return
+    failures = state.failures + 1
+    next_try = None if outcome.status in ("gone", "late") else \
+        (now + backoff(failures, outcome.retry_after)).isoformat()  # late: tried again at the next run
+    feedstate.record_failure(corpus, outcome.spec.url, {
+        "fetch_url": fetch_url, "status": "disabled" if outcome.status == "gone" else "error",
+        "http_status": outcome.http_status, "now": now.isoformat(), "failures": failures,
+        "next_try": next_try, "error": outcome.error})
 
 
 def _remember(corpus: Corpus, spec: FeedSpec, guid: str, article_id: str | None) -> None:
     """Remember an entry's GUID (inside the caller's transaction)."""
-    corpus.db.execute(
-        "INSERT OR REPLACE INTO feed_entries (feed_url, guid, article_id, topic, seen_at) VALUES (?, ?, ?, ?, ?)",
-        (spec.url, guid, article_id, spec.topic or None, utcnow().isoformat()))
+    feedstate.remember_entry(corpus, spec.url, guid, article_id, spec.topic or None, utcnow().isoformat())
 
 
 # storing ---------------------------------------------------------------------
@@ -504,7 +487,7 @@ def _poll_round(due: list[FeedSpec], states: dict[str, FeedState], corpus: Corpu
     """Poll feeds in worker threads, yielding outcomes in config order; one not done by the deadline is late."""
     pool = ThreadPoolExecutor(limits.concurrency, "feed")
     try:
-        futures = [(spec, pool.submit(poll, spec, states[spec.url], seen_guids(corpus, spec.url), client, limits))
+        futures = [(spec, pool.submit(poll, spec, states[spec.url], feedstate.seen_guids(corpus, spec.url), client, limits))
                    for spec in due]
         for spec, future in futures:
             wait = None if limits.deadline is None else max(0.0, limits.deadline + LATE_GRACE - time.monotonic())
@@ -516,23 +499,4 @@ def _poll_round(due: list[FeedSpec], states: dict[str, FeedState], corpus: Corpu
         pool.shutdown(wait=False, cancel_futures=True)  # a worker still running ends by the deadline
 
 
-def feed_rows(corpus: Corpus) -> list[dict[str, Any]]:
-    """Every feed's stored state with its entry count, for `digest status` and `digest feeds list`."""
-    rows = corpus.db.execute(
-        "SELECT f.*, (SELECT count(*) FROM feed_entries e WHERE e.feed_url = f.url) AS entries "
-        "FROM feeds f ORDER BY f.url")
-    return [dict(r) for r in rows]
-
-
-def topics_for(corpus: Corpus, article_ids: list[str]) -> dict[str, str]:
-    """The [[feed]] topic of each article that came from a feed with one."""
-    if not article_ids:
-        return {}
-    rows = corpus.db.execute(
-        f"SELECT article_id, topic FROM feed_entries WHERE topic IS NOT NULL AND article_id IN "
-        f"({','.join('?' * len(article_ids))}) ORDER BY seen_at, feed_url", list(article_ids))
-    return {r[0]: r[1] for r in rows}
-
-
-__all__ = ["FeedSpec", "FetchReport", "fetch_all", "feed_rows", "feed_specs",
-           "parse_feed", "topics_for"]
+__all__ = ["FeedSpec", "FetchReport", "fetch_all", "feed_specs", "parse_feed"]

@@ -12,7 +12,6 @@ are read once and the held ones added).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
@@ -21,6 +20,7 @@ from typing import Iterator
 
 from digest.models import Article
 from digest.sources.clean import line_key
+from digest.store import outlets
 from digest.store.corpus import Corpus
 
 MIN_ARTICLES = 3
@@ -42,7 +42,7 @@ class OutletLines:
     """Counts each outlet's short lines across its articles and strips the ones it keeps repeating."""
 
     def __init__(self, corpus: Corpus):
-        self.db = corpus.db
+        self.corpus = corpus
         self._known: dict[str, frozenset[str]] = {}
         self._batching = False
         self._forget_held()
@@ -73,14 +73,8 @@ class OutletLines:
     def flush(self) -> None:
         """Write the held counts (caller's transaction) and forget what was read meanwhile."""
         if self._totals:
-            self.db.executemany(
-                "INSERT INTO outlet_totals VALUES (?, ?) "
-                "ON CONFLICT(outlet) DO UPDATE SET articles = articles + excluded.articles",
-                sorted(self._totals.items()))
-            self.db.executemany(
-                "INSERT INTO outlet_lines VALUES (?, ?, ?) "
-                "ON CONFLICT(outlet, line_key) DO UPDATE SET articles = articles + excluded.articles",
-                sorted((o, k, n) for o, counts in self._held.items() for k, n in counts.items()))
+            outlets.add_counts(self.corpus, sorted(self._totals.items()),
+                               sorted((o, k, n) for o, counts in self._held.items() for k, n in counts.items()))
         self._forget_held()
         self._known.clear()
 
@@ -98,8 +92,7 @@ class OutletLines:
         """The outlet's article count in the corpus (read once per batch while batching)."""
         found = self._written.get((outlet, None)) if self._batching else None
         if found is None:
-            row = self.db.execute("SELECT articles FROM outlet_totals WHERE outlet = ?", (outlet,)).fetchone()
-            found = row[0] if row else 0
+            found = outlets.total(self.corpus, outlet)
             if self._batching:
                 self._written[(outlet, None)] = found
         return found
@@ -108,9 +101,7 @@ class OutletLines:
         """Keys of the outlet's lines counted in at least `needed` articles in the corpus."""
         found = self._written.get((outlet, needed)) if self._batching else None
         if found is None:
-            rows = self.db.execute(
-                "SELECT line_key FROM outlet_lines WHERE outlet = ? AND articles >= ?", (outlet, needed))
-            found = frozenset(r[0] for r in rows)
+            found = outlets.frequent_lines(self.corpus, outlet, needed)
             if self._batching:
                 self._written[(outlet, needed)] = found
         return found
@@ -133,13 +124,7 @@ class OutletLines:
         if self._batching:
             self._hold(article.outlet, keys)
             return
-        self.db.execute(
-            "INSERT INTO outlet_totals VALUES (?, 1) ON CONFLICT(outlet) DO UPDATE SET articles = articles + 1",
-            (article.outlet,))
-        self.db.executemany(
-            "INSERT INTO outlet_lines VALUES (?, ?, 1) "
-            "ON CONFLICT(outlet, line_key) DO UPDATE SET articles = articles + 1",
-            [(article.outlet, k) for k in sorted(keys)])
+        outlets.add_counts(self.corpus, [(article.outlet, 1)], [(article.outlet, k, 1) for k in sorted(keys)])
         self._known.pop(article.outlet, None)
 
     def _hold(self, outlet: str, keys: set[str]) -> None:
@@ -147,10 +132,7 @@ class OutletLines:
         held = self._held.setdefault(outlet, Counter())
         new = sorted(k for k in keys if k not in held)
         if new:
-            stored = dict.fromkeys(new, 0)
-            stored.update(self.db.execute(
-                "SELECT line_key, articles FROM outlet_lines WHERE outlet = ? "
-                "AND line_key IN (SELECT value FROM json_each(?))", (outlet, json.dumps(new))).fetchall())
+            stored = outlets.line_counts(self.corpus, outlet, new)
             self._stored.update(((outlet, k), n) for k, n in stored.items())
         held.update(keys)
         self._totals[outlet] += 1

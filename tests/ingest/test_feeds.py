@@ -25,7 +25,7 @@ from digest.errors import ConfigError, InputError
 from digest.ingest import feeds
 from digest.sources import http, netguard, pages
 from digest.sources.extract import html_fragment_to_text
-from digest.store import workspace
+from digest.store import feedstate, workspace
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_errors_keep_last_good_state_and_back_off(tmp_path, server):
     assert feed_row(config, url)["failures"] == 2 and len(server.hits("/flaky.xml")) == 3
     assert feeds.backoff(1) < feeds.backoff(3) < feeds.backoff(30) == feeds.BACKOFF_MAX
     with workspace.open_corpus(config) as corpus:
-        assert feeds.feed_rows(corpus)[0]["last_error"] == f"HTTP 500 from {url}"
+        assert feedstate.feed_rows(corpus)[0]["last_error"] == f"HTTP 500 from {url}"
 
 
 def test_retry_after_is_honoured(tmp_path, server):
@@ -252,7 +252,7 @@ def test_full_article_fetches_the_page(tmp_path, server):
     assert "first made at the observatory in forty years" in art["body"]
     assert "All rights reserved" not in art["body"] and "Subscribe" not in art["body"]
     with workspace.open_corpus(full) as corpus:
-        assert feeds.topics_for(corpus, [art["id"]]) == {art["id"]: "Science"}
+        assert feedstate.topics_for(corpus, [art["id"]]) == {art["id"]: "Science"}
 
 
 def test_a_full_article_fetch_that_gets_a_consent_wall_stores_no_article(tmp_path, server):
@@ -467,7 +467,7 @@ def test_entries_older_than_max_age_are_remembered_not_stored(tmp_path, server):
         report = feeds.FetchReport()
         feeds._Storer(config, corpus, report).outcome(kept, feeds.FeedState(spec.url, spec.url))
         assert report.counts()["entries_too_old"] == 1 and report.counts()["added"] == 1
-        assert len(feeds.seen_guids(corpus, spec.url)) == 2
+        assert len(feedstate.seen_guids(corpus, spec.url)) == 2
 
 
 def test_full_article_page_missing_keeps_the_feed_text(tmp_path, server, caplog):
