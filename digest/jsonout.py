@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Article, Digest, Section, Story
+from .unicode_safety import scrub
 
 
 def _article(article: Article, why: dict[str, Any] | None) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def _story(story: Story, why: dict[str, Any] | None) -> dict[str, Any]:
 def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
     """The digest as plain JSON-ready data; `why` explains each article's dedup and story decisions,
     `extra` adds top-level fields."""
+    digest = scrub(digest)  # an old corpus may still hold bidi controls
     data: dict[str, Any] = {
         "date": digest.date.isoformat(),
         "title": digest.title,

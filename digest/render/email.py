@@ -12,6 +12,7 @@ from typing import Any
 from ..config import Config
 from ..errors import ConfigError, RenderError
 from ..models import Digest
+from ..unicode_safety import neutralise
 from .environment import base_context, render_template, safe_url
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def subject(digest: Digest, config: Config) -> str:
     template = str(config.section("email").get("subject", "{title}: {date}"))
     title = digest.title or str(config.section("digest").get("title", ""))
     text = template.replace("{title}", title).replace("{date}", digest.date.isoformat())
-    return " ".join(text.split())
+    return neutralise(" ".join(text.split()))
 
 
 def message_date(digest: Digest, config: Config) -> datetime:

@@ -5,6 +5,7 @@ import textwrap
 
 from ..config import Config
 from ..models import Digest
+from ..unicode_safety import neutralise
 from .environment import SourceView, StoryView, base_context, long_date, plural
 
 WIDTH = 72
@@ -104,4 +105,4 @@ def render_text(digest: Digest, config: Config) -> str:
     lines += _footnotes(sources)
     if digest.notes:
         lines += ["", THIN] + [_fill(note) for note in digest.notes]
-    return "\n".join(lines).rstrip() + "\n"
+    return neutralise("\n".join(lines).rstrip() + "\n")  # an old corpus may still hold bidi controls

@@ -27,6 +27,7 @@ from ..config import Config
 from ..corpus import Corpus, utcnow
 from ..errors import ConfigError, DigestError, InputError
 from ..models import Article
+from ..unicode_safety import neutralise, scrub
 from . import clean, language
 from .extract import html_fragment_to_text, tidy_text
 from .http import Limits, http_get, make_client, private_host, retry_after
@@ -380,7 +381,7 @@ def _save_state(corpus: Corpus, outcome: Outcome, state: FeedState) -> None:
                 "checked_at = ?, ok_at = ?, failures = 0, next_try = NULL, last_error = ?, "
                 "title = coalesce(?, title) WHERE url = ?",
                 (fetch_url, etag, modified, outcome.status, outcome.http_status, now.isoformat(),
-                 now.isoformat(), outcome.warning, outcome.title, outcome.spec.url))
+                 now.isoformat(), outcome.warning, outcome.title and neutralise(outcome.title), outcome.spec.url))
             return
         failures = state.failures + 1
         status = "disabled" if outcome.status == "gone" else "error"
@@ -412,6 +413,7 @@ class _Storer:
         """Commit one entry's article and its GUID together (a too-short entry: its GUID only)."""
         article = entry.article
         if article is not None:
+            article = scrub(article)  # bidi controls and spoofing zero-widths go before cleaning
             body = clean.clean_body(article.body, article.title)
             article = replace(article, body=body, language=language.detect(body))
         if article is None or len(article.body) < self.min_chars:

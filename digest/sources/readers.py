@@ -31,7 +31,8 @@ Formats:
   string, or an object with ``name``), ``url``, ``published`` or ``date`` or
   ``publishedAt`` (ISO 8601), ``author``, ``language`` (ISO 639-1).
 
-Every body goes through ``clean.clean_body`` and ``language.detect``. When the
+Every field first loses its bidi controls and spoofing zero-width characters
+(``digest.unicode_safety``); every body goes through ``clean.clean_body`` and ``language.detect``. When the
 content gives no date, ``published`` is the file's mtime (UTC) and
 ``published_is_guess`` is True. The outlet, when the content names none, is
 ``ReadDefaults.outlet``, else the URL's domain, else the parent folder's name
@@ -54,6 +55,7 @@ from digest.errors import InputError
 from digest.models import Article
 from digest.sources import clean, language
 from digest.sources.extract import decode_bytes, html_fragment_to_text, html_to_article_fields
+from digest.unicode_safety import neutralise, scrub
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".eml", ".json")
 HEAD_CHARS = 6000
@@ -514,7 +516,7 @@ def _outlet(draft: _Draft, path: Path, defaults: ReadDefaults) -> str:
     for candidate in (draft.outlet, defaults.outlet, _domain(draft.url)):
         if candidate and candidate.strip():
             return candidate.strip()
-    return folder if folder and folder.lower() != "inbox" else "inbox"
+    return neutralise(folder) if folder and folder.lower() != "inbox" else "inbox"
 
 
 def _mtime(path: Path) -> datetime | None:
@@ -582,4 +584,5 @@ def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
         drafts = _read_eml(path, data)
     else:
         drafts = _read_json(path, data)
+    drafts = [scrub(d) for d in drafts]  # before cleaning, so boilerplate rules see the visible text
     return [_finish(path, replace(d, title=clean.normalise(d.title)), defaults) for d in drafts]
