@@ -505,8 +505,11 @@ def _read_json(path: Path, data: bytes) -> list[_Draft]:
 
 
 def _domain(url: str | None) -> str:
-    """The host of a URL without a leading "www." (empty for none)."""
-    host = urlparse(url or "").hostname or ""
+    """The host of a URL without a leading "www." (empty for none, or for a malformed URL such as "https://[::1")."""
+    try:
+        host = urlparse(url or "").hostname or ""
+    except ValueError:
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
