@@ -22,8 +22,9 @@ ZERO_WIDTH = "\u200b\u2060\ufeff"
 JOINERS = "\u200c\u200d"
 # C0 and C1 control characters except tab, newline and carriage return (terminal escapes, NULs).
 CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), *range(0x0e, 0x20), *range(0x7f, 0xa0)) if c != 0x85)
-# Vertical tab, form feed and NEL separate lines: they become a newline rather than glue two words.
-LINE_BREAKS = "\x0b\x0c\x85"
+# Vertical tab, form feed, NEL and the Unicode line and paragraph separators separate lines: they
+# become a newline rather than glue two words (WeasyPrint fails an assertion on U+2029).
+LINE_BREAKS = "\x0b\x0c\x85\u2028\u2029"
 
 _TABLE = {**dict.fromkeys(map(ord, BIDI_CONTROLS + ZERO_WIDTH + CONTROLS)),
           **dict.fromkeys(map(ord, LINE_BREAKS), "\n")}
