@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from typing import TypeVar
 
 # Unicode's Bidi_Control set: ALM, LRM, RLM, the embeddings and overrides, the isolates.
@@ -40,6 +41,17 @@ def neutralise(text: str) -> str:
     if not _SUSPECT.search(text):
         return text
     return _LONE_JOINER.sub("", text.translate(_TABLE))
+
+
+def direction(text: str) -> str:
+    """"rtl" when the first letter with a strong direction is Arabic, Hebrew, ..., else "ltr" (HTML dir values)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def scrub(value: T) -> T:

@@ -5,6 +5,7 @@ import email
 import email.policy
 import json
 import shutil
+import re
 import subprocess
 from dataclasses import replace
 from datetime import date, datetime, timezone
@@ -20,6 +21,7 @@ from digest.jsonout import digest_to_dict
 from digest.models import Article, Digest, KeyPoint, Section, Story
 from digest.render import render_html, render_pdf, render_text, write_outputs
 from digest.render.email import subject
+from digest.render.pdf import pdf_html
 from digest.sources import feeds
 from digest.sources.inbox import Store
 from digest.sources.readers import ReadDefaults, read
@@ -213,3 +215,18 @@ def test_write_outputs_keep_rtl_and_drop_controls_together(tmp_path, ws_config):
                           ws_config, tmp_path / "out")
     text = paths["text"].read_text()
     assert not bad_chars(text) and f"{HEBREW_TITLE} gnp.exe".upper() in text
+
+
+def test_rtl_titles_ledes_and_points_are_set_right_to_left(ws_config):
+    article = Article(id="ar1", title=ARABIC_TITLE, outlet="الجزيرة", body=ARABIC, url="https://aljazeera.example/1")
+    story = Story(id="s", title=ARABIC_TITLE, lede=ARABIC.split(". ")[0], articles=(article,),
+                  sections=(Section(None, (KeyPoint(ARABIC.split(". ")[1], ("ar1",)),), kind="general"),))
+    digest = Digest(date=date(2026, 11, 3), title="Morning Digest", stories=(story,))
+    html = render_html(digest, ws_config)
+    for cls, text in (("story-title", ARABIC_TITLE), ("lede", ARABIC.split(". ")[0]),
+                      ("point", ARABIC.split(". ")[1])):
+        assert re.search(rf'<(h2|p|td) class="{cls}" dir="rtl"[^>]*>\s*{re.escape(text)}', html), cls
+    assert pdf_html(digest, ws_config).count('dir="rtl"') == 3
+    english = render_html(Digest(date=date(2026, 11, 3), title="Morning Digest", stories=(
+        replace(story, title=f"{RLO}1 Harbour board א"),)), ws_config)  # the first letter decides
+    assert 'class="story-title" dir="ltr"' in english

@@ -15,7 +15,7 @@ import markupsafe
 from ..config import Config
 from ..errors import RenderError
 from ..models import Article, Digest, Section, Story
-from ..unicode_safety import neutralise
+from ..unicode_safety import direction, neutralise
 
 SAFE_SCHEMES = ("http", "https")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
@@ -54,6 +54,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["plural"] = plural
     env.filters["longdate"] = long_date
+    env.filters["text_dir"] = direction
     return env
 
 
