@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from digest.models import Article, Digest, KeyPoint, Section, SectionKind, Story
+from digest.text.unicode_safety import scrub
 
 
 def _article(article: Article, why: dict[str, Any] | None) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def _story(story: Story, why: dict[str, Any] | None) -> dict[str, Any]:
 def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
     """The digest as plain JSON-ready data; `why` explains each article's dedup and story decisions,
     `extra` adds top-level fields."""
+    digest = scrub(digest)  # an old corpus may still hold bidi controls
     data: dict[str, Any] = {
         "date": digest.date.isoformat(),
         "title": digest.title,

@@ -44,6 +44,7 @@ from digest.sources.http import (
 from digest.sources.pages import full_articles
 from digest.store import feedstate
 from digest.store.corpus import Corpus
+from digest.text.unicode_safety import neutralise, scrub
 
 log = logging.getLogger(__name__)
 
@@ -374,7 +375,7 @@ def _save_state(corpus: Corpus, outcome: Outcome, state: FeedState) -> None:
             "fetch_url": fetch_url, "etag": outcome.etag if fresh else state.etag,
             "last_modified": outcome.last_modified if fresh else state.last_modified,
             "status": outcome.status, "http_status": outcome.http_status, "now": now.isoformat(),
-            "warning": outcome.warning, "title": outcome.title})
+            "warning": outcome.warning, "title": outcome.title and neutralise(outcome.title)})
         return
     failures = state.failures + 1
     next_try = None if outcome.status in ("gone", "late") else \
@@ -403,6 +404,7 @@ class _Storer:
         """Commit one entry's article and its GUID together (a too-short entry: its GUID only)."""
         article = entry.article
         if article is not None:
+            article = scrub(article)  # bidi controls and spoofing zero-widths go before cleaning
             body = clean.clean_body(article.body, article.title)
             article = replace(article, body=body, language=language.detect(body))
         if article is None or len(article.body) < self.min_chars:

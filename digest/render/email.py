@@ -13,6 +13,7 @@ from digest.config import Config
 from digest.errors import ConfigError, RenderError
 from digest.models import Digest
 from digest.render.environment import base_context, render_template, safe_url
+from digest.text.unicode_safety import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ def subject(digest: Digest, config: Config) -> str:
     template = config.settings.email.subject
     title = digest.title or config.settings.digest.title
     text = template.replace("{title}", title).replace("{date}", digest.date.isoformat())
-    return " ".join(text.split())
+    return neutralise(" ".join(text.split()))
 
 
 def message_date(digest: Digest, config: Config) -> datetime:

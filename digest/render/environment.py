@@ -10,10 +10,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from digest.config import Config
 from digest.errors import RenderError
 from digest.models import Article, Digest, Section, SectionKind, Story
+from digest.text.unicode_safety import direction, neutralise
 
 SAFE_SCHEMES = ("http", "https")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
@@ -47,10 +49,12 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=neutral_output,
     )
     env.filters["safe_url"] = safe_url
     env.filters["plural"] = plural
     env.filters["longdate"] = long_date
+    env.filters["text_dir"] = direction
     return env
 
 
@@ -69,6 +73,13 @@ def render_template(config: Config, name: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateError as exc:
         raise RenderError(f"template {name!r} (searched in {where}) failed: {exc}; "
                           f"fix the template or delete it to use the built-in one") from exc
+
+
+def neutral_output(value: Any) -> Any:
+    """Every printed value without bidi controls: the last line of defence for corpora ingested before the rule."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(neutralise(str(value)))
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def safe_url(url: str | None) -> str | None:

@@ -12,6 +12,7 @@ from digest.render.environment import (
     long_date,
     plural,
 )
+from digest.text.unicode_safety import neutralise
 
 WIDTH = 72
 RULE = "=" * WIDTH
@@ -110,4 +111,4 @@ def render_text(digest: Digest, config: Config) -> str:
     lines += _footnotes(sources)
     if digest.notes:
         lines += ["", THIN] + [_fill(note) for note in digest.notes]
-    return "\n".join(lines).rstrip() + "\n"
+    return neutralise("\n".join(lines).rstrip() + "\n")  # an old corpus may still hold bidi controls

@@ -31,7 +31,8 @@ Formats:
   string, or an object with ``name``), ``url``, ``published`` or ``date`` or
   ``publishedAt`` (ISO 8601), ``author``, ``language`` (ISO 639-1).
 
-Every body goes through ``clean.clean_body`` and ``language.detect``. When the
+Every field first loses its bidi controls and spoofing zero-width characters
+(``digest.text.unicode_safety``); every body goes through ``clean.clean_body`` and ``language.detect``. When the
 content gives no date, ``published`` is the file's mtime (UTC) and
 ``published_is_guess`` is True. The outlet, when the content names none, is
 ``ReadDefaults.outlet``, else the URL's domain, else the parent folder's name
@@ -59,6 +60,7 @@ from digest.sources.extract import (
     html_to_article_fields,
 )
 from digest.text import lexicon
+from digest.text.unicode_safety import neutralise, scrub
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".eml", ".json")
 HEAD_CHARS = 6000
@@ -498,8 +500,11 @@ def _read_json(path: Path, data: bytes) -> list[_Draft]:
 
 
 def _domain(url: str | None) -> str:
-    """The host of a URL without a leading "www." (empty for none)."""
-    host = urlparse(url or "").hostname or ""
+    """The host of a URL without a leading "www." (empty for none, or for a malformed URL such as "https://[::1")."""
+    try:
+        host = urlparse(url or "").hostname or ""
+    except ValueError:
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
@@ -509,7 +514,7 @@ def _outlet(draft: _Draft, path: Path, defaults: ReadDefaults) -> str:
     for candidate in (draft.outlet, defaults.outlet, _domain(draft.url)):
         if candidate and candidate.strip():
             return candidate.strip()
-    return folder if folder and folder.lower() != "inbox" else "inbox"
+    return neutralise(folder) if folder and folder.lower() != "inbox" else "inbox"
 
 
 def _mtime(path: Path) -> datetime | None:
@@ -577,4 +582,5 @@ def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
         drafts = _read_eml(path, data)
     else:
         drafts = _read_json(path, data)
+    drafts = [scrub(d) for d in drafts]  # before cleaning, so boilerplate rules see the visible text
     return [_finish(path, replace(d, title=clean.normalise(d.title)), defaults) for d in drafts]
