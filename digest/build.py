@@ -14,7 +14,8 @@ from . import dedup, render, summarize
 from .config import Config
 from .corpus import Corpus, utcnow
 from .errors import ConfigError, DigestError
-from .files import write_atomic
+from .faults import storage_error
+from .files import remove_stale_temps, write_atomic
 from .jsonout import digest_to_dict
 from .models import Article, Digest, Story
 from .sources.boilerplate import OutletLines
@@ -140,13 +141,24 @@ def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest
     result = BuildResult(digest, digest_id, outdir, outputs, again, why)
     data = digest_to_dict(digest, why=why, digest_id=digest_id)
     json_path = outdir / "digest.json"
-    write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    try:
+        write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    except OSError as exc:
+        raise storage_error(exc, outdir) or DigestError(
+            f"{json_path}: cannot write ({exc.strerror or exc}); check [paths] outbox is writable") from exc
     outputs["json"] = json_path
     return result
 
 
+def _remove_stale_temps(config: Config) -> None:
+    """Temp files of a build killed mid-write are deleted by the next build (it holds the lock)."""
+    for path in remove_stale_temps(config.path("outbox")):
+        log.info("removed %s, left by a build that was stopped while writing", path)
+
+
 def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResult:
     """Build the digest of everything not yet sent, render it and record it."""
+    _remove_stale_temps(config)
     day = day or today(config)
     articles = OutletLines(corpus).strip_all(corpus.unsent_articles())
     groups = group_by_story(articles)
@@ -180,6 +192,7 @@ def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path) -> Non
 
 def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     """Re-render a past digest from its recorded articles; the corpus is not changed."""
+    _remove_stale_temps(config)
     row = corpus.db.execute("SELECT date, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
     if not row:
         known = [r[0] for r in corpus.db.execute("SELECT id FROM digests ORDER BY id DESC LIMIT 5")]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import config as config_mod
+from . import faults
 from . import workspace
 from .errors import DigestError
 from . import commands_ops
@@ -55,16 +57,31 @@ class Context:
                 logging.getLogger().addHandler(handler)
         return self._config
 
+    def where(self, exc: BaseException) -> tuple[Path, Path | None]:
+        """The folder a failed write went to (the file's, else the corpus's) and the corpus file."""
+        corpus = self._config.path("corpus") if self._config is not None else None
+        target = getattr(exc, "filename", None)
+        if target:
+            return Path(target).parent, corpus
+        return (corpus.parent if corpus else Path(self.config_path).resolve().parent), corpus
+
 
 class DigestGroup(click.Group):
     """Catches DigestError once and prints it as a one-line error."""
 
     def invoke(self, ctx):
-        """Run the command; a DigestError becomes `error: ...` on stderr and exit status 1."""
+        """Run the command; a DigestError, a full disk or a damaged corpus becomes `error: ...` on
+        stderr and exit status 1."""
         try:
             return super().invoke(ctx)
         except DigestError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except (OSError, sqlite3.Error) as exc:
+            error = faults.storage_error(exc, *ctx.obj.where(exc)) if ctx.obj else None
+            if error is None:
+                raise
+            click.echo(f"error: {error}", err=True)
             sys.exit(1)
 
 

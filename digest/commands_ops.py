@@ -6,6 +6,7 @@ main group. Writes happen under the workspace lock and are recorded as runs.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,12 +35,20 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[Any], None] | Non
 
 
 def record_run(corpus: Corpus, kind: str, step: Callable[[], Any]) -> Any:
-    """Run a step and record it (start, end, counts, errors) in the corpus runs table."""
+    """Run a step and record it (start, end, counts, errors) in the corpus runs table.
+
+    Called under the workspace lock, so runs still marked 'running' are dead: they are marked 'died'."""
+    corpus.mark_dead_runs(f"a {kind} run")
     run_id = corpus.start_run(kind)
     try:
         result = step()
     except BaseException as exc:
-        corpus.finish_run(run_id, "failed", {}, [str(exc) or type(exc).__name__])
+        if isinstance(exc, sqlite3.DatabaseError):
+            corpus.distrust()
+        try:
+            corpus.finish_run(run_id, "failed", {}, [str(exc) or type(exc).__name__])
+        except sqlite3.Error as again:  # a full disk: the first error is the one to report
+            log.warning("run #%s: its failure could not be recorded (%s)", run_id, again)
         raise
     errors = [f"{where}: {reason}" for where, reason in getattr(result, "failed", [])]
     corpus.finish_run(run_id, "ok with errors" if errors else "ok", result.counts(), errors)

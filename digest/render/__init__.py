@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import RenderError
+from ..faults import storage_error
 from ..files import write_atomic
 from ..models import Digest
 from .email import build_message, inline_css, render_html
@@ -31,5 +32,5 @@ def write_outputs(digest: Digest, config: Config, outdir: Path) -> dict[str, Pat
             "pdf": write_atomic(outdir / "digest.pdf", pdf),
         }
     except OSError as exc:
-        raise RenderError(f"{outdir}: cannot write the digest files ({exc.strerror or exc}); "
+        raise storage_error(exc, outdir) or RenderError(f"{outdir}: cannot write the digest files ({exc.strerror or exc}); "
                           f"check the folder exists and is writable ([paths] outbox)") from exc
