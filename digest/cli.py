@@ -192,6 +192,8 @@ def run(obj, day, as_json):
         click.echo(f"sent digest {ident}", err=as_json)
     for ident, reason in report.deliver.failed if report.deliver else ():
         click.echo(f"failed: delivery of digest {ident}: {reason}", err=True)
+    for warning in report.deliver.warnings if report.deliver else ():
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()

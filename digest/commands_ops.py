@@ -168,6 +168,8 @@ def send(obj, digest_id, dry_run):
         click.echo(text)
     for ident in report.sent:
         click.echo(f"sent digest {ident}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not (report.previews or report.sent or report.failed):
         click.echo("nothing to send: every recent digest was delivered (use --digest ID to resend)")
     for ident, reason in report.failed:
@@ -191,9 +193,15 @@ def status_lines(config, corpus: Corpus) -> list[str]:
     for row in bad:
         wait = f", next try {row['next_try']}" if row["next_try"] else ""
         lines.append(f"  {row['url']}: {row['status']} ({row['failures']}x{wait}): {row['last_error']}")
-    pending = corpus.db.execute("SELECT id FROM digests WHERE delivered_at IS NULL ORDER BY built_at").fetchall()
+    pending = corpus.db.execute("SELECT id FROM digests WHERE delivered_at IS NULL AND attempted_at IS NULL "
+                                "ORDER BY built_at").fetchall()
     if pending:
         lines.append(f"undelivered digests: {', '.join(r[0] for r in pending[-5:])} (`digest send`)")
+    unsure = deliver.unconfirmed(corpus)
+    if unsure:
+        lines.append(f"unconfirmed deliveries: {', '.join(i for i, _ in unsure)} (sending began but the process "
+                     "stopped before the server's answer was recorded: check the mailbox, then "
+                     "`digest send --digest ID` to resend)")
     return lines
 
 

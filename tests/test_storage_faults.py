@@ -206,7 +206,7 @@ def test_a_delivery_killed_after_the_server_took_it_is_not_sent_twice(tmp_path):
         ws = example_ws(tmp_path)
         with open(ws / "digest.toml", "a", encoding="utf-8") as handle:
             handle.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n')
-        assert digest(ws, "build").returncode == 0
+        assert digest(ws, "ingest").returncode == 0 and digest(ws, "build").returncode == 0
         sink.victim = subprocess.Popen(
             [sys.executable, "-m", "digest", "--config", str(ws / "digest.toml"), "send"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
