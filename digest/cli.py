@@ -14,7 +14,7 @@ from . import config as config_mod
 from . import faults
 from . import workspace
 from .errors import DigestError
-from . import commands_ops
+from . import commands_corpus, commands_ops
 from .commands_ops import progress_bar, record_run
 from .sources import inbox, nonarticle
 
@@ -302,7 +302,7 @@ def status(obj):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
-for _command in commands_ops.COMMANDS:
+for _command in commands_ops.COMMANDS + commands_corpus.COMMANDS:
     cli.add_command(_command)
 
 
