@@ -70,12 +70,20 @@ class Corpus:
             # A dedup posting flush (digest.dedup.FLUSH_SIZE articles) can grow the WAL to about
             # a gigabyte at 1M articles: give the space back after the checkpoint that follows.
             self.db.execute("PRAGMA journal_size_limit = 134217728")
-            corpus_check.verify_open(self.db, self.path)
+            self._verify()
         except (sqlite3.Error, OSError) as exc:
             raise storage_error(exc, self.path.parent, self.path) or CorpusError(
                 f"{self.path}: cannot open the corpus database ({exc})") from exc
         self.sound = True
         self.migrate()
+
+    def _verify(self) -> None:
+        """The damage check at open; the connection is closed when the corpus is refused."""
+        try:
+            corpus_check.verify_open(self.db, self.path)
+        except CorpusError:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         """Close the connection; a sound corpus is recorded as verified, so the next open skips the full check."""

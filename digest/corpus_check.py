@@ -90,6 +90,8 @@ def problems(db: sqlite3.Connection, full: bool = False) -> list[str]:
     pragma = "integrity_check" if full else "quick_check"
     try:
         rows = [r[0] for r in db.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})")]
+    except sqlite3.OperationalError:
+        raise  # locked, I/O, a full disk: not damage
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     return [] if rows == ["ok"] else rows

@@ -79,6 +79,23 @@ def test_damage_in_pages_status_never_reads_is_found_by_the_open_check(runner, i
     assert_refused(invoke(runner, ingested, "status"), str(corpus), "damaged", "digest corpus recover")
 
 
+def test_damage_that_left_no_trace_in_the_file_times_is_caught_on_the_first_database_error(runner, ingested):
+    from digest import corpus_check
+
+    corpus = ingested / "corpus.sqlite"
+    with sqlite3.connect(corpus) as db:
+        leaves = [r[0] for r in db.execute("SELECT pageno FROM dbstat WHERE name = 'articles' AND pagetype = 'leaf'")]
+    with open(corpus, "r+b") as handle:
+        for page in leaves:
+            handle.seek((page - 1) * 4096)
+            handle.write(random.Random(page).randbytes(4096))
+    corpus_check.mark_verified(corpus)  # as if a failing disk changed the bytes and not the file's times
+    built = invoke(runner, ingested, "build")
+    assert_refused(built, str(corpus), "damaged", "digest corpus recover")
+    assert not corpus.with_name("corpus.sqlite-verified").exists()
+    assert_refused(invoke(runner, ingested, "status"), str(corpus), "damaged")
+
+
 def test_an_empty_corpus_file_is_refused_not_treated_as_new(runner, ingested):
     corpus = ingested / "corpus.sqlite"
     corpus.write_bytes(b"")
