@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 import click
 
-from . import deliver, workspace
+from . import deliver, recovery, workspace
 from . import schedule as schedule_mod
 from .corpus import Corpus
 from .errors import ConfigError, DigestError
@@ -197,6 +197,9 @@ def status_lines(config, corpus: Corpus) -> list[str]:
                                 "ORDER BY built_at").fetchall()
     if pending:
         lines.append(f"undelivered digests: {', '.join(r[0] for r in pending[-5:])} (`digest send`)")
+    saved = recovery.backups(config)
+    lines.append(f"corpus backups: {len(saved)} in {config.path('backups')}"
+                 + (f", newest {saved[-1].name}" if saved else " (the daily run makes one; `digest corpus backup`)"))
     unsure = deliver.unconfirmed(corpus)
     if unsure:
         lines.append(f"unconfirmed deliveries: {', '.join(i for i, _ in unsure)} (sending began but the process "

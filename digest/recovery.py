@@ -17,6 +17,7 @@ from .config import Config
 from .corpus import Corpus
 from .errors import CorpusError, DigestError
 from .faults import storage_error
+from .files import remove_stale_temps
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def make_backup(config: Config, corpus: Corpus, day: date, replace: bool = False
     if keep > 0 and (replace or not target.exists()):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.unlink(missing_ok=True)
+            remove_stale_temps(target.parent)  # of a backup killed mid-write (we hold the workspace lock)
             corpus.db.execute("VACUUM INTO ?", (str(tmp),))
             os.replace(tmp, target)
         except (sqlite3.Error, OSError) as exc:
@@ -72,6 +73,11 @@ def daily_backup(config: Config, corpus: Corpus, day: date) -> BackupReport:
     except DigestError as exc:
         log.error("backup: %s", exc)
         return BackupReport(failed=[(str(config.path("backups")), str(exc))])
+
+
+def backups(config: Config) -> list[Path]:
+    """The dated backups, oldest first."""
+    return sorted(config.path("backups").glob(BACKUP_GLOB))
 
 
 def prune(folder: Path, keep: int) -> list[Path]:

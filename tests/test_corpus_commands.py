@@ -161,6 +161,8 @@ def test_the_daily_run_makes_one_backup_a_day(runner, ingested):
     backups = list((ingested / "backups").glob("corpus-*.sqlite"))
     assert [p.name for p in backups] == [f"corpus-{today(ingested)}.sqlite"]
     assert count(backups[0]) == 11
+    assert f"corpus backups: 1 in {ingested / 'backups'}, newest {backups[0].name}" in \
+        invoke(runner, ingested, "status").output
     first = backups[0].stat().st_mtime_ns
     assert invoke(runner, ingested, "run").exit_code == 0
     assert backups[0].stat().st_mtime_ns == first
