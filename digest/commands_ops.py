@@ -18,6 +18,7 @@ from . import deliver, recovery, workspace
 from . import schedule as schedule_mod
 from .corpus import Corpus
 from .errors import ConfigError, DigestError
+from .faults import storage_error
 from .sources import feeds as feeds_mod
 from .sources import opml
 
@@ -45,10 +46,14 @@ def record_run(corpus: Corpus, kind: str, step: Callable[[], Any]) -> Any:
     except BaseException as exc:
         if isinstance(exc, sqlite3.DatabaseError):
             corpus.distrust()
+        where = Path(exc.filename).parent if getattr(exc, "filename", None) else corpus.path.parent
+        error = storage_error(exc, where, corpus.path)  # a full disk, a damaged corpus: in words
         try:
-            corpus.finish_run(run_id, "failed", {}, [str(exc) or type(exc).__name__])
+            corpus.finish_run(run_id, "failed", {}, [str(error or exc) or type(exc).__name__])
         except sqlite3.Error as again:  # a full disk: the first error is the one to report
             log.warning("run #%s: its failure could not be recorded (%s)", run_id, again)
+        if error is not None:
+            raise error from exc
         raise
     errors = [f"{where}: {reason}" for where, reason in getattr(result, "failed", [])]
     corpus.finish_run(run_id, "ok with errors" if errors else "ok", result.counts(), errors)
