@@ -13,12 +13,13 @@ from typing import Sequence
 from digest import render
 from digest.config import Config
 from digest.errors import ConfigError, DigestError
-from digest.files import write_atomic
+from digest.files import remove_stale_temps, write_atomic
 from digest.jsonio import digest_to_dict
 from digest.models import Article, Digest, Story, utcnow
 from digest.sources.boilerplate import OutletLines
 from digest.store import audit
 from digest.store.corpus import Corpus
+from digest.store.faults import storage_error
 from digest.store.feedstate import topics_for
 from digest.summarize import condense as summarize
 
@@ -84,7 +85,7 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
     marked as sent instead of piling up for later digests."""
     feed_topics = feed_topics or {}
     ranked = _ranked(groups)
-    budget = int(config.get("summary", "stories_per_digest"))
+    budget = config.settings.summary.stories_per_digest
     stories = []
     for story_id, articles in ranked[:budget]:
         condensed = summarize.condense(articles, config)
@@ -105,7 +106,7 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
 def by_topic(stories: list[Story], config: Config) -> list[Story]:
     """Group stories into topic sections: [summary] topics in their order, other topics by name,
     stories without a topic last; importance order is kept within each group."""
-    order = list(config.section("summary").get("topics", {}) or {})
+    order = list(config.settings.summary.topics)
 
     def rank(story: Story) -> tuple:
         if story.topic is None:
@@ -142,19 +143,30 @@ def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest
     result = BuildResult(digest, digest_id, outdir, outputs, again, why)
     data = digest_to_dict(digest, why=why, digest_id=digest_id)
     json_path = outdir / "digest.json"
-    write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    try:
+        write_atomic(json_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    except OSError as exc:
+        raise storage_error(exc, outdir) or DigestError(
+            f"{json_path}: cannot write ({exc.strerror or exc}); check [paths] outbox is writable") from exc
     outputs["json"] = json_path
     return result
 
 
+def _remove_stale_temps(config: Config) -> None:
+    """Temp files of a build killed mid-write are deleted by the next build (it holds the lock)."""
+    for path in remove_stale_temps(config.path("outbox")):
+        log.info("removed %s, left by a build that was stopped while writing", path)
+
+
 def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResult:
     """Build the digest of everything not yet sent, render it and record it."""
+    _remove_stale_temps(config)
     day = day or today(config)
     articles = OutletLines(corpus).strip_all(corpus.unsent_articles())
     groups = group_by_story(articles)
     sent = _sent_stories(corpus, list(groups)) if groups else set()
     stories, also = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
-    digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
+    digest = Digest(date=day, title=config.settings.digest.title, stories=tuple(stories),
                     generated_at=output_time(), also=tuple(also))
     if not stories:
         log.info("nothing new since the last digest: no stories, no outputs")
@@ -182,6 +194,7 @@ def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path) -> Non
 
 def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     """Re-render a past digest from its recorded articles; the corpus is not changed."""
+    _remove_stale_temps(config)
     row = corpus.db.execute("SELECT date, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
     if not row:
         known = [r[0] for r in corpus.db.execute("SELECT id FROM digests ORDER BY id DESC LIMIT 5")]
@@ -196,7 +209,7 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     groups = group_by_story(articles)
     stories, also = make_stories(groups, config, earlier, topics_for(corpus, [a.id for a in articles]))
     day = date.fromisoformat(row["date"])
-    digest = Digest(date=day, title=config.get("digest", "title"), stories=tuple(stories),
+    digest = Digest(date=day, title=config.settings.digest.title, stories=tuple(stories),
                     generated_at=output_time(), also=tuple(also))
     return _render(digest, config, corpus, config.path("outbox") / digest_id, digest_id, again=True)
 

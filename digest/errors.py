@@ -36,3 +36,7 @@ class DeliveryError(DigestError):
 
 class LockedError(DigestError):
     """Another run holds the workspace lock."""
+
+
+class StorageError(DigestError):
+    """The disk is full, or a file hit the size limit: nothing was lost, the step was not done."""

@@ -38,6 +38,12 @@ class PathSettings:
     corpus: str
     templates: str
     log_file: str
+    backups: str
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    keep: int = _number(0, 3650)
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ class Settings:
 
     digest: DigestSettings
     paths: PathSettings
+    backup: BackupSettings
     ingest: IngestSettings
     dedup: DedupSettings
     stories: StorySettings

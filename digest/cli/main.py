@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -10,12 +11,13 @@ from pathlib import Path
 import click
 
 from digest import config as config_mod
+from digest.cli import corpus as corpus_commands
 from digest.cli import ops
 from digest.cli.ops import progress_bar, record_run
 from digest.errors import DigestError
 from digest.ingest import inbox
 from digest.sources import nonarticle
-from digest.store import workspace
+from digest.store import faults, workspace
 
 log = logging.getLogger("digest")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -49,23 +51,38 @@ class Context:
         """The workspace settings, loaded once; adds the log file handler when one is set."""
         if self._config is None:
             self._config = config_mod.load(self.config_path)
-            log_file = self._config.get("paths", "log_file")
+            log_file = self._config.settings.paths.log_file
             if log_file:
                 handler = logging.FileHandler(self._config.root / log_file, encoding="utf-8")
                 handler.setFormatter(logging.Formatter(LOG_FORMAT))
                 logging.getLogger().addHandler(handler)
         return self._config
 
+    def where(self, exc: BaseException) -> tuple[Path, Path | None]:
+        """The folder a failed write went to (the file's, else the corpus's) and the corpus file."""
+        corpus = self._config.path("corpus") if self._config is not None else None
+        target = getattr(exc, "filename", None)
+        if target:
+            return Path(target).parent, corpus
+        return (corpus.parent if corpus else Path(self.config_path).resolve().parent), corpus
+
 
 class DigestGroup(click.Group):
     """Catches DigestError once and prints it as a one-line error."""
 
     def invoke(self, ctx):
-        """Run the command; a DigestError becomes `error: ...` on stderr and exit status 1."""
+        """Run the command; a DigestError, a full disk or a damaged corpus becomes `error: ...` on
+        stderr and exit status 1."""
         try:
             return super().invoke(ctx)
         except DigestError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except (OSError, sqlite3.Error) as exc:
+            error = faults.storage_error(exc, *ctx.obj.where(exc)) if ctx.obj else None
+            if error is None:
+                raise
+            click.echo(f"error: {error}", err=True)
             sys.exit(1)
 
 
@@ -176,6 +193,8 @@ def run(obj, day, as_json):
         click.echo(f"sent digest {ident}", err=as_json)
     for ident, reason in report.deliver.failed if report.deliver else ():
         click.echo(f"failed: delivery of digest {ident}: {reason}", err=True)
+    for warning in report.deliver.warnings if report.deliver else ():
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()
@@ -284,7 +303,7 @@ def status(obj):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
-for _command in ops.COMMANDS:
+for _command in ops.COMMANDS + corpus_commands.COMMANDS:
     cli.add_command(_command)
 
 

@@ -6,6 +6,7 @@ main group. Writes happen under the workspace lock and are recorded as runs.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +19,9 @@ from digest.deliver import smtp as deliver
 from digest.errors import ConfigError, DigestError
 from digest.ingest import feeds as feeds_mod
 from digest.ingest import opml
-from digest.store import feedstate, workspace
+from digest.store import feedstate, recovery, workspace
 from digest.store.corpus import Corpus
+from digest.store.faults import storage_error
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +37,24 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[Any], None] | Non
 
 
 def record_run(corpus: Corpus, kind: str, step: Callable[[], Any]) -> Any:
-    """Run a step and record it (start, end, counts, errors) in the corpus runs table."""
+    """Run a step and record it (start, end, counts, errors) in the corpus runs table.
+
+    Called under the workspace lock, so runs still marked 'running' are dead: they are marked 'died'."""
+    corpus.mark_dead_runs(f"a {kind} run")
     run_id = corpus.start_run(kind)
     try:
         result = step()
     except BaseException as exc:
-        corpus.finish_run(run_id, "failed", {}, [str(exc) or type(exc).__name__])
+        if isinstance(exc, sqlite3.DatabaseError):
+            corpus.distrust()
+        where = Path(exc.filename).parent if getattr(exc, "filename", None) else corpus.path.parent
+        error = storage_error(exc, where, corpus.path)  # a full disk, a damaged corpus: in words
+        try:
+            corpus.finish_run(run_id, "failed", {}, [str(error or exc) or type(exc).__name__])
+        except sqlite3.Error as again:  # a full disk: the first error is the one to report
+            log.warning("run #%s: its failure could not be recorded (%s)", run_id, again)
+        if error is not None:
+            raise error from exc
         raise
     errors = [f"{where}: {reason}" for where, reason in getattr(result, "failed", [])]
     corpus.finish_run(run_id, "ok with errors" if errors else "ok", result.counts(), errors)
@@ -160,6 +174,8 @@ def send(obj, digest_id, dry_run):
         click.echo(text)
     for ident in report.sent:
         click.echo(f"sent digest {ident}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not (report.previews or report.sent or report.failed):
         click.echo("nothing to send: every recent digest was delivered (use --digest ID to resend)")
     for ident, reason in report.failed:
@@ -183,9 +199,18 @@ def status_lines(config, corpus: Corpus) -> list[str]:
     for row in bad:
         wait = f", next try {row['next_try']}" if row["next_try"] else ""
         lines.append(f"  {row['url']}: {row['status']} ({row['failures']}x{wait}): {row['last_error']}")
-    pending = corpus.db.execute("SELECT id FROM digests WHERE delivered_at IS NULL ORDER BY built_at").fetchall()
+    pending = corpus.db.execute("SELECT id FROM digests WHERE delivered_at IS NULL AND attempted_at IS NULL "
+                                "ORDER BY built_at").fetchall()
     if pending:
         lines.append(f"undelivered digests: {', '.join(r[0] for r in pending[-5:])} (`digest send`)")
+    saved = recovery.backups(config)
+    lines.append(f"corpus backups: {len(saved)} in {config.path('backups')}"
+                 + (f", newest {saved[-1].name}" if saved else " (the daily run makes one; `digest corpus backup`)"))
+    unsure = deliver.unconfirmed(corpus)
+    if unsure:
+        lines.append(f"unconfirmed deliveries: {', '.join(i for i, _ in unsure)} (sending began but the process "
+                     "stopped before the server's answer was recorded: check the mailbox, then "
+                     "`digest send --digest ID` to resend)")
     return lines
 
 
@@ -207,7 +232,7 @@ def schedule(ctx):
     nxt = schedule_mod.next_run(config)
     click.echo(f"digest schedule: next run {nxt:%Y-%m-%d %H:%M %Z}; stop with Ctrl-C or SIGTERM", err=True)
     poll = None
-    if int(config.get("schedule", "poll_minutes")) > 0 and config.feeds:
+    if config.settings.schedule.poll_minutes > 0 and config.feeds:
         poll = lambda: echo_fetch(fetch_feeds(config))  # noqa: E731
     schedule_mod.run_forever(config, _daily_job(ctx), poll_job=poll)
 

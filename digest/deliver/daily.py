@@ -11,6 +11,7 @@ from digest.config import Config
 from digest.deliver import smtp as deliver
 from digest.deliver.schedule import run_steps
 from digest.ingest import feeds, inbox
+from digest.store import recovery
 from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 class DailyReport:
     """Each step's report, with counts and errors combined for the run log."""
 
+    backup: Any = None
     fetch: Any = None
     ingest: inbox.IngestReport | None = None
     build: build_mod.BuildResult | None = None
@@ -29,12 +31,13 @@ class DailyReport:
     @property
     def failed(self) -> list[tuple[str, str]]:
         """(file, feed or digest, reason) of every step."""
-        return [item for step in (self.fetch, self.ingest, self.deliver) if step for item in step.failed]
+        return [item for step in (self.backup, self.fetch, self.ingest, self.deliver) if step
+                for item in step.failed]
 
     def counts(self) -> dict[str, Any]:
         """Per-step counts for the runs table."""
         counts: dict[str, Any] = {"steps": list(self.steps_done)}
-        for name in ("fetch", "ingest", "deliver"):
+        for name in ("backup", "fetch", "ingest", "deliver"):
             step = getattr(self, name)
             if step is not None:
                 counts[name] = step.counts()
@@ -45,7 +48,8 @@ class DailyReport:
 
 def run_daily(config: Config, corpus: Corpus, day: date | None = None,
               progress: Callable[[Any], None] | None = None) -> DailyReport:
-    """Run the configured steps in order; a stop request (SIGTERM) is honoured between steps."""
+    """Run the configured steps in order (first the day's corpus backup, so it holds the corpus as
+    it was before the run); a stop request (SIGTERM) is honoured between steps."""
     report = DailyReport()
 
     def step(name: str, call: Callable[[], Any]) -> tuple[str, Callable[[], None]]:
@@ -54,12 +58,12 @@ def run_daily(config: Config, corpus: Corpus, day: date | None = None,
             report.steps_done.append(name)
         return name, run
 
-    steps = []
+    steps = [step("backup", lambda: recovery.daily_backup(config, corpus, day or build_mod.today(config)))]
     if config.feeds:
         steps.append(step("fetch", lambda: feeds.fetch_all(config, corpus)))
     steps.append(step("ingest", lambda: inbox.ingest(config, corpus, progress=progress)))
     steps.append(step("build", lambda: build_mod.build(config, corpus, day)))
-    if config.get("run", "deliver"):
+    if config.settings.run.deliver:
         steps.append(step("deliver", lambda: deliver.send_digest(config, corpus)))
     run_steps(steps)
     return report

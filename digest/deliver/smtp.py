@@ -63,22 +63,16 @@ class DeliveryReport:
 
 def smtp_settings(config: Config, need_password: bool = True) -> SmtpSettings:
     """Read and check [smtp]; the password comes from the environment variable it names."""
-    section = config.section("smtp")
-    security = str(section.get("security", "starttls")).lower()
-    if security not in SECURITY:
-        raise ConfigError(f"[smtp] security = {security!r}: use one of {', '.join(SECURITY)}")
-    port = int(section.get("port", 25))
-    if not 0 < port < 65536:
-        raise ConfigError(f"[smtp] port = {port}: use 25 or 587 (starttls) or 465 (ssl)")
-    username = str(section.get("username", ""))
-    env = str(section.get("password_env", "DIGEST_SMTP_PASSWORD"))
+    section = config.settings.smtp
+    security, port = section.security.lower(), section.port
+    username, env = section.username, section.password_env
     password = os.environ.get(env) if env else None
     if username and not password and need_password:
         raise ConfigError(f"[smtp] username = {username!r} needs a password in the environment variable "
                           f"{env or '(none named)'}; run `export {env or 'DIGEST_SMTP_PASSWORD'}=...` "
                           "first, or set [smtp] password_env")
-    return SmtpSettings(host=str(section.get("host", "localhost")), port=port, security=security,
-                        username=username, password=password, timeout=float(section.get("timeout", 30)))
+    return SmtpSettings(host=section.host, port=port, security=security,
+                        username=username, password=password, timeout=section.timeout)
 
 
 def load_message(outdir: Path, recipients: list[str]) -> EmailMessage:
@@ -105,12 +99,29 @@ def pending(corpus: Corpus, config: Config, digest_id: str | None = None) -> lis
             recent = [r[0] for r in corpus.db.execute("SELECT id FROM digests ORDER BY built_at DESC LIMIT 5")]
             raise DeliveryError(f"no digest {digest_id!r} in the corpus; recent ones: {', '.join(recent) or 'none'}")
         return [(row["id"], Path(row["outdir"]))]
-    days = float(config.section("smtp").get("retry_days", 3))
+    days = config.settings.smtp.retry_days
     since = (utcnow() - timedelta(days=days)).isoformat()
     rows = corpus.db.execute(
-        "SELECT id, outdir FROM digests WHERE delivered_at IS NULL AND built_at >= ? ORDER BY built_at, id",
-        (since,))
+        "SELECT id, outdir FROM digests WHERE delivered_at IS NULL AND attempted_at IS NULL AND built_at >= ? "
+        "ORDER BY built_at, id", (since,))
     return [(r["id"], Path(r["outdir"])) for r in rows]
+
+
+def unconfirmed(corpus: Corpus) -> list[tuple[str, str]]:
+    """(digest id, when sending began) of digests whose sending began but whose end was never recorded:
+    the process was killed while the server may already have taken the mail, so they are never resent
+    on their own (no silent double send); `digest status` lists them and `send --digest ID` resends."""
+    rows = corpus.db.execute(
+        "SELECT id, attempted_at FROM digests WHERE delivered_at IS NULL AND attempted_at IS NOT NULL "
+        "ORDER BY built_at, id")
+    return [(r["id"], r["attempted_at"]) for r in rows]
+
+
+def unconfirmed_warning(digest_id: str, attempted_at: str) -> str:
+    """What to tell the user about one unconfirmed delivery."""
+    return (f"digest {digest_id}: unconfirmed delivery: sending began at {attempted_at} but the process "
+            "stopped before the server's answer was recorded, so it may have arrived; it is not resent "
+            f"automatically. Check the recipients' mailbox, then `digest send --digest {digest_id}` to resend.")
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -191,6 +202,13 @@ def _mark_delivered(corpus: Corpus, digest_id: str) -> None:
         db.execute("UPDATE digests SET delivered_at = ? WHERE id = ?", (utcnow().isoformat(), digest_id))
 
 
+def _mark_attempt(corpus: Corpus, digest_id: str, began: bool) -> None:
+    """Record (before sending) or clear (after a failure the server reported) that sending began."""
+    with corpus.transaction() as db:
+        db.execute("UPDATE digests SET attempted_at = ? WHERE id = ?",
+                   (utcnow().isoformat() if began else None, digest_id))
+
+
 def send_digest(config: Config, corpus: Corpus, digest_id: str | None = None,
                 dry_run: bool = False) -> DeliveryReport:
     """Mail the digest(s) due; a failure is reported and leaves delivered_at empty for the next run."""
@@ -201,16 +219,23 @@ def send_digest(config: Config, corpus: Corpus, digest_id: str | None = None,
     todo = pending(corpus, config, digest_id)
     if not todo:
         log.info("deliver: no undelivered digest")
+    if not digest_id:
+        for ident, began in unconfirmed(corpus):
+            report.warnings.append(unconfirmed_warning(ident, began))
+            log.warning("deliver: %s", report.warnings[-1])
     for ident, outdir in todo:
         try:
             msg = load_message(outdir, recipients)
             if dry_run:
                 report.previews.append(preview(ident, msg, sender, recipients, settings))
                 continue
+            _mark_attempt(corpus, ident, began=True)
             refused = transmit(settings, msg, sender, recipients)
         except DeliveryError as exc:
             log.error("deliver: digest %s not sent: %s", ident, exc)
             report.failed.append((ident, str(exc)))
+            if not dry_run:
+                _mark_attempt(corpus, ident, began=False)  # the server said no, or was never reached
             continue
         if refused:
             report.warnings.append(f"digest {ident}: refused recipients {', '.join(refused)}")
@@ -222,4 +247,4 @@ def send_digest(config: Config, corpus: Corpus, digest_id: str | None = None,
 
 
 __all__ = ["DeliveryReport", "SmtpSettings", "load_message", "pending", "send_digest",
-           "smtp_settings", "transmit"]
+           "smtp_settings", "transmit", "unconfirmed", "unconfirmed_warning"]

@@ -10,6 +10,7 @@ from digest.models import Digest
 from digest.render.email import build_message, inline_css, render_html
 from digest.render.pdf import make_fetcher, render_pdf
 from digest.render.text import render_text
+from digest.store.faults import storage_error
 
 __all__ = ["build_message", "inline_css", "make_fetcher", "render_html", "render_pdf", "render_text",
            "write_atomic", "write_outputs"]
@@ -31,5 +32,5 @@ def write_outputs(digest: Digest, config: Config, outdir: Path) -> dict[str, Pat
             "pdf": write_atomic(outdir / "digest.pdf", pdf),
         }
     except OSError as exc:
-        raise RenderError(f"{outdir}: cannot write the digest files ({exc.strerror or exc}); "
+        raise storage_error(exc, outdir) or RenderError(f"{outdir}: cannot write the digest files ({exc.strerror or exc}); "
                           f"check the folder exists and is writable ([paths] outbox)") from exc

@@ -247,7 +247,7 @@ def base_context(digest: Digest, config: Config) -> dict[str, Any]:
     stories, also, sources = story_views(digest)
     return {
         "digest": digest,
-        "title": digest.title or config.get("digest", "title"),
+        "title": digest.title or config.settings.digest.title,
         "date": digest.date,
         "stories": stories,
         "also": also,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,6 +11,8 @@ from typing import Iterable, Iterator
 
 from digest.errors import CorpusError
 from digest.models import Article, utcnow
+from digest.store import check as corpus_check
+from digest.store.faults import storage_error
 from digest.store.migrations import MIGRATIONS
 
 ARTICLE_COLUMNS = (
@@ -43,8 +46,12 @@ class Corpus:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._savepoints = 0
+        self.sound = False  # set once the file passed the damage check; a clean close then records it
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                corpus_check.create_new(self.path)
+            corpus_check.check_file(self.path)
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -58,13 +65,31 @@ class Corpus:
             # A dedup posting flush (dedup.check.FLUSH_SIZE articles) can grow the WAL to about
             # a gigabyte at 1M articles: give the space back after the checkpoint that follows.
             self.db.execute("PRAGMA journal_size_limit = 134217728")
-        except sqlite3.Error as exc:
-            raise CorpusError(f"{self.path}: cannot open the corpus database ({exc})") from exc
+            self._verify()
+        except (sqlite3.Error, OSError) as exc:
+            raise storage_error(exc, self.path.parent, self.path) or CorpusError(
+                f"{self.path}: cannot open the corpus database ({exc})") from exc
+        self.sound = True
         self.migrate()
 
+    def _verify(self) -> None:
+        """The damage check at open; the connection is closed when the corpus is refused."""
+        try:
+            corpus_check.verify_open(self.db, self.path)
+        except CorpusError:
+            self.db.close()
+            raise
+
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection; a sound corpus is recorded as verified, so the next open skips the full check."""
         self.db.close()
+        if self.sound:
+            corpus_check.mark_verified(self.path)
+
+    def distrust(self) -> None:
+        """After a database error: the next open runs the full damage check again."""
+        self.sound = False
+        corpus_check.forget(self.path)
 
     def __enter__(self) -> "Corpus":
         return self
@@ -127,7 +152,7 @@ class Corpus:
                     db.execute(statement)
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _iso(utcnow())))
         except sqlite3.Error as exc:
-            raise CorpusError(
+            raise storage_error(exc, self.path.parent, self.path) or CorpusError(
                 f"{self.path}: migration {version} ({name}) failed and was rolled back ({exc}); "
                 f"the database stays at version {self.schema_version()}"
             ) from exc
@@ -194,11 +219,22 @@ class Corpus:
 
     # runs ----------------------------------------------------------------
     def start_run(self, kind: str) -> int:
-        """Record the start of a run; returns its id."""
+        """Record the start of a run with its process id; returns its id."""
         cur = self.db.execute(
-            "INSERT INTO runs (kind, started_at) VALUES (?, ?)", (kind, _iso(utcnow()))
+            "INSERT INTO runs (kind, started_at, pid) VALUES (?, ?, ?)", (kind, _iso(utcnow()), os.getpid())
         )
         return int(cur.lastrowid)
+
+    def mark_dead_runs(self, taken_over_by: str) -> list[int]:
+        """Runs still 'running' are dead when the caller holds the workspace lock: mark them 'died'
+        (ended_at: when this was noticed)."""
+        rows = self.db.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
+        for row in rows:
+            why = (f"died: the process (pid {row['pid'] or '?'}) was killed or crashed before recording "
+                   f"its end; noticed when {taken_over_by} took over the workspace lock")
+            self.db.execute("UPDATE runs SET status = 'died', ended_at = ?, errors = ? WHERE id = ?",
+                            (_iso(utcnow()), json.dumps([why]), row["id"]))
+        return [row["id"] for row in rows]
 
     def finish_run(self, run_id: int, status: str, counts: dict, errors: list[str]) -> None:
         """Record the end of a run with its counts and errors."""

@@ -212,4 +212,12 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE dedup_signatures ADD COLUMN keys BLOB;
         """,
     ),
+    (
+        40,
+        "the process id of each run (a killed run is marked died) and when a digest's sending began",
+        """
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE digests ADD COLUMN attempted_at TEXT;
+        """,
+    ),
 ]

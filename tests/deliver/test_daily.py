@@ -57,7 +57,7 @@ def test_run_fetches_ingests_builds_and_delivers(runner, example_workspace, smtp
     db = sqlite3.connect(example_workspace / "corpus.sqlite")
     assert db.execute("SELECT delivered_at FROM digests").fetchone()[0]
     counts = json.loads(db.execute("SELECT counts FROM runs WHERE kind = 'run'").fetchone()[0])
-    assert counts["steps"] == ["fetch", "ingest", "build", "deliver"]
+    assert counts["steps"] == ["backup", "fetch", "ingest", "build", "deliver"]
     assert counts["fetch"]["added"] == 2 and counts["deliver"]["sent"] == 1
 
 
