@@ -42,6 +42,7 @@ from __future__ import annotations
 import email
 import json
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email import policy
@@ -54,6 +55,7 @@ from digest.errors import InputError
 from digest.models import Article
 from digest.sources import clean, language
 from digest.sources.extract import decode_bytes, html_fragment_to_text, html_to_article_fields
+from digest.sources.guard import check_json_depth, check_mime_nesting, judging
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".eml", ".json")
 HEAD_CHARS = 6000
@@ -393,6 +395,7 @@ def _attached_message(msg: EmailMessage) -> EmailMessage | None:
 
 def _read_eml(path: Path, data: bytes) -> list[_Draft]:
     """Read an email (or the article forwarded in it)."""
+    check_mime_nesting(data, path)
     msg = email.message_from_bytes(data, policy=policy.default)
     if not msg.keys():
         raise InputError(str(path), "no email headers found; save the message as a real .eml file")
@@ -424,6 +427,7 @@ def _read_eml(path: Path, data: bytes) -> list[_Draft]:
 def _json_items(path: Path, data: bytes) -> list:
     """Parse the JSON document; report syntax errors with line and column."""
     text = decode_bytes(data, path)
+    check_json_depth(text, path)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -433,7 +437,7 @@ def _json_items(path: Path, data: bytes) -> list:
             "fix the syntax (a JSON validator shows the spot)",
         ) from None
     items = doc if isinstance(doc, list) else [doc]
-    if not items or not all(isinstance(item, dict) for item in items):
+    if not any(isinstance(item, dict) for item in items):
         raise InputError(
             str(path),
             "JSON must be an object or a non-empty list of objects with 'title' and 'body'",
@@ -489,14 +493,26 @@ def _language_code(value: str) -> str:
     return match.group(1) if match else ""
 
 
-def _read_json(path: Path, data: bytes) -> list[_Draft]:
-    """Read one JSON article or a list of them."""
+def _read_json(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Article], list[str]]:
+    """Read one JSON article or a list of them; in a list, a bad item is left out (with why), not the file."""
     items = _json_items(path, data)
     many = len(items) > 1
-    return [
-        _json_draft(path, item, f"item {i + 1}" if many else "the JSON object")
-        for i, item in enumerate(items)
-    ]
+    articles, skipped = [], []
+    for i, item in enumerate(items):
+        label = f"item {i + 1}" if many else "the JSON object"
+        try:
+            with judging(label) if many else nullcontext():
+                if not isinstance(item, dict):
+                    raise InputError(str(path), f"{label} is not an object with 'title' and 'body'")
+                draft = _json_draft(path, item, label)
+                articles.append(_finish(path, replace(draft, title=clean.normalise(draft.title)), defaults))
+        except InputError as exc:
+            if not many:
+                raise
+            skipped.append(exc.reason if exc.reason.startswith(label) else f"{label}: {exc.reason}")
+    if not articles:
+        raise InputError(str(path), "no item could be read: " + "; ".join(skipped))
+    return articles, skipped
 
 
 # ---------------------------------------------------------------- finishing
@@ -564,8 +580,9 @@ def _check_size(path: Path, data: bytes, defaults: ReadDefaults) -> None:
         raise InputError(str(path), f"the file is empty; put the article text in it ({_TEXT_FIX})")
 
 
-def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
-    """Read one inbox file's bytes into articles, or raise InputError naming the file and a fix."""
+def read_items(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Article], list[str]]:
+    """Read one inbox file's bytes into articles, and why each bad item of a JSON list was left
+    out; raise InputError naming the file and a fix when no article is left."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -574,12 +591,21 @@ def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
             f"unsupported file type {suffix or '(no extension)'}; supported: {', '.join(SUPPORTED)}",
         )
     _check_size(path, data, defaults)
+    if suffix == ".json":
+        return _read_json(path, data, defaults)
     if suffix in (".txt", ".md", ".markdown"):
         drafts = _read_text(path, data, markdown=suffix != ".txt")
     elif suffix in (".html", ".htm"):
         drafts = _read_html(path, data)
-    elif suffix == ".eml":
-        drafts = _read_eml(path, data)
     else:
-        drafts = _read_json(path, data)
-    return [_finish(path, replace(d, title=clean.normalise(d.title)), defaults) for d in drafts]
+        drafts = _read_eml(path, data)
+    return [_finish(path, replace(d, title=clean.normalise(d.title)), defaults) for d in drafts], []
+
+
+def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
+    """Read one inbox file's bytes into articles, or raise InputError naming the file and a fix
+    (strict: one bad item of a JSON list refuses the file; the inbox uses read_items)."""
+    articles, skipped = read_items(path, data, defaults)
+    if skipped:
+        raise InputError(str(Path(path)), "; ".join(skipped))
+    return articles
