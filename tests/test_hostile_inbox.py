@@ -168,3 +168,78 @@ def test_a_json_list_with_no_good_item_goes_to_failed_naming_each(ws_config):
     run_ingest(ws_config)
     reason = (folder / "failed" / "bad.json.reason").read_text()
     assert "item 1" in reason and "item 2" in reason
+
+
+# ---------------------------------------------------------------- item 2: links and special files
+
+SECRET = "ZX-SECRET-MARKER-4417"
+
+
+def _secret_article(n: int) -> str:
+    """An article-looking local file holding the secret marker (it would pass every reader check)."""
+    return good_text(500 + n).replace("officials.", f"officials {SECRET}.", 3)
+
+
+def _ingest_in_thread(config) -> object:
+    """Ingest, failing the test (not hanging it) when something blocks, as opening a FIFO would."""
+    import threading
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("report", run_ingest(config)), daemon=True)
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "ingest blocked (a FIFO opened for reading?)"
+    return result["report"]
+
+
+def _all_outputs(config) -> str:
+    """Every output file of every built digest as text (the PDF through pdftotext when present)."""
+    import shutil as sh
+    import subprocess
+    texts = []
+    for path in config.path("outbox").rglob("*"):
+        if path.suffix == ".pdf" and sh.which("pdftotext"):
+            texts.append(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout)
+        elif path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(texts)
+
+
+def test_links_out_of_the_inbox_and_special_files_are_set_aside_unread(ws_config, tmp_path):
+    folder = ws_config.path("inbox")
+    fill_inbox(folder, 3)
+    outside = tmp_path / "private"
+    (outside / "dir").mkdir(parents=True)
+    (outside / "notes.txt").write_text(_secret_article(1))
+    (outside / "dir" / "more.txt").write_text(_secret_article(2))
+    (folder / "passwd.txt").symlink_to(outside / "notes.txt")
+    (folder / "shared").symlink_to(outside / "dir", target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    report = _ingest_in_thread(ws_config)
+    assert len(report.added) == 3
+    assert names_in(folder / "failed") == {"passwd.txt", "shared", "pipe.txt"}
+    assert (folder / "failed" / "passwd.txt").is_symlink()  # the link itself was moved, its target left alone
+    assert (outside / "notes.txt").exists() and (outside / "dir" / "more.txt").exists()
+    assert "outside" in (folder / "failed" / "passwd.txt.reason").read_text()
+    assert "link" in (folder / "failed" / "shared.reason").read_text()
+    assert "not a regular file" in (folder / "failed" / "pipe.txt.reason").read_text()
+    with workspace.open_corpus(ws_config) as corpus:
+        result = build_mod.build(ws_config, corpus)
+        assert result.outputs and not any(SECRET in a.body for a in corpus.unsent_articles())
+    assert SECRET not in _all_outputs(ws_config)
+    assert "Report number 0" in _all_outputs(ws_config)
+
+
+def test_a_link_inside_the_workspace_is_followed_only_when_allowed(ws_config, workspace_dir):
+    folder = ws_config.path("inbox")
+    (workspace_dir / "clips").mkdir()
+    (workspace_dir / "clips" / "clip.txt").write_text(good_text(7))
+    (folder / "clip.txt").symlink_to(workspace_dir / "clips" / "clip.txt")
+    run_ingest(ws_config)
+    assert names_in(folder / "failed") == {"clip.txt"}  # default: only links inside the inbox
+    os.replace(folder / "failed" / "clip.txt", folder / "clip.txt")
+    toml = workspace_dir / "digest.toml"
+    toml.write_text(toml.read_text().replace('follow_links = "inbox"', 'follow_links = "workspace"'))
+    config = config_mod.load(toml)
+    assert config.get("ingest", "follow_links") == "workspace"
+    report = run_ingest(config)
+    assert len(report.added) == 1 and names_in(folder / "processed") == {"clip.txt"}

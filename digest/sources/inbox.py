@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -12,11 +13,11 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..config import Config
 from ..corpus import Corpus, utcnow
 from ..dedup import Ahead, Decision, Deduplicator, SketchParams, ahead, content_hash
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..models import Article
 from ..stories import StoryDecision, StoryIndex
 from ..story_terms import TextTerms, text_terms
-from . import nonarticle
+from . import nonarticle, opening
 from .boilerplate import OutletLines
 from .guard import judging, shown
 from .readers import ReadDefaults, read_items
@@ -167,18 +168,9 @@ class Store:
 
 
 def inbox_files(paths: Iterable[Path]) -> list[Path]:
-    """Files to ingest under the given paths, skipping processed/, failed/ and hidden files."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_file():
-            found.append(path)
-            continue
-        for child in sorted(path.rglob("*")):
-            rel = child.relative_to(path).parts
-            if child.is_file() and not any(p.startswith(".") for p in rel) \
-                    and rel[0] not in (PROCESSED, FAILED) and not child.name.endswith(".reason"):
-                found.append(child)
-    return found
+    """Entries to ingest under the given paths, skipping processed/, failed/ and hidden files
+    (links and special files included: reading them refuses them with a reason, opening.py)."""
+    return opening.scan(paths)
 
 
 def _free_name(folder: Path, name: str) -> Path:
@@ -192,6 +184,15 @@ def _free_name(folder: Path, name: str) -> Path:
     return target
 
 
+def _link_scope(config: Config) -> str:
+    """[ingest] follow_links, checked: which links in the inbox are followed."""
+    scope = config.get("ingest", "follow_links")
+    if scope not in opening.LINK_SCOPES:
+        raise ConfigError(f"[ingest] follow_links = {scope!r} is not one of {', '.join(opening.LINK_SCOPES)}; "
+                          "fix it in digest.toml")
+    return scope
+
+
 class Inbox:
     """One workspace's inbox folder with its processed/ and failed/ subfolders."""
 
@@ -203,6 +204,7 @@ class Inbox:
             outlet=section["default_outlet"],
             max_bytes=int(section["max_file_mb"] * 1024 * 1024),
             min_chars=section["min_chars"],
+            link_roots=opening.link_roots(_link_scope(config), self.root, config.root.resolve()),
         )
 
     def settle(self, path: Path, outcome: Outcome) -> None:
@@ -233,15 +235,6 @@ class Inbox:
     def _inside(self, path: Path) -> bool:
         """True for an entry of the inbox (a link counts by where it stands, not where it points)."""
         return (path.parent.resolve() / path.name).is_relative_to(self.root)
-
-
-def _read_bytes(path: Path, limit: int) -> bytes:
-    """File content, refusing files over the size limit before reading them."""
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(str(path), f"file is {size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit "
-                                    "([ingest] max_file_mb); split it or raise the limit")
-    return path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -332,7 +325,7 @@ def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] 
     `terms`) the non-article figures and, with `sketch` too, the content hash and dedup sketch;
     with `terms` the story terms."""
     try:
-        data = _read_bytes(path, defaults.max_bytes)
+        data = opening.read_entry(path, defaults.max_bytes, defaults.link_roots)
     except InputError as exc:
         return FileRead(error=(exc.source, exc.reason))
     except OSError as exc:
@@ -452,6 +445,9 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     for target in targets:
         if not target.exists():
             raise InputError(str(target), "no such file or folder")
+    explicit = tuple(os.path.realpath(t) for t in targets if not t.is_dir())  # files named on purpose
+    if explicit and inbox.defaults.link_roots:
+        inbox.defaults = replace(inbox.defaults, link_roots=inbox.defaults.link_roots + explicit)
     files = inbox_files(targets)
     reads = read_ahead(files, inbox.defaults, store.dedup.params)
     try:

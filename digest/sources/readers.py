@@ -71,6 +71,7 @@ class ReadDefaults:
     outlet: str = ""
     max_bytes: int = 20 * 1024 * 1024
     min_chars: int = 80
+    link_roots: tuple[str, ...] | None = None  # folders an inbox link may point into (None: any)
 
 
 @dataclass(frozen=True)
