@@ -243,3 +243,27 @@ def test_a_link_inside_the_workspace_is_followed_only_when_allowed(ws_config, wo
     assert config.get("ingest", "follow_links") == "workspace"
     report = run_ingest(config)
     assert len(report.added) == 1 and names_in(folder / "processed") == {"clip.txt"}
+
+
+# ---------------------------------------------------------------- item 5: UTF-16 without a BOM
+
+RUSSIAN = ("Городской совет утвердил новый план развития порта после долгих обсуждений. "
+           "По словам мэра, строительство нового причала начнется весной и займет два года. "
+           "Жители района выразили опасения по поводу шума и движения грузовиков. ") * 3
+GREEK = ("Το δημοτικό συμβούλιο ενέκρινε το νέο σχέδιο για το λιμάνι μετά από μακρά συζήτηση. "
+         "Σύμφωνα με τον δήμαρχο, η κατασκευή της νέας προβλήτας θα ξεκινήσει την άνοιξη. ") * 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [good_text(3), "Порт: новый план\n\n" + RUSSIAN, "Λιμάνι\n\n" + GREEK],
+                         ids=["english", "russian", "greek"])
+def test_utf16_without_a_bom_is_read(ws_config, encoding, text):
+    folder = ws_config.path("inbox")
+    data = text.encode(encoding)
+    assert not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    (folder / "article.txt").write_bytes(data)
+    report = run_ingest(ws_config)
+    assert len(report.added) == 1, report.failed
+    with Corpus(ws_config.path("corpus")) as corpus:
+        body = corpus.article(report.added[0]).body
+    assert text.split("\n\n")[1][:60] in body
