@@ -267,3 +267,38 @@ def test_utf16_without_a_bom_is_read(ws_config, encoding, text):
     with Corpus(ws_config.path("corpus")) as corpus:
         body = corpus.article(report.added[0]).body
     assert text.split("\n\n")[1][:60] in body
+
+
+# ---------------------------------------------------------------- item 6: names quoted in logs and messages
+
+FAKE_LINE = "2026-03-02 07:00:00 INFO digest.run: all feeds ok, nothing failed"
+
+
+def test_a_newline_in_a_file_name_cannot_fake_a_log_line(workspace_dir):
+    import subprocess
+    import sys
+    toml = workspace_dir / "digest.toml"
+    toml.write_text(toml.read_text().replace('log_file = ""', 'log_file = "digest.log"'))
+    folder = workspace_dir / "inbox"
+    (folder / f"empty\n{FAKE_LINE}\n.txt").write_bytes(b"")
+    (folder / f"wall\n{FAKE_LINE}\n.txt").write_text(f"Page\n\n{WALL}")
+    (folder / "ok.txt").write_text(good_text(1))
+    done = subprocess.run([sys.executable, "-m", "digest", "--config", str(toml), "ingest"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    log_text = (workspace_dir / "digest.log").read_text(encoding="utf-8")
+    for shown_text in (log_text, done.stderr, done.stdout):
+        assert not any(line.startswith(FAKE_LINE) for line in shown_text.splitlines())
+    assert f"empty\\n{FAKE_LINE}\\n.txt" in log_text and f"wall\\n{FAKE_LINE}\\n.txt" in log_text
+    assert f"empty\\n{FAKE_LINE}\\n.txt" in done.stderr
+    reasons = list((folder / "failed").glob("*.reason"))
+    assert len(reasons) == 2
+    for reason in reasons:
+        text = reason.read_text(encoding="utf-8")
+        assert text.count("\n") == 1 and f"\\n{FAKE_LINE}\\n" in text
+
+
+def test_shown_escapes_controls_and_bidi_and_leaves_plain_names_alone():
+    from digest.sources.guard import shown
+    assert shown("inbox/Ünïcode nàme.txt") == "inbox/Ünïcode nàme.txt"
+    assert shown("a\x1b[31m\u202eb\\c.txt") == "a\\x1b[31m\\u202eb\\\\c.txt"

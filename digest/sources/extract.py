@@ -20,6 +20,7 @@ from html import unescape
 from pathlib import Path
 
 from digest.errors import InputError
+from digest.sources.guard import shown
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -146,7 +147,7 @@ def decode_bytes(data: bytes, path: Path | str) -> str:
             break
         return text.replace("\r\n", "\n").replace("\r", "\n")
     raise InputError(
-        str(path),
+        shown(path),
         "the file is binary or its bytes fit no text encoding (tried BOM, declared charset, "
         "UTF-8, UTF-16, charset detection); save it as UTF-8 text, HTML, .eml or JSON",
     )

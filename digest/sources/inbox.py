@@ -148,7 +148,7 @@ class Store:
             first = nonarticle.record(self.corpus, article, verdict)
             if extra:
                 extra(self.corpus)
-        reason = verdict.reason + (f"; the same text as {first}" if first else "")
+        reason = verdict.reason + (f"; the same text as {shown(first)}" if first else "")
         return Stored(article, Decision(NON_ARTICLE, similarity=1.0 if first else None, reason=reason))
 
     def add(self, article: Article, report: IngestReport,
@@ -156,8 +156,8 @@ class Store:
         """Commit one article, count it in the report; its id (the original's for a duplicate, None if no article)."""
         stored = self.put(article, extra)
         if stored.dedup.kind == NON_ARTICLE:
-            where = stored.article.source_path or stored.article.title
-            log.warning("%s: not an article (%s)", shown(where), stored.dedup.reason)
+            where = shown(stored.article.source_path or stored.article.title)
+            log.warning("%s: not an article (%s)", where, stored.dedup.reason)
             report.non_articles.append((where, stored.dedup.reason))
             return None
         if stored.dedup.kind == "exact":

@@ -55,7 +55,7 @@ from digest.errors import InputError
 from digest.models import Article
 from digest.sources import clean, language
 from digest.sources.extract import decode_bytes, html_fragment_to_text, html_to_article_fields
-from digest.sources.guard import check_json_depth, check_mime_nesting, judging
+from digest.sources.guard import check_json_depth, check_mime_nesting, judging, shown
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".eml", ".json")
 HEAD_CHARS = 6000
@@ -370,7 +370,7 @@ def _mail_text(msg: EmailMessage, path: Path) -> tuple[str, str]:
     plain, html = msg.get_body(preferencelist=("plain",)), msg.get_body(preferencelist=("html",))
     if plain is None and html is None:
         raise InputError(
-            str(path),
+            shown(path),
             "the email has no text/plain or text/html part (only attachments?); "
             "forward the article as text or save the page as .html",
         )
@@ -399,7 +399,7 @@ def _read_eml(path: Path, data: bytes) -> list[_Draft]:
     check_mime_nesting(data, path)
     msg = email.message_from_bytes(data, policy=policy.default)
     if not msg.keys():
-        raise InputError(str(path), "no email headers found; save the message as a real .eml file")
+        raise InputError(shown(path), "no email headers found; save the message as a real .eml file")
     inner = _attached_message(msg)
     if inner is not None and inner.get_body(preferencelist=("plain", "html")) is not None:
         msg = inner
@@ -433,14 +433,14 @@ def _json_items(path: Path, data: bytes) -> list:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            str(path),
+            shown(path),
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; "
             "fix the syntax (a JSON validator shows the spot)",
         ) from None
     items = doc if isinstance(doc, list) else [doc]
     if not any(isinstance(item, dict) for item in items):
         raise InputError(
-            str(path),
+            shown(path),
             "JSON must be an object or a non-empty list of objects with 'title' and 'body'",
         )
     return items
@@ -472,7 +472,7 @@ def _json_draft(path: Path, item: dict, label: str) -> _Draft:
     missing = [n for n, v in (("title", title), ("body (or text/content)", text)) if not v]
     if missing:
         raise InputError(
-            str(path),
+            shown(path),
             f"{label} is missing required field(s): {', '.join(missing)}; "
             "each article needs 'title' and 'body'",
         )
@@ -504,7 +504,7 @@ def _read_json(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Ar
         try:
             with judging(label) if many else nullcontext():
                 if not isinstance(item, dict):
-                    raise InputError(str(path), f"{label} is not an object with 'title' and 'body'")
+                    raise InputError(shown(path), f"{label} is not an object with 'title' and 'body'")
                 draft = _json_draft(path, item, label)
                 articles.append(_finish(path, replace(draft, title=clean.normalise(draft.title)), defaults))
         except InputError as exc:
@@ -512,7 +512,7 @@ def _read_json(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Ar
                 raise
             skipped.append(exc.reason if exc.reason.startswith(label) else f"{label}: {exc.reason}")
     if not articles:
-        raise InputError(str(path), "no item could be read: " + "; ".join(skipped))
+        raise InputError(shown(path), "no item could be read: " + "; ".join(skipped))
     return articles, skipped
 
 
@@ -548,7 +548,7 @@ def _finish(path: Path, draft: _Draft, defaults: ReadDefaults) -> Article:
     if len(body) < defaults.min_chars:
         where = f"{draft.label}: " if draft.label else ""
         raise InputError(
-            str(path),
+            shown(path),
             f"{where}no article text left after removing boilerplate ({len(body)} characters, "
             f"at least {defaults.min_chars} needed); check the file holds the article itself, "
             "or lower [ingest] min_chars",
@@ -573,12 +573,12 @@ def _check_size(path: Path, data: bytes, defaults: ReadDefaults) -> None:
     """Refuse oversized and empty files before any decoding."""
     if len(data) > defaults.max_bytes:
         raise InputError(
-            str(path),
+            shown(path),
             f"file is {len(data) / 1048576:.1f} MB, over the {defaults.max_bytes / 1048576:.1f} MB "
             "limit; split it or raise [ingest] max_file_mb",
         )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise InputError(str(path), f"the file is empty; put the article text in it ({_TEXT_FIX})")
+        raise InputError(shown(path), f"the file is empty; put the article text in it ({_TEXT_FIX})")
 
 
 def read_items(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Article], list[str]]:
@@ -588,7 +588,7 @@ def read_items(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Ar
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise InputError(
-            str(path),
+            shown(path),
             f"unsupported file type {suffix or '(no extension)'}; supported: {', '.join(SUPPORTED)}",
         )
     _check_size(path, data, defaults)
@@ -608,5 +608,5 @@ def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
     (strict: one bad item of a JSON list refuses the file; the inbox uses read_items)."""
     articles, skipped = read_items(path, data, defaults)
     if skipped:
-        raise InputError(str(Path(path)), "; ".join(skipped))
+        raise InputError(shown(path), "; ".join(skipped))
     return articles
