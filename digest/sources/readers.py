@@ -369,11 +369,8 @@ def _mail_text(msg: EmailMessage, path: Path) -> tuple[str, str]:
     A plain part that is only a stub ("view this email in your browser") gives way to the HTML part."""
     plain, html = msg.get_body(preferencelist=("plain",)), msg.get_body(preferencelist=("html",))
     if plain is None and html is None:
-        raise InputError(
-            shown(path),
-            "the email has no text/plain or text/html part (only attachments?); "
-            "forward the article as text or save the page as .html",
-        )
+        raise InputError(shown(path), "the email has no text/plain or text/html part (only attachments?); "
+                                      "forward the article as text or save the page as .html")
     text = _part_text(plain, path).replace("\r\n", "\n") if plain is not None else ""
     if html is None or len(text.strip()) >= PLAIN_STUB_CHARS:
         return text, ""
@@ -432,17 +429,11 @@ def _json_items(path: Path, data: bytes) -> list:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            shown(path),
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; "
-            "fix the syntax (a JSON validator shows the spot)",
-        ) from None
+        raise InputError(shown(path), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; "
+                                      "fix the syntax (a JSON validator shows the spot)") from None
     items = doc if isinstance(doc, list) else [doc]
     if not any(isinstance(item, dict) for item in items):
-        raise InputError(
-            shown(path),
-            "JSON must be an object or a non-empty list of objects with 'title' and 'body'",
-        )
+        raise InputError(shown(path), "JSON must be an object or a non-empty list of objects with 'title' and 'body'")
     return items
 
 
@@ -497,8 +488,7 @@ def _language_code(value: str) -> str:
 def _read_json(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Article], list[str]]:
     """Read one JSON article or a list of them; in a list, a bad item is left out (with why), not the file."""
     items = _json_items(path, data)
-    many = len(items) > 1
-    articles, skipped = [], []
+    many, articles, skipped = len(items) > 1, [], []
     for i, item in enumerate(items):
         label = f"item {i + 1}" if many else "the JSON object"
         try:
@@ -572,11 +562,9 @@ def _finish(path: Path, draft: _Draft, defaults: ReadDefaults) -> Article:
 def _check_size(path: Path, data: bytes, defaults: ReadDefaults) -> None:
     """Refuse oversized and empty files before any decoding."""
     if len(data) > defaults.max_bytes:
-        raise InputError(
-            shown(path),
-            f"file is {len(data) / 1048576:.1f} MB, over the {defaults.max_bytes / 1048576:.1f} MB "
-            "limit; split it or raise [ingest] max_file_mb",
-        )
+        raise InputError(shown(path), f"file is {len(data) / 1048576:.1f} MB, over the "
+                                      f"{defaults.max_bytes / 1048576:.1f} MB limit; split it or raise "
+                                      "[ingest] max_file_mb")
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise InputError(shown(path), f"the file is empty; put the article text in it ({_TEXT_FIX})")
 
@@ -587,10 +575,8 @@ def read_items(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Ar
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise InputError(
-            shown(path),
-            f"unsupported file type {suffix or '(no extension)'}; supported: {', '.join(SUPPORTED)}",
-        )
+        raise InputError(shown(path), f"unsupported file type {suffix or '(no extension)'}; "
+                                      f"supported: {', '.join(SUPPORTED)}")
     _check_size(path, data, defaults)
     if suffix == ".json":
         return _read_json(path, data, defaults)
