@@ -302,3 +302,11 @@ def test_shown_escapes_controls_and_bidi_and_leaves_plain_names_alone():
     from digest.sources.guard import shown
     assert shown("inbox/Ünïcode nàme.txt") == "inbox/Ünïcode nàme.txt"
     assert shown("a\x1b[31m\u202eb\\c.txt") == "a\\x1b[31m\\u202eb\\\\c.txt"
+
+
+def test_a_bad_follow_links_value_is_refused_naming_the_option(ws_config, workspace_dir):
+    from digest.errors import ConfigError
+    toml = workspace_dir / "digest.toml"
+    toml.write_text(toml.read_text().replace('follow_links = "inbox"', 'follow_links = "everywhere"'))
+    with pytest.raises(ConfigError, match=r"\[ingest\] follow_links = 'everywhere'"):
+        run_ingest(config_mod.load(toml))

@@ -419,12 +419,12 @@ def read_ahead(paths: Sequence[Path], defaults: ReadDefaults,
             level = min(level + 1, TOP_LEVEL) if head.done() else max(level - 1, 0)
             try:
                 done = head.result()
+                queued.extend(pool.submit(_read_chunk, chunk, defaults, sketch, level) for chunk in islice(chunks, 1))
             except BrokenProcessPool:
                 log.warning("the reader process died; the ingesting process reads the %d files left itself",
                             len(paths) - given)
                 yield from repeat(None, len(paths) - given)
                 return
-            queued.extend(pool.submit(_read_chunk, chunk, defaults, sketch, level) for chunk in islice(chunks, 1))
             given += len(done)
             yield from done
     finally:
