@@ -296,7 +296,7 @@ def _add_articles(got: FileRead, store: Store, report: IngestReport) -> tuple[li
             try:
                 ids.append(store.add(article, report))
             except InputError as exc:
-                bad.append(f"{shown(article.title[:80])!r}: {exc.reason}" if len(got.articles) > 1 else exc.reason)
+                bad.append(f"'{shown(article.title[:80])}': {exc.reason}" if len(got.articles) > 1 else exc.reason)
     finally:
         store.forget_offers()
     return [i for i in ids if i], bad
@@ -445,7 +445,7 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     for target in targets:
         if not target.exists():
             raise InputError(str(target), "no such file or folder")
-    explicit = tuple(os.path.realpath(t) for t in targets if not t.is_dir())  # files named on purpose
+    explicit = tuple(os.path.realpath(t) for t in targets)  # files and folders named on purpose
     if explicit and inbox.defaults.link_roots:
         inbox.defaults = replace(inbox.defaults, link_roots=inbox.defaults.link_roots + explicit)
     files = inbox_files(targets)
