@@ -53,6 +53,7 @@ class IngestSettings:
     min_chars: int = _number(0, 1_000_000)
     min_words: int = _number(0, 100_000)
     default_outlet: str
+    follow_links: str = _choice("inbox", "workspace", "none")
 
 
 @dataclass(frozen=True)

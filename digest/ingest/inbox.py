@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -13,9 +14,10 @@ from digest.config import Config
 from digest.dedup.check import Ahead, Decision, Deduplicator, SketchParams, ahead
 from digest.errors import InputError
 from digest.models import Article, utcnow
-from digest.sources import nonarticle
+from digest.sources import nonarticle, opening
 from digest.sources.boilerplate import OutletLines
-from digest.sources.readers import ReadDefaults, read
+from digest.sources.guard import judging, shown
+from digest.sources.readers import ReadDefaults, read_items
 from digest.store.corpus import Corpus
 from digest.stories.index import StoryDecision, StoryIndex
 from digest.stories.terms import TextTerms, text_terms
@@ -38,6 +40,7 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     already_seen: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped_items: list[tuple[str, str]] = field(default_factory=list)  # (file, why an item was left out)
     non_articles: list[tuple[str, str]] = field(default_factory=list)  # (file or title, reason)
 
     def counts(self) -> dict[str, int]:
@@ -46,6 +49,7 @@ class IngestReport:
             "added": len(self.added), "copies": len(self.copies),
             "duplicates": len(self.duplicates), "already_seen": len(self.already_seen),
             "failed": len(self.failed), "non_articles": len(self.non_articles),
+            "skipped_items": len(self.skipped_items),
         }
 
 
@@ -74,14 +78,39 @@ class Store:
         self.dedup = Deduplicator(corpus, config)
         self.stories = StoryIndex(corpus, config)
         self.lines = OutletLines(corpus)
-        self.min_words = int(config.get("ingest", "min_words")) if min_words is None else min_words
+        self.min_words = config.settings.ingest.min_words if min_words is None else min_words
         # (title, body) -> (body without banners, its furniture figures), worked out ahead
         self._measured: dict[tuple[str, str], tuple[str, tuple[int, float]]] = {}
         self._ahead: dict[str, Ahead] = {}  # final body -> its content hash and dedup sketch, worked out ahead
 
     def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
-        """Commit one article (or its duplicate record) with `extra` writes in one transaction."""
+        """Commit one article (or its duplicate record) with `extra` writes in one transaction.
+
+        A failure while judging the article raises an InputError naming it (guard.judging)."""
         seen = article
+        with judging(article.source_path or article.title):
+            article, verdict, decision, story = self._judge(article)
+        if verdict:
+            return self._put_non_article(article, verdict, extra)
+        if decision.kind == "exact":
+            with self.corpus.transaction():
+                self.corpus.record_duplicate(decision.original_id, "exact", decision.similarity, article)
+                if extra:
+                    extra(self.corpus)
+            return Stored(article, decision)
+        with self.corpus.transaction():
+            self.corpus.insert_article(article)
+            self.dedup.remember(article)
+            self.stories.remember(article, story)
+            self.lines.remember(seen)
+            if extra:
+                extra(self.corpus)
+        return Stored(article, decision, story)
+
+    def _judge(self, article: Article) -> tuple[Article, nonarticle.Verdict | None, Decision | None,
+                                               StoryDecision | None]:
+        """Everything put decides before writing: the article as stored, and its non-article
+        verdict, else its dedup decision and (unless an exact duplicate) its story."""
         stripped = self.lines.strip(article)
         article = stripped if stripped.body.strip() else article
         body, measured = self._measured.pop((article.title, article.body), None) or \
@@ -91,26 +120,14 @@ class Store:
         article = finish(article, digest_hex=ready.content_hash if ready else None)
         verdict = nonarticle.judge(article, self.min_words, measured)
         if verdict:
-            return self._put_non_article(article, verdict, extra)
+            return article, verdict, None, None
         decision = self.dedup.check(article, ready)
         if decision.kind == "exact":
-            with self.corpus.transaction():
-                self.corpus.record_duplicate(decision.original_id, "exact", decision.similarity, article)
-                if extra:
-                    extra(self.corpus)
-            return Stored(article, decision)
+            return article, None, decision, None
         if decision.kind == "copy":
             article = replace(article, copy_of=decision.original_id)
         story = self.stories.assign(article)
-        article = replace(article, story_id=story.story_id)
-        with self.corpus.transaction():
-            self.corpus.insert_article(article)
-            self.dedup.remember(article)
-            self.stories.remember(article, story)
-            self.lines.remember(seen)
-            if extra:
-                extra(self.corpus)
-        return Stored(article, decision, story)
+        return replace(article, story_id=story.story_id), None, decision, story
 
     def offer(self, article: Article, measured: tuple[str, tuple[int, float]], ready: Ahead | None = None) -> None:
         """An article's body without banners and its furniture figures, worked out ahead
@@ -132,7 +149,7 @@ class Store:
             first = nonarticle.record(self.corpus, article, verdict)
             if extra:
                 extra(self.corpus)
-        reason = verdict.reason + (f"; the same text as {first}" if first else "")
+        reason = verdict.reason + (f"; the same text as {shown(first)}" if first else "")
         return Stored(article, Decision(NON_ARTICLE, similarity=1.0 if first else None, reason=reason))
 
     def add(self, article: Article, report: IngestReport,
@@ -140,7 +157,7 @@ class Store:
         """Commit one article, count it in the report; its id (the original's for a duplicate, None if no article)."""
         stored = self.put(article, extra)
         if stored.dedup.kind == NON_ARTICLE:
-            where = stored.article.source_path or stored.article.title
+            where = shown(stored.article.source_path or stored.article.title)
             log.warning("%s: not an article (%s)", where, stored.dedup.reason)
             report.non_articles.append((where, stored.dedup.reason))
             return None
@@ -152,18 +169,9 @@ class Store:
 
 
 def inbox_files(paths: Iterable[Path]) -> list[Path]:
-    """Files to ingest under the given paths, skipping processed/, failed/ and hidden files."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_file():
-            found.append(path)
-            continue
-        for child in sorted(path.rglob("*")):
-            rel = child.relative_to(path).parts
-            if child.is_file() and not any(p.startswith(".") for p in rel) \
-                    and rel[0] not in (PROCESSED, FAILED) and not child.name.endswith(".reason"):
-                found.append(child)
-    return found
+    """Entries to ingest under the given paths, skipping processed/, failed/ and hidden files
+    (links and special files included: reading them refuses them with a reason, opening.py)."""
+    return opening.scan(paths)
 
 
 def _free_name(folder: Path, name: str) -> Path:
@@ -182,20 +190,31 @@ class Inbox:
 
     def __init__(self, config: Config):
         self.root = config.path("inbox")
-        self.archive = config.get("ingest", "archive")
-        section = config.section("ingest")
+        section = config.settings.ingest
+        self.archive = section.archive
         self.defaults = ReadDefaults(
-            outlet=section["default_outlet"],
-            max_bytes=int(section["max_file_mb"] * 1024 * 1024),
-            min_chars=section["min_chars"],
+            outlet=section.default_outlet,
+            max_bytes=int(section.max_file_mb * 1024 * 1024),
+            min_chars=section.min_chars,
+            link_roots=opening.link_roots(section.follow_links, self.root, config.root.resolve()),
         )
 
-    def done(self, path: Path) -> None:
-        """Archive a file whose articles are committed."""
+    def settle(self, path: Path, outcome: Outcome) -> None:
+        """Move a file where its committed outcome says: failed/, else processed/ (a note beside it)."""
+        if outcome.failed:
+            self.fail(path, outcome.reason)
+        else:
+            self.done(path, outcome.reason)
+
+    def done(self, path: Path, note: str = "") -> None:
+        """Archive a file whose articles are committed; `note` (items left out) goes in a .reason file."""
         if self.archive == "delete":
             path.unlink()
         elif self._inside(path):
-            shutil.move(str(path), _free_name(self.root / PROCESSED, path.name))
+            target = _free_name(self.root / PROCESSED, path.name)
+            shutil.move(str(path), target)
+            if note:
+                target.with_name(target.name + ".reason").write_text(note + "\n", encoding="utf-8")
 
     def fail(self, path: Path, reason: str) -> None:
         """Move a file that cannot be ingested aside, with its reason in a .reason file beside it."""
@@ -206,51 +225,73 @@ class Inbox:
         target.with_name(target.name + ".reason").write_text(reason + "\n", encoding="utf-8")
 
     def _inside(self, path: Path) -> bool:
-        return path.resolve().is_relative_to(self.root)
+        """True for an entry of the inbox (a link counts by where it stands, not where it points)."""
+        return (path.parent.resolve() / path.name).is_relative_to(self.root)
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    """File content, refusing files over the size limit before reading them."""
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(str(path), f"file is {size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit "
-                                    "([ingest] max_file_mb); split it or raise the limit")
-    return path.read_bytes()
+@dataclass(frozen=True)
+class Outcome:
+    """Where a file goes once its batch is committed: failed/ with the reason, or processed/
+    (with a note on the items left out, if any)."""
+
+    failed: bool = False
+    reason: str = ""
 
 
 def ingest_file(path: Path, inbox: Inbox, store: Store, report: IngestReport,
-                got: FileRead | None = None) -> bool:
-    """Ingest one file inside the caller's transaction; True when it may leave the inbox after commit.
+                got: FileRead | None = None) -> Outcome | None:
+    """Ingest one file inside the caller's transaction; where it goes after the commit (None: it stays).
 
     `got` is the file as a reader process read it (read_ahead); without it the file is read here.
-    A file that cannot be read, or holds no article (sources/nonarticle.py), goes to failed/ at once."""
+    The file is moved only after the commit, so a record (a non-article's too) and its move agree."""
     if got is None:
         got = read_file(path, inbox.defaults, seen=store.corpus.file_status)
     if got.sha and store.corpus.file_status(got.sha):
         report.already_seen.append(str(path))
-        return True
+        return Outcome()
     if got.unreadable:
-        log.error("%s: cannot read (%s)", path, got.unreadable)
-        report.failed.append((str(path), got.unreadable))
-        return False
+        log.error("%s: cannot read (%s)", shown(path), got.unreadable)
+        report.failed.append((shown(path), got.unreadable))
+        return None
     if got.error:
-        exc = InputError(*got.error)
-        log.error("%s", exc)
-        report.failed.append((str(path), exc.reason))
-        inbox.fail(path, str(exc))
-        return False
+        return _failed(path, report, str(InputError(*got.error)), got.error[1])
+    ids, bad = _add_articles(got, store, report)
+    problems = [*got.skipped, *bad]
+    if got.articles and not ids and problems:
+        why = "; ".join(problems)
+        return _failed(path, report, f"{shown(path)}: {why}", why)
+    if got.articles and not ids:  # counted and logged as a non-article by Store.add
+        return Outcome(failed=True, reason=f"{shown(path)}: not an article ({report.non_articles[-1][1]})")
+    store.corpus.record_file(got.sha, str(path), "ingested" if ids else "empty", ids)  # one statement
+    if problems:
+        log.warning("%s: %d item(s) left out: %s", shown(path), len(problems), "; ".join(problems))
+        report.skipped_items.extend((shown(path), problem) for problem in problems)
+    return Outcome(reason=f"{shown(path)}: items left out: " + "; ".join(problems) if problems else "")
+
+
+def _failed(path: Path, report: IngestReport, message: str, reason: str) -> Outcome:
+    """Log and count a file that goes to failed/ after the commit."""
+    log.error("%s", message)
+    report.failed.append((shown(path), reason))
+    return Outcome(failed=True, reason=message)
+
+
+def _add_articles(got: FileRead, store: Store, report: IngestReport) -> tuple[list[str], list[str]]:
+    """Commit a file's articles; their ids, and why each one that failed while judged was left out."""
     for terms in got.terms:
         store.stories.offer(terms)
     for article, measured, ready in zip(got.articles, got.measured, got.ahead or repeat(None)):
         store.offer(article, measured, ready)
-    articles = got.articles
-    ids = [i for i in (store.add(article, report) for article in articles) if i]
-    store.forget_offers()
-    if articles and not ids:
-        inbox.fail(path, f"{path}: not an article ({report.non_articles[-1][1]})")
-        return False
-    store.corpus.record_file(got.sha, str(path), "ingested" if ids else "empty", ids)  # one statement
-    return True
+    ids, bad = [], []
+    try:
+        for article in got.articles:
+            try:
+                ids.append(store.add(article, report))
+            except InputError as exc:
+                bad.append(f"'{shown(article.title[:80])}': {exc.reason}" if len(got.articles) > 1 else exc.reason)
+    finally:
+        store.forget_offers()
+    return [i for i in ids if i], bad
 
 
 @dataclass(frozen=True)
@@ -264,6 +305,7 @@ class FileRead:
     measured: tuple[tuple[str, tuple[int, float]], ...] = ()  # their nonarticle.measure, the same
     ahead: tuple[Ahead, ...] = ()  # content hash and dedup sketch of their measured bodies, the same
     error: tuple[str, str] | None = None  # InputError (source, reason): the file goes to failed/
+    skipped: tuple[str, ...] = ()  # why items of a list were left out (the others are read)
     unreadable: str = ""  # an OSError: the file stays where it is
 
 
@@ -275,7 +317,7 @@ def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] 
     `terms`) the non-article figures and, with `sketch` too, the content hash and dedup sketch;
     with `terms` the story terms."""
     try:
-        data = _read_bytes(path, defaults.max_bytes)
+        data = opening.read_entry(path, defaults.max_bytes, defaults.link_roots)
     except InputError as exc:
         return FileRead(error=(exc.source, exc.reason))
     except OSError as exc:
@@ -284,16 +326,25 @@ def read_file(path: Path, defaults: ReadDefaults, seen: Callable[[str], object] 
     if seen and seen(sha):
         return FileRead(sha)
     try:
-        articles = tuple(read(path, data, defaults))
+        with judging(path):
+            articles, skipped = read_items(path, data, defaults)
+            articles = tuple(articles)
+            return _worked_out(sha, articles, tuple(skipped), terms, sketch, measure)
     except InputError as exc:
         return FileRead(sha, error=(exc.source, exc.reason))
     except OSError as exc:
         return FileRead(sha, unreadable=str(exc))
+
+
+def _worked_out(sha: str, articles: tuple[Article, ...], skipped: tuple[str, ...], terms: bool,
+                sketch: SketchParams | None, measure: bool | None) -> FileRead:
+    """A read file with what read_file was asked to work out from its texts alone."""
     measured = tuple(nonarticle.measure(a) for a in articles) if (terms if measure is None else measure) else ()
     # the body Store.put dedups when no learned boilerplate is stripped: without banners, unless empty
     readies = tuple(ahead(m[0] if m[0].strip() else a.body, sketch) for a, m in zip(articles, measured)) \
         if sketch else ()
-    return FileRead(sha, articles, tuple(map(text_terms, articles)) if terms else (), measured, readies)
+    return FileRead(sha, articles, tuple(map(text_terms, articles)) if terms else (), measured, readies,
+                    skipped=skipped)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -339,6 +390,7 @@ def read_ahead(paths: Sequence[Path], defaults: ReadDefaults,
     import os
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     from itertools import islice
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -353,11 +405,19 @@ def read_ahead(paths: Sequence[Path], defaults: ReadDefaults,
         level = TOP_LEVEL
         queued = deque(pool.submit(_read_chunk, chunk, defaults, sketch, level)
                        for chunk in islice(chunks, READ_AHEAD))
+        given = 0
         while queued:
             head = queued.popleft()
             level = min(level + 1, TOP_LEVEL) if head.done() else max(level - 1, 0)
-            done = head.result()
-            queued.extend(pool.submit(_read_chunk, chunk, defaults, sketch, level) for chunk in islice(chunks, 1))
+            try:
+                done = head.result()
+                queued.extend(pool.submit(_read_chunk, chunk, defaults, sketch, level) for chunk in islice(chunks, 1))
+            except BrokenProcessPool:
+                log.warning("the reader process died; the ingesting process reads the %d files left itself",
+                            len(paths) - given)
+                yield from repeat(None, len(paths) - given)
+                return
+            given += len(done)
             yield from done
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -377,20 +437,24 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     for target in targets:
         if not target.exists():
             raise InputError(str(target), "no such file or folder")
+    explicit = tuple(os.path.realpath(t) for t in targets)  # files and folders named on purpose
+    if explicit and inbox.defaults.link_roots:
+        inbox.defaults = replace(inbox.defaults, link_roots=inbox.defaults.link_roots + explicit)
     files = inbox_files(targets)
     reads = read_ahead(files, inbox.defaults, store.dedup.params)
     try:
         for start in range(0, len(files), batch):
-            done = []
+            settled = []
             # story counts and outlet line counts are written once per batch
             with corpus.transaction(), store.stories.batch(), store.lines.batch():
                 for path in files[start:start + batch]:
-                    if ingest_file(path, inbox, store, report, next(reads)):
-                        done.append(path)
+                    outcome = ingest_file(path, inbox, store, report, next(reads))
+                    if outcome:
+                        settled.append((path, outcome))
                     if progress:
                         progress(path)
-            for path in done:
-                inbox.done(path)
+            for path, outcome in settled:  # only now that the batch is committed
+                inbox.settle(path, outcome)
     finally:
         reads.close()  # stops the reader process
     log.info("ingest: %s", report.counts())

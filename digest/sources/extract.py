@@ -1,8 +1,9 @@
 """HTML to main text and metadata (trafilatura), and encoding detection for every text format.
 
 Encoding is detected, never assumed, in this order: a byte-order mark (UTF-32,
-UTF-8, UTF-16 LE/BE), the charset an HTML/XML document declares, strict UTF-8,
-BOM-less UTF-16 (NUL bytes in every other position), then charset-normalizer.
+UTF-8, UTF-16 LE/BE), the charset an HTML/XML document declares, BOM-less UTF-16
+(when the bytes hold NUL, which UTF-8 text never does: NUL high bytes in every other
+position, or high bytes of one alphabet), strict UTF-8, then charset-normalizer.
 Bytes that decode to mostly control characters are refused as binary.
 
 trafilatura is only ever handed the document: it never fetches anything.
@@ -12,12 +13,14 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import unescape
 from pathlib import Path
 
 from digest.errors import InputError
+from digest.sources.guard import shown
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -32,6 +35,12 @@ _DECLARED = re.compile(
 )
 _ALLOWED_CONTROLS = set("\t\n\r\f\v")
 MAX_JUNK_SHARE = 0.02
+# BOM-less UTF-16 (_utf16_without_bom): shares of NUL among the high and the low bytes of the
+# code units, share of the two commonest high bytes, distinct low bytes (text, not a pattern).
+UTF16_MIN_HIGH_NULS = 0.3
+UTF16_MAX_LOW_NULS = 0.05
+UTF16_MIN_HIGH_TOP2 = 0.95
+UTF16_MIN_LOW_VALUES = 16
 # Second pass when the first gives less than this: favor_recall rescues thin pages.
 RESCUE_BELOW_CHARS = 250
 # Ask htmldate for the time of day too (it gives midnight when the page has only a date).
@@ -71,16 +80,20 @@ def _declared_encoding(data: bytes) -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """Guess BOM-less UTF-16 from NUL bytes sitting in every other position."""
-    sample = data[:4096]
+    """Guess BOM-less UTF-16 from the high bytes of its code units: NUL in every other position
+    (mostly-ASCII text), or nearly all from one or two values (an alphabetic script: 0x04 and
+    NUL for Cyrillic with spaces) while the low bytes vary and are never NUL."""
+    sample = data[:4096][:len(data[:4096]) // 2 * 2]
     if len(sample) < 4:
         return None
-    even_nuls = sample[0::2].count(0) / max(1, len(sample[0::2]))
-    odd_nuls = sample[1::2].count(0) / max(1, len(sample[1::2]))
-    if odd_nuls > 0.3 and even_nuls < 0.05:
-        return "utf-16-le"
-    if even_nuls > 0.3 and odd_nuls < 0.05:
-        return "utf-16-be"
+    for name, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        if low.count(0) / len(low) >= UTF16_MAX_LOW_NULS:
+            continue
+        if high.count(0) / len(high) > UTF16_MIN_HIGH_NULS:
+            return name
+        top_two = sum(count for _, count in Counter(high).most_common(2)) / len(high)
+        if top_two >= UTF16_MIN_HIGH_TOP2 and len(set(low)) >= UTF16_MIN_LOW_VALUES:
+            return name
     return None
 
 
@@ -114,10 +127,10 @@ def _candidates(data: bytes):
     declared = _declared_encoding(data)
     if declared:
         yield declared, _try_decode(data, declared)
-    yield "utf-8", _try_decode(data, "utf-8")
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf16_without_bom(data) if b"\x00" in data else None  # UTF-8 text never holds NUL
     if utf16:
         yield utf16, _try_decode(data, utf16)
+    yield "utf-8", _try_decode(data, "utf-8")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -134,7 +147,7 @@ def decode_bytes(data: bytes, path: Path | str) -> str:
             break
         return text.replace("\r\n", "\n").replace("\r", "\n")
     raise InputError(
-        str(path),
+        shown(path),
         "the file is binary or its bytes fit no text encoding (tried BOM, declared charset, "
         "UTF-8, UTF-16, charset detection); save it as UTF-8 text, HTML, .eml or JSON",
     )

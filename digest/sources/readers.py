@@ -43,6 +43,7 @@ from __future__ import annotations
 import email
 import json
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email import policy
@@ -59,6 +60,7 @@ from digest.sources.extract import (
     html_fragment_to_text,
     html_to_article_fields,
 )
+from digest.sources.guard import check_json_depth, check_mime_nesting, judging, shown
 from digest.text import lexicon
 from digest.text.unicode_safety import neutralise, scrub
 
@@ -76,6 +78,7 @@ class ReadDefaults:
     outlet: str = ""
     max_bytes: int = 20 * 1024 * 1024
     min_chars: int = 80
+    link_roots: tuple[str, ...] | None = None  # folders an inbox link may point into (None: any)
 
 
 @dataclass(frozen=True)
@@ -363,11 +366,8 @@ def _mail_text(msg: EmailMessage, path: Path) -> tuple[str, str]:
     A plain part that is only a stub ("view this email in your browser") gives way to the HTML part."""
     plain, html = msg.get_body(preferencelist=("plain",)), msg.get_body(preferencelist=("html",))
     if plain is None and html is None:
-        raise InputError(
-            str(path),
-            "the email has no text/plain or text/html part (only attachments?); "
-            "forward the article as text or save the page as .html",
-        )
+        raise InputError(shown(path), "the email has no text/plain or text/html part (only attachments?); "
+                                      "forward the article as text or save the page as .html")
     text = _part_text(plain, path).replace("\r\n", "\n") if plain is not None else ""
     if html is None or len(text.strip()) >= PLAIN_STUB_CHARS:
         return text, ""
@@ -390,9 +390,10 @@ def _attached_message(msg: EmailMessage) -> EmailMessage | None:
 
 def _read_eml(path: Path, data: bytes) -> list[_Draft]:
     """Read an email (or the article forwarded in it)."""
+    check_mime_nesting(data, path)
     msg = email.message_from_bytes(data, policy=policy.default)
     if not msg.keys():
-        raise InputError(str(path), "no email headers found; save the message as a real .eml file")
+        raise InputError(shown(path), "no email headers found; save the message as a real .eml file")
     inner = _attached_message(msg)
     if inner is not None and inner.get_body(preferencelist=("plain", "html")) is not None:
         msg = inner
@@ -421,20 +422,15 @@ def _read_eml(path: Path, data: bytes) -> list[_Draft]:
 def _json_items(path: Path, data: bytes) -> list:
     """Parse the JSON document; report syntax errors with line and column."""
     text = decode_bytes(data, path)
+    check_json_depth(text, path)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            str(path),
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; "
-            "fix the syntax (a JSON validator shows the spot)",
-        ) from None
+        raise InputError(shown(path), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; "
+                                      "fix the syntax (a JSON validator shows the spot)") from None
     items = doc if isinstance(doc, list) else [doc]
-    if not items or not all(isinstance(item, dict) for item in items):
-        raise InputError(
-            str(path),
-            "JSON must be an object or a non-empty list of objects with 'title' and 'body'",
-        )
+    if not any(isinstance(item, dict) for item in items):
+        raise InputError(shown(path), "JSON must be an object or a non-empty list of objects with 'title' and 'body'")
     return items
 
 
@@ -464,7 +460,7 @@ def _json_draft(path: Path, item: dict, label: str) -> _Draft:
     missing = [n for n, v in (("title", title), ("body (or text/content)", text)) if not v]
     if missing:
         raise InputError(
-            str(path),
+            shown(path),
             f"{label} is missing required field(s): {', '.join(missing)}; "
             "each article needs 'title' and 'body'",
         )
@@ -486,17 +482,34 @@ def _language_code(value: str) -> str:
     return match.group(1) if match else ""
 
 
-def _read_json(path: Path, data: bytes) -> list[_Draft]:
-    """Read one JSON article or a list of them."""
+def _read_json(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Article], list[str]]:
+    """Read one JSON article or a list of them; in a list, a bad item is left out (with why), not the file."""
     items = _json_items(path, data)
-    many = len(items) > 1
-    return [
-        _json_draft(path, item, f"item {i + 1}" if many else "the JSON object")
-        for i, item in enumerate(items)
-    ]
+    many, articles, skipped = len(items) > 1, [], []
+    for i, item in enumerate(items):
+        label = f"item {i + 1}" if many else "the JSON object"
+        try:
+            with judging(label) if many else nullcontext():
+                if not isinstance(item, dict):
+                    raise InputError(shown(path), f"{label} is not an object with 'title' and 'body'")
+                draft = _json_draft(path, item, label)
+                articles.append(_finished(path, draft, defaults))
+        except InputError as exc:
+            if not many:
+                raise
+            skipped.append(exc.reason if exc.reason.startswith(label) else f"{label}: {exc.reason}")
+    if not articles:
+        raise InputError(shown(path), "no item could be read: " + "; ".join(skipped))
+    return articles, skipped
 
 
 # ---------------------------------------------------------------- finishing
+
+
+def _finished(path: Path, draft: _Draft, defaults: ReadDefaults) -> Article:
+    """A draft neutralised (before cleaning, so boilerplate rules see the visible text) and finished."""
+    draft = scrub(draft)
+    return _finish(path, replace(draft, title=clean.normalise(draft.title)), defaults)
 
 
 def _domain(url: str | None) -> str:
@@ -531,7 +544,7 @@ def _finish(path: Path, draft: _Draft, defaults: ReadDefaults) -> Article:
     if len(body) < defaults.min_chars:
         where = f"{draft.label}: " if draft.label else ""
         raise InputError(
-            str(path),
+            shown(path),
             f"{where}no article text left after removing boilerplate ({len(body)} characters, "
             f"at least {defaults.min_chars} needed); check the file holds the article itself, "
             "or lower [ingest] min_chars",
@@ -555,32 +568,37 @@ def _finish(path: Path, draft: _Draft, defaults: ReadDefaults) -> Article:
 def _check_size(path: Path, data: bytes, defaults: ReadDefaults) -> None:
     """Refuse oversized and empty files before any decoding."""
     if len(data) > defaults.max_bytes:
-        raise InputError(
-            str(path),
-            f"file is {len(data) / 1048576:.1f} MB, over the {defaults.max_bytes / 1048576:.1f} MB "
-            "limit; split it or raise [ingest] max_file_mb",
-        )
+        raise InputError(shown(path), f"file is {len(data) / 1048576:.1f} MB, over the "
+                                      f"{defaults.max_bytes / 1048576:.1f} MB limit; split it or raise "
+                                      "[ingest] max_file_mb")
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise InputError(str(path), f"the file is empty; put the article text in it ({_TEXT_FIX})")
+        raise InputError(shown(path), f"the file is empty; put the article text in it ({_TEXT_FIX})")
 
 
-def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
-    """Read one inbox file's bytes into articles, or raise InputError naming the file and a fix."""
+def read_items(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Article], list[str]]:
+    """Read one inbox file's bytes into articles, and why each bad item of a JSON list was left
+    out; raise InputError naming the file and a fix when no article is left."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise InputError(
-            str(path),
-            f"unsupported file type {suffix or '(no extension)'}; supported: {', '.join(SUPPORTED)}",
-        )
+        raise InputError(shown(path), f"unsupported file type {suffix or '(no extension)'}; "
+                                      f"supported: {', '.join(SUPPORTED)}")
     _check_size(path, data, defaults)
+    if suffix == ".json":
+        return _read_json(path, data, defaults)
     if suffix in (".txt", ".md", ".markdown"):
         drafts = _read_text(path, data, markdown=suffix != ".txt")
     elif suffix in (".html", ".htm"):
         drafts = _read_html(path, data)
-    elif suffix == ".eml":
-        drafts = _read_eml(path, data)
     else:
-        drafts = _read_json(path, data)
-    drafts = [scrub(d) for d in drafts]  # before cleaning, so boilerplate rules see the visible text
-    return [_finish(path, replace(d, title=clean.normalise(d.title)), defaults) for d in drafts]
+        drafts = _read_eml(path, data)
+    return [_finished(path, d, defaults) for d in drafts], []
+
+
+def read(path: Path, data: bytes, defaults: ReadDefaults) -> list[Article]:
+    """Read one inbox file's bytes into articles, or raise InputError naming the file and a fix
+    (strict: one bad item of a JSON list refuses the file; the inbox uses read_items)."""
+    articles, skipped = read_items(path, data, defaults)
+    if skipped:
+        raise InputError(shown(path), "; ".join(skipped))
+    return articles

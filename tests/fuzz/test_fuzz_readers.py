@@ -62,13 +62,9 @@ def test_noise_and_huge_lines_are_read_or_refused_cleanly(tmp_path, suffix):
     assert not problems, "\n".join(problems[:5])
 
 
-RECURSION = pytest.mark.xfail(strict=False, raises=AssertionError,
-                              reason="RecursionError on deep nesting: issue 14 item 1, fixed on the inbox branch")
-
-
 @pytest.mark.parametrize("suffix, depth", [
     (".txt", 50_000), (".md", 300), (".html", 3000), (".html", 50_000), (".eml", 200), (".json", 500),
-    pytest.param(".eml", 1000, marks=RECURSION), pytest.param(".json", 5000, marks=RECURSION)])
+    (".eml", 1000), (".json", 5000)])
 def test_deeply_nested_files_are_read_or_refused_cleanly(tmp_path, suffix, depth):
     assert not _problems(tmp_path / f"deep{suffix}", nested(suffix, depth))
 

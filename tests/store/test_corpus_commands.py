@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from helpers.paths import EXAMPLES
 
 from digest import config as config_mod
 from digest.cli.main import cli

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import EXAMPLES
 from helpers.feeds import free_port
+from helpers.paths import EXAMPLES
 from helpers.smtp import Sink
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONUNBUFFERED": "1"}
