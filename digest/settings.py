@@ -20,6 +20,11 @@ def _number(at_least: float | None = None, at_most: float | None = None, above: 
     return field(metadata={"at_least": at_least, "at_most": at_most, "above": above})
 
 
+def _text() -> Any:
+    """A text option that may not be empty (a path, a host, a time zone)."""
+    return field(metadata={"nonempty": True})
+
+
 def _choice(*choices: str) -> Any:
     """A text option that takes one of a few words."""
     return field(metadata={"choices": choices})
@@ -28,17 +33,17 @@ def _choice(*choices: str) -> Any:
 @dataclass(frozen=True)
 class DigestSettings:
     title: str
-    timezone: str
+    timezone: str = _text()
 
 
 @dataclass(frozen=True)
 class PathSettings:
-    inbox: str
-    outbox: str
-    corpus: str
-    templates: str
-    log_file: str
-    backups: str
+    inbox: str = _text()
+    outbox: str = _text()
+    corpus: str = _text()
+    templates: str = _text()
+    log_file: str = field()
+    backups: str = _text()
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class PdfSettings:
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    host: str
+    host: str = _text()
     port: int = _number(1, 65535)
     timeout: float = _number(above=0, at_most=3600)
     retry_days: float = _number(0, 3650)
@@ -153,6 +158,8 @@ def _attr(key: str) -> str:
 
 def _check_range(where: str, value: Any, meta: Mapping[str, Any]) -> None:
     """Refuse a value outside its option's range, naming the option, the value and the range."""
+    if meta.get("nonempty") and not value.strip():
+        raise ConfigError(f"{where} is empty: give it a value (remove the line to get the default)")
     if "choices" in meta and value.lower() not in {c.lower() for c in meta["choices"]}:
         raise ConfigError(f"{where} = {value!r}: use one of {', '.join(repr(c) for c in meta['choices'])}")
     if not any(meta.get(k) is not None for k in ("at_least", "at_most", "above")):

@@ -97,6 +97,10 @@ def test_mail_addresses_are_checked_once_for_headers_and_envelope(tmp_path):
     ("smtp", "port", 70000, "at most 65535"),
     ("ingest", "archive", "keep", "'move', 'delete'"),
     ("email", "inliner", "tidy", "'premailer', 'css-inline'"),
+    ("ingest", "follow_links", "everywhere", "'inbox', 'workspace', 'none'"),
+    ("paths", "corpus", "  ", "is empty"),
+    ("backup", "keep", -1, "at least 0"),
+    ("feeds", "round_timeout", float("nan"), "should be int"),
 ])
 def test_options_out_of_range_are_refused_by_name(tmp_path, section, key, value, words):
     with pytest.raises(ConfigError) as caught:
