@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from digest.config import Config
-from digest.dedup.check import Ahead, Decision, Deduplicator, SketchParams, ahead
+from digest.dedup.check import Ahead, Decision, Deduplicator, Kind, SketchParams, ahead
 from digest.errors import InputError
 from digest.models import Article, utcnow
 from digest.sources import nonarticle, opening
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 PROCESSED = "processed"
 FAILED = "failed"
-NON_ARTICLE = "non_article"  # Decision.kind of a text judged not to be an article (sources/nonarticle.py)
 BATCH_FILES = 200  # files committed per transaction: commits are the slow part of small writes
 
 
@@ -61,12 +60,22 @@ def finish(article: Article, now=None, digest_hex: str | None = None) -> Article
 
 
 @dataclass(frozen=True)
+class NonArticle:
+    """A text judged not to be an article (sources/nonarticle.py): recorded, never stored as one."""
+
+    reason: str  # the verdict, and for a repeat the file that had the same text first
+    repeat: bool  # the same text was recorded before (an exact duplicate of it)
+
+
+@dataclass(frozen=True)
 class Stored:
-    """What committing one article decided: the article as stored (or as dropped), and why."""
+    """What committing one text decided: the article as stored (or as dropped), and why: a
+    non-article, or a dedup decision and (unless an exact duplicate) a story."""
 
     article: Article
-    dedup: Decision
+    dedup: Decision | None = None
     story: StoryDecision | None = None
+    non_article: NonArticle | None = None
 
 
 class Store:
@@ -92,7 +101,7 @@ class Store:
             article, verdict, decision, story = self._judge(article)
         if verdict:
             return self._put_non_article(article, verdict, extra)
-        if decision.kind == "exact":
+        if decision.kind == Kind.EXACT:
             with self.corpus.transaction():
                 self.corpus.record_duplicate(decision.original_id, "exact", decision.similarity, article)
                 if extra:
@@ -122,9 +131,9 @@ class Store:
         if verdict:
             return article, verdict, None, None
         decision = self.dedup.check(article, ready)
-        if decision.kind == "exact":
+        if decision.kind == Kind.EXACT:
             return article, None, decision, None
-        if decision.kind == "copy":
+        if decision.kind == Kind.COPY:
             article = replace(article, copy_of=decision.original_id)
         story = self.stories.assign(article)
         return replace(article, story_id=story.story_id), None, decision, story
@@ -150,18 +159,18 @@ class Store:
             if extra:
                 extra(self.corpus)
         reason = verdict.reason + (f"; the same text as {shown(first)}" if first else "")
-        return Stored(article, Decision(NON_ARTICLE, similarity=1.0 if first else None, reason=reason))
+        return Stored(article, non_article=NonArticle(reason, repeat=bool(first)))
 
     def add(self, article: Article, report: IngestReport,
             extra: Callable[[Corpus], None] | None = None) -> str | None:
         """Commit one article, count it in the report; its id (the original's for a duplicate, None if no article)."""
         stored = self.put(article, extra)
-        if stored.dedup.kind == NON_ARTICLE:
+        if stored.non_article:
             where = shown(stored.article.source_path or stored.article.title)
-            log.warning("%s: not an article (%s)", where, stored.dedup.reason)
-            report.non_articles.append((where, stored.dedup.reason))
+            log.warning("%s: not an article (%s)", where, stored.non_article.reason)
+            report.non_articles.append((where, stored.non_article.reason))
             return None
-        if stored.dedup.kind == "exact":
+        if stored.dedup.kind == Kind.EXACT:
             report.duplicates.append(stored.article.source_path or stored.article.title)
             return stored.dedup.original_id
         (report.copies if stored.article.copy_of else report.added).append(stored.article.id)

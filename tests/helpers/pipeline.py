@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from digest import config as config_mod
+from digest.dedup.check import Kind
 from digest.ingest.inbox import Store
 from digest.models import Article
 from digest.store.corpus import Corpus
@@ -21,12 +22,12 @@ class Pipeline:
     def add(self, article: Article):
         """Ingest one article; returns (dedup decision, stored article or None when exact)."""
         stored = self.store.put(article)
-        return stored.dedup, (None if stored.dedup.kind == "exact" else stored.article)
+        return stored.dedup, (None if stored.dedup.kind == Kind.EXACT else stored.article)
 
     def add_story(self, article: Article):
         """Ingest one article; returns (story decision, stored article), or (None, None) when exact."""
         stored = self.store.put(article)
-        return (None, None) if stored.dedup.kind == "exact" else (stored.story, stored.article)
+        return (None, None) if stored.dedup.kind == Kind.EXACT else (stored.story, stored.article)
 
     def story_of(self, article: Article) -> str:
         """The story id stored now (merges may have moved it since assignment)."""

@@ -123,7 +123,7 @@ def test_figures_worked_out_ahead_are_used_only_for_the_same_text(tmp_path):
     with Corpus(tmp_path / "c.sqlite") as corpus:
         store = Store(corpus, config)
         store.offer(article, (article.body, (article.body.count(" "), 0.9)))  # as if a reader said furniture
-        assert store.put(article).dedup.kind == "non_article"
+        assert store.put(article).non_article is not None
         other = finish(_read(REAL / "cookie-fine.txt"))
         store.offer(replace(other, body=other.body + " More."), (other.body, (10, 0.9)))  # for another text
         assert store.put(other).dedup.kind == "new"

@@ -176,9 +176,10 @@ def test_identical_junk_is_an_exact_duplicate_not_a_story(pipe):
             "at any time, and you can withdraw your consent by clicking the link at the bottom of this page.")
     first = pipe.store.put(make(junk, "Rail strike", "Site A"))
     second = pipe.store.put(make(junk, "Apple harvest", "Site B"))
-    assert first.dedup.kind == second.dedup.kind == "non_article"
+    assert first.non_article and second.non_article and first.dedup is None
     assert first.story is None and second.story is None
-    assert "the same text as" in second.dedup.reason and "the same text as" not in first.dedup.reason
+    assert second.non_article.repeat and not first.non_article.repeat
+    assert "the same text as" in second.non_article.reason and "the same text as" not in first.non_article.reason
     assert pipe.corpus.stats()["articles"] == 0 and pipe.corpus.stats()["stories"] == 0
     assert [tuple(r) for r in pipe.corpus.db.execute("SELECT seen_count FROM non_articles")] == [(2,)]
 
