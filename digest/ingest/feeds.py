@@ -258,7 +258,7 @@ def entry_article(entry: Mapping[str, Any], spec: FeedSpec, feed_title: str, now
     published = entry_date(entry)
     outlet = spec.name or feed_title or urlsplit(link or spec.url).hostname or spec.url
     return Article(
-        id="", title=clean.normalise(title) or "(untitled)", outlet=outlet, body=entry_body(entry), url=link,
+        id="", title=clean.tidy_spaces(title) or "(untitled)", outlet=outlet, body=entry_body(entry), url=link,
         published=published or now, published_is_guess=published is None,
         author=str((entry.get("author_detail") or {}).get("name") or entry.get("author") or "").strip() or None,
         source_path=f"feed:{spec.url}",

@@ -42,9 +42,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from digest.text import lexicon
+from digest.text.tokens import LETTERS_APOS, TOKEN
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _SENTENCE_CHARS = ".!?…;"
@@ -154,7 +153,7 @@ WRAP_SLACK = 15
 TAIL_WEAK_BEFORE_FLAG = 2
 
 
-def normalise(line: str) -> str:
+def tidy_spaces(line: str) -> str:
     """Collapse odd spaces (NBSP, thin, zero-width) into one and trim the line."""
     if "  " not in line and not _ODD_SPACE.search(line):
         return line.strip()
@@ -164,7 +163,7 @@ def normalise(line: str) -> str:
 @lru_cache(maxsize=LINE_CACHE)
 def line_key(line: str) -> str:
     """Compare lines ignoring case, spacing and punctuation (for title and repeat checks)."""
-    return " ".join(_TOKEN.findall(line)).casefold() or line.strip().casefold()
+    return " ".join(TOKEN.findall(line)).casefold() or line.strip().casefold()
 
 
 @lru_cache(maxsize=LINE_CACHE)
@@ -172,12 +171,12 @@ def _words(line: str) -> tuple[str, ...]:
     """Letter-only words of a line (numbers and punctuation dropped)."""
     if line.isascii() and "'" not in line:
         return tuple(line.encode().translate(_ASCII_NON_LETTERS_TO_SPACE).decode().split())
-    return tuple(_WORD.findall(line))
+    return tuple(LETTERS_APOS.findall(line))
 
 
 def _has_key(line: str, key: str) -> bool:
     """line_key(line) == key, rejecting most lines on their first word alone."""
-    first = _TOKEN.search(line)
+    first = TOKEN.search(line)
     if first is not None and first.group().casefold() != key.split(" ", 1)[0]:
         return False
     return line_key(line) == key
@@ -370,7 +369,7 @@ def _continues(previous: str, line: str, width: int | None) -> bool:
 def _split_blocks(text: str) -> list[list[str]]:
     """Paragraphs (split on blank lines) as lists of normalised lines, broken lines rejoined."""
     raw_blocks = _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").replace("\r", "\n"))
-    raw_blocks = [[normalise(line) for line in raw.split("\n")] for raw in raw_blocks]
+    raw_blocks = [[tidy_spaces(line) for line in raw.split("\n")] for raw in raw_blocks]
     raw_blocks = [[line for line in block if line] for block in raw_blocks]
     width = _wrap_width([line for block in raw_blocks for line in block])
     blocks: list[list[str]] = []
@@ -475,7 +474,7 @@ def repeated_lines(texts: Iterable[str], min_articles: int = 3, min_share: float
         total += 1
         keys = set()
         for line in text.splitlines():
-            line = normalise(line)
+            line = tidy_spaces(line)
             if line:
                 keys.add(line_key(line))
                 originals.setdefault(line_key(line), line)

@@ -31,6 +31,7 @@ from datetime import date
 
 from digest.models import Article, utcnow
 from digest.store.corpus import Corpus
+from digest.text.tokens import WORD_APOS
 
 FURNITURE_SHARE = 0.6   # above this word-weighted share a text is page furniture (one sign alone weighs 0.5)
 STRONG_LINE = 0.8       # a line this much furniture is the page plainly talking about itself...
@@ -41,7 +42,6 @@ LABEL_WORDS = 2         # and a button label with none ("Einstellungen", "Alle a
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
 _QUOTED = re.compile(r"[\"“«„][^\"“”«»„]{0,400}[\"”»“]")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def _phrases(text: str) -> frozenset[tuple[str, ...]]:
@@ -115,7 +115,7 @@ def _weight(words: list[str]) -> float:
 
 def _any_page_talk(text: str) -> bool:
     """Whether the page's machinery is mentioned anywhere: without it no text can reach the bar."""
-    words = _WORD.findall(text.lower())
+    words = WORD_APOS.findall(text.lower())
     return not _PAGE_WORDS.isdisjoint(words) or _has_phrase(words, _PAGE_PHRASES)
 
 
@@ -131,7 +131,7 @@ def _share(sentences: list[str]) -> tuple[int, float]:
     """(words, word-weighted furniture share) of some sentences."""
     words = weighted = 0
     for sentence in sentences:
-        found = _WORD.findall(sentence)
+        found = WORD_APOS.findall(sentence)
         words += len(found)
         weighted += len(found) * _weight(found) if found else 0.0
     return words, (weighted / words if words else 0.0)
@@ -139,7 +139,7 @@ def _share(sentences: list[str]) -> tuple[int, float]:
 
 def _count_words(body: str) -> int:
     """Words of a body (exactly for short ones; a long body is far above any min_words anyway)."""
-    return len(_WORD.findall(body)) if len(body) < 4000 else len(body.split())
+    return len(WORD_APOS.findall(body)) if len(body) < 4000 else len(body.split())
 
 
 def _run_length(lines: list[str]) -> int:

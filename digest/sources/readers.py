@@ -509,7 +509,7 @@ def _read_json(path: Path, data: bytes, defaults: ReadDefaults) -> tuple[list[Ar
 def _finished(path: Path, draft: _Draft, defaults: ReadDefaults) -> Article:
     """A draft neutralised (before cleaning, so boilerplate rules see the visible text) and finished."""
     draft = scrub(draft)
-    return _finish(path, replace(draft, title=clean.normalise(draft.title)), defaults)
+    return _finish(path, replace(draft, title=clean.tidy_spaces(draft.title)), defaults)
 
 
 def _domain(url: str | None) -> str:

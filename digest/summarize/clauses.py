@@ -24,6 +24,7 @@ from digest.summarize import speakers
 from digest.summarize.sentences import UPPER
 from digest.summarize.speakers import How
 from digest.text import lexicon
+from digest.text.tokens import WORD_APOS
 
 _MONTHS = "|".join(sorted((n for m in lexicon.lexicon("en")["months"] for n in m.split()), key=len, reverse=True))
 _MONTH_REF = re.compile(rf"\b(?:in|on|since|until|by|from|of)\s+(?:early\s+|late\s+|mid-)?({_MONTHS})\b\.?"
@@ -122,7 +123,6 @@ _ALIASES = {"us": "usa", "usa": "usa", "unitedstates": "usa", "uk": "britain", "
 _ALIAS = re.compile(r"\b(?:U\.S\.A?\.?|USA|US|United States|U\.K\.|UK|United Kingdom|Britain|EU"
                     r"|E\.U\.|European Union|UN|U\.N\.|United Nations)(?!\w)")
 _SYNONYM = {word: group[0] for group in _SYNONYM_GROUPS for word in group}
-_TERM = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]—–]|\s-\s|\b(?:because|while|whereas|although|though|but|after|before|as|since|which"
     r"|who|whom|whose|that|when|where|if|unless|saying|porque|mientras|aunque|pero|que|parce|mais|weil"
@@ -169,7 +169,7 @@ def terms(text: str, language: str, stop: frozenset[str]) -> frozenset[str]:
     stemmer = _stemmer(language)
     if stemmer is not None and _SNOWBALL.get((language or "en").split("-")[0], "english") == "english":
         text = _ALIAS.sub(lambda m: _ALIASES[m.group(0).lower().replace(" ", "").replace(".", "")], text)
-    raw = [w.lower().replace("’", "'").split("'")[0] for w in _TERM.findall(text)]
+    raw = [w.lower().replace("’", "'").split("'")[0] for w in WORD_APOS.findall(text)]
     numbers = {w for w in raw if w.isdigit()}
     words = [w for w in raw if len(w) > 1 and w not in stop and not w.isdigit()]
     stems = stemmer.stemWords(words) if stemmer else words

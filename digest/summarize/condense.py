@@ -53,6 +53,7 @@ from digest.summarize.clauses import (
 )
 from digest.summarize.speakers import How
 from digest.text import lexicon
+from digest.text.tokens import TOKEN
 
 BACKGROUND = "Background"
 MERGE_SIMILARITY = 0.38  # cosine at or above which two sentences state the same fact
@@ -67,7 +68,6 @@ REPEAT_SHARE = 0.45  # share of the shorter sentence's term weight (IDF) that ma
 REPEAT_MIN_TERMS = 3  # shared stemmed terms needed for that
 # Title words that only say who someone is; words like "foreign" or "security" still carry content.
 _ROLE_WORDS = frozenset(lexicon.words("en", "role_words") + lexicon.words("en", "title_links"))
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2}")  # Chinese/Japanese: no spaces
 
 _DROPPED = {"boilerplate", "reporter's question", "question"}  # never candidates, not even context
@@ -148,7 +148,7 @@ def _base_stop_words(language: str) -> frozenset[str]:
 
 def _stop_words(language: str, names: set[str]) -> frozenset[str]:
     """The language's stop words plus the words of the story's speaker names."""
-    return _base_stop_words(language) | {w.lower() for name in names for w in _TOKEN.findall(name)}
+    return _base_stop_words(language) | {w.lower() for name in names for w in TOKEN.findall(name)}
 
 
 def _vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
@@ -158,7 +158,7 @@ def _vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
     def analyzer(text: str) -> list[str]:
         """Content words cut to their first letters (a crude stemmer for any language); CJK bigrams."""
         out = []
-        for w in _TOKEN.findall(text.lower()):
+        for w in TOKEN.findall(text.lower()):
             if _CJK_RUN.match(w):
                 out.extend(w[k:k + 2] for k in range(max(1, len(w) - 1)))
             elif w not in stop and len(w) > 1:
@@ -335,7 +335,7 @@ class _Repeats:
     def __init__(self, cands: list[Candidate], sim: np.ndarray, language: str, names: set[str]):
         """Gists of every candidate and the story's IDF of their terms."""
         stop = _function_words(language) | _ROLE_WORDS | speakers.VERB_WORDS | {
-            w.lower() for name in names for w in _TOKEN.findall(name)}
+            w.lower() for name in names for w in TOKEN.findall(name)}
         self.sim = sim
         self.gists: list[Gist] = fold_demonyms([gist(c.text, language, frozenset(stop)) for c in cands])
         df: dict[str, int] = {}

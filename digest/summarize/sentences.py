@@ -15,6 +15,8 @@ from functools import lru_cache
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
+from digest.text.tokens import TOKEN
+
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŸŹŻŽΑ-ΩА-ЯЁЄІЇҐ"
 QUOTES_OPEN = "“«„‘\"'"
 QUOTES_CLOSE = "”»’\"'"
@@ -30,7 +32,6 @@ _CLOCK_NEXT = re.compile(
     r"|PT|PST|PDT)\b|[A-Z][a-z]+ time\b)")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?…:;][\"”’»)\]]*$|[\"”»)]$")
-_WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 # Lines that belong to the page, not to the story (captions, credits, calls to action).
@@ -149,12 +150,12 @@ def _lines(body: str) -> list[str]:
 
 def _norm(text: str) -> str:
     """Lower-case words only, to compare a line with the title."""
-    return " ".join(_WORD.findall((text or "").lower()))
+    return " ".join(TOKEN.findall((text or "").lower()))
 
 
 def words(text: str) -> list[str]:
     """Word tokens (Unicode letters and digits)."""
-    return _WORD.findall(text)
+    return TOKEN.findall(text)
 
 
 def word_count(text: str) -> int:

@@ -20,6 +20,7 @@ from typing import Sequence
 
 from digest.summarize.sentences import UPPER
 from digest.text import lexicon
+from digest.text.tokens import LETTERS
 
 VERBS = rf"(?:{lexicon.alternatives('speech_verbs')})"
 
@@ -44,15 +45,14 @@ _ACCORDING = re.compile(
     rf"(?:[Aa]ccording to|[Ii]n the (?:opinion|view|words) of|[Ss]egún|[Ss]elon|[Ll]aut|"
     rf"[Пп]о словам|[Пп]о мнению)\s+(?P<who>{NAME}|{_TITLE_REF}|(?:[\w\-]+\s+){{1,3}}{NAME})"
 )
-_WORDS = re.compile(r"[^\W\d_]+")
 _CONTENT_VERBS = {
     "announced", "announces", "rejected", "refused", "declined", "denied", "denies", "confirmed", "confirms",
     "agreed", "proposed", "proposes", "promised", "pledged", "vowed", "urged", "urges", "warned", "warns",
     "called", "predicted", "admitted", "clear", "out", "for", "on",
 }
 # Words of speech verbs that only say someone spoke ("said", "added"), not what happened ("rejected").
-VERB_WORDS = frozenset(_WORDS.findall(VERBS.lower())) - _CONTENT_VERBS
-_TRIGGERS = frozenset(w for w in _WORDS.findall(VERBS.lower())
+VERB_WORDS = frozenset(LETTERS.findall(VERBS.lower())) - _CONTENT_VERBS
+_TRIGGERS = frozenset(w for w in LETTERS.findall(VERBS.lower())
                       if len(w) > 2 and w not in {"for", "out", "clear", "has", "went"}) | {
     "according", "opinion", "view", "words", "según", "selon", "laut", "словам", "мнению", "went"}
 _POSSESSIVE_WORDS = re.compile(r"^[Ii]n (?P<who>his|her) (?:words|view|opinion)\b")
@@ -205,7 +205,7 @@ def _note_person(key: str, titles: set[str], ctx: _Context, registry: dict[str, 
 def speaker_phrases(sentence: str) -> tuple[tuple[str, bool], ...]:
     """(phrase, is one of several) next to a speech verb, in sentence order; cached, context-free."""
     text = sentence.strip()
-    if _TRIGGERS.isdisjoint(_WORDS.findall(text.lower())):
+    if _TRIGGERS.isdisjoint(LETTERS.findall(text.lower())):
         return ()  # no speech verb at all: skip the costly patterns
     outside = outside_quotes(text)
     found = []

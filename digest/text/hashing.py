@@ -15,7 +15,8 @@ import unicodedata
 
 import numpy as np
 
-WORD = re.compile(r"[^\W_]+")  # word characters except "_"
+from digest.text.tokens import WORD
+
 _WORD_OR_END = re.compile(r"[^\W_]+|[.!?…][\"'”’»)]*(?=\s)|\n")  # words and sentence ends
 _ENDS = frozenset(".!?…\n")
 

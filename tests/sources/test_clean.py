@@ -7,6 +7,7 @@ import pytest
 from helpers.paths import DATA, SEEDS
 
 from digest.sources.clean import clean_body, is_date_line, repeated_lines
+from digest.text.tokens import LETTERS_APOS, TOKEN
 
 # Boilerplate found in the seeds: none may survive cleaning in any seed.
 BOILERPLATE = [
@@ -341,9 +342,9 @@ def test_fast_word_and_script_counts_equal_the_plain_definitions():
 
     lines = _sample_lines()
     for line in lines:
-        assert clean._words(line) == tuple(clean._WORD.findall(line)), line
-        assert clean.normalise(line) == clean._SPACES.sub(" ", line).strip(), line
-        tokens = clean._TOKEN.findall(line)
+        assert clean._words(line) == tuple(LETTERS_APOS.findall(line)), line
+        assert clean.tidy_spaces(line) == clean._SPACES.sub(" ", line).strip(), line
+        tokens = TOKEN.findall(line)
         assert clean.line_key(line) == (" ".join(t.casefold() for t in tokens) or line.strip().casefold())
         assert clean.is_sentence(line) == bool(re.search(r"[.!?…;][\"'”’»)\]]*$", line)), line
     text = "\n".join(lines)
