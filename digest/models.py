@@ -37,9 +37,7 @@ class KeyPoint:
 class SectionKind(StrEnum):
     """What a section holds: one speaker's points, points nobody is quoted for, or background."""
 
-    SPEAKER = "speaker"
-    GENERAL = "general"
-    BACKGROUND = "background"
+    SPEAKER, GENERAL, BACKGROUND = "speaker", "general", "background"
 
 
 @dataclass(frozen=True)

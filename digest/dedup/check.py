@@ -67,9 +67,7 @@ _TABLES = {"bands": "dedup_bands", "sentences": "dedup_sentences"}
 class Kind(StrEnum):
     """An incoming article relative to the corpus: new, the same text (dropped), or a kept copy."""
 
-    NEW = "new"
-    EXACT = "exact"
-    COPY = "copy"
+    NEW, EXACT, COPY = "new", "exact", "copy"
 
 
 @dataclass(frozen=True)

@@ -77,12 +77,8 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|we|We|we’re|We’re|
 class How(StrEnum):
     """How a sentence's speaker was found."""
 
-    NAMED = "named"
-    PRONOUN = "pronoun"
-    TITLE = "title"
-    QUOTE = "quote"
-    SEVERAL = "several"
-    NONE = "none"
+    NAMED, PRONOUN, TITLE, QUOTE = "named", "pronoun", "title", "quote"
+    SEVERAL, NONE = "several", "none"  # more than one speaker; nobody found
 
 
 @dataclass(frozen=True)
