@@ -17,7 +17,7 @@ from digest.cli.ops import progress_bar, record_run
 from digest.errors import DigestError
 from digest.ingest import inbox
 from digest.sources import nonarticle
-from digest.store import faults, workspace
+from digest.store import audit, digests, faults, workspace
 
 log = logging.getLogger("digest")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -287,7 +287,7 @@ def status(obj):
         texts, seen = nonarticle.count(corpus)
         click.echo(f"  {'non-articles':20} {texts} texts, seen {seen} times (see dedup-report)")
         click.echo("last digests:")
-        for row in corpus.db.execute("SELECT id, built_at, outdir FROM digests ORDER BY built_at DESC LIMIT 5"):
+        for row in digests.recent(corpus):
             click.echo(f"  {row['id']:14} built {row['built_at']}  {row['outdir']}")
         click.echo("last runs:")
         for row in corpus.last_runs():
@@ -297,9 +297,7 @@ def status(obj):
         for line in ops.status_lines(config, corpus):
             click.echo(line)
         click.echo("last duplicate decisions:")
-        for row in corpus.db.execute(
-                "SELECT article_id, kind, original_id, reason FROM dedup_decisions "
-                "WHERE kind != 'new' ORDER BY decided_at DESC, article_id LIMIT 5"):
+        for row in audit.recent_copies(corpus):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 

@@ -19,7 +19,7 @@ from digest.deliver import smtp as deliver
 from digest.errors import ConfigError, DigestError
 from digest.ingest import feeds as feeds_mod
 from digest.ingest import opml
-from digest.store import feedstate, recovery, workspace
+from digest.store import digests, feedstate, recovery, workspace
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 
@@ -199,8 +199,7 @@ def status_lines(config, corpus: Corpus) -> list[str]:
     for row in bad:
         wait = f", next try {row['next_try']}" if row["next_try"] else ""
         lines.append(f"  {row['url']}: {row['status']} ({row['failures']}x{wait}): {row['last_error']}")
-    pending = corpus.db.execute("SELECT id FROM digests WHERE delivered_at IS NULL AND attempted_at IS NULL "
-                                "ORDER BY built_at").fetchall()
+    pending = digests.undelivered(corpus)
     if pending:
         lines.append(f"undelivered digests: {', '.join(r[0] for r in pending[-5:])} (`digest send`)")
     saved = recovery.backups(config)

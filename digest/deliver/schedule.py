@@ -72,8 +72,8 @@ def last_run_time(config: Config, kind: str = RUN_KIND) -> datetime | None:
     from digest.store.workspace import open_corpus
 
     with open_corpus(config) as corpus:
-        row = corpus.db.execute("SELECT max(started_at) FROM runs WHERE kind = ?", (kind,)).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+        started = corpus.last_started(kind)
+    return datetime.fromisoformat(started) if started else None
 
 
 def missed(config: Config, last: datetime | None, now: datetime | None = None) -> bool:

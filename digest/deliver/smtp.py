@@ -21,6 +21,7 @@ from pathlib import Path
 from digest.config import Config
 from digest.errors import ConfigError, DeliveryError
 from digest.models import utcnow
+from digest.store import digests
 from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
@@ -94,27 +95,21 @@ def load_message(outdir: Path, recipients: list[str]) -> EmailMessage:
 def pending(corpus: Corpus, config: Config, digest_id: str | None = None) -> list[tuple[str, Path]]:
     """The digests to send: the one named, else the undelivered recent ones, oldest first."""
     if digest_id:
-        row = corpus.db.execute("SELECT id, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
+        row = digests.one(corpus, digest_id)
         if not row:
-            recent = [r[0] for r in corpus.db.execute("SELECT id FROM digests ORDER BY built_at DESC LIMIT 5")]
+            recent = [r["id"] for r in digests.recent(corpus)]
             raise DeliveryError(f"no digest {digest_id!r} in the corpus; recent ones: {', '.join(recent) or 'none'}")
         return [(row["id"], Path(row["outdir"]))]
     days = config.settings.smtp.retry_days
     since = (utcnow() - timedelta(days=days)).isoformat()
-    rows = corpus.db.execute(
-        "SELECT id, outdir FROM digests WHERE delivered_at IS NULL AND attempted_at IS NULL AND built_at >= ? "
-        "ORDER BY built_at, id", (since,))
-    return [(r["id"], Path(r["outdir"])) for r in rows]
+    return [(r["id"], Path(r["outdir"])) for r in digests.undelivered(corpus, since)]
 
 
 def unconfirmed(corpus: Corpus) -> list[tuple[str, str]]:
     """(digest id, when sending began) of digests whose sending began but whose end was never recorded:
     the process was killed while the server may already have taken the mail, so they are never resent
     on their own (no silent double send); `digest status` lists them and `send --digest ID` resends."""
-    rows = corpus.db.execute(
-        "SELECT id, attempted_at FROM digests WHERE delivered_at IS NULL AND attempted_at IS NOT NULL "
-        "ORDER BY built_at, id")
-    return [(r["id"], r["attempted_at"]) for r in rows]
+    return [(r["id"], r["attempted_at"]) for r in digests.unconfirmed(corpus)]
 
 
 def unconfirmed_warning(digest_id: str, attempted_at: str) -> str:
@@ -196,19 +191,6 @@ def preview(digest_id: str, msg: EmailMessage, sender: str, recipients: list[str
             f"  Subject: {msg.get('Subject', '')}\n  Parts: {', '.join(parts)}")
 
 
-def _mark_delivered(corpus: Corpus, digest_id: str) -> None:
-    """Record the delivery time of one digest."""
-    with corpus.transaction() as db:
-        db.execute("UPDATE digests SET delivered_at = ? WHERE id = ?", (utcnow().isoformat(), digest_id))
-
-
-def _mark_attempt(corpus: Corpus, digest_id: str, began: bool) -> None:
-    """Record (before sending) or clear (after a failure the server reported) that sending began."""
-    with corpus.transaction() as db:
-        db.execute("UPDATE digests SET attempted_at = ? WHERE id = ?",
-                   (utcnow().isoformat() if began else None, digest_id))
-
-
 def send_digest(config: Config, corpus: Corpus, digest_id: str | None = None,
                 dry_run: bool = False) -> DeliveryReport:
     """Mail the digest(s) due; a failure is reported and leaves delivered_at empty for the next run."""
@@ -229,18 +211,18 @@ def send_digest(config: Config, corpus: Corpus, digest_id: str | None = None,
             if dry_run:
                 report.previews.append(preview(ident, msg, sender, recipients, settings))
                 continue
-            _mark_attempt(corpus, ident, began=True)
+            digests.mark_attempt(corpus, ident, began=True)
             refused = transmit(settings, msg, sender, recipients)
         except DeliveryError as exc:
             log.error("deliver: digest %s not sent: %s", ident, exc)
             report.failed.append((ident, str(exc)))
             if not dry_run:
-                _mark_attempt(corpus, ident, began=False)  # the server said no, or was never reached
+                digests.mark_attempt(corpus, ident, began=False)  # the server said no, or was never reached
             continue
         if refused:
             report.warnings.append(f"digest {ident}: refused recipients {', '.join(refused)}")
             log.warning("deliver: digest %s: the server refused %s", ident, ", ".join(refused))
-        _mark_delivered(corpus, ident)
+        digests.mark_delivered(corpus, ident)
         report.sent.append(ident)
         log.info("deliver: digest %s sent to %s via %s", ident, ", ".join(recipients), settings.describe())
     return report

@@ -107,3 +107,10 @@ def story_report(corpus: Corpus, lo: str, hi: str) -> list[dict]:
         if r["outlet"] not in story["outlets"]:
             story["outlets"].append(r["outlet"])
     return sorted(stories.values(), key=lambda s: (s["articles"][0]["day"], s["id"]))
+
+
+def recent_copies(corpus: Corpus, limit: int = 5) -> list:
+    """The newest duplicate and copy decisions (article_id, kind, original_id, reason), for `status`."""
+    return corpus.db.execute(
+        "SELECT article_id, kind, original_id, reason FROM dedup_decisions "
+        "WHERE kind != 'new' ORDER BY decided_at DESC, article_id LIMIT ?", (limit,)).fetchall()

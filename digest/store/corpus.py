@@ -218,6 +218,11 @@ class Corpus:
         )
 
     # runs ----------------------------------------------------------------
+    def last_started(self, kind: str) -> str | None:
+        """When the last run of this kind started (ISO text), or None."""
+        row = self.db.execute("SELECT max(started_at) FROM runs WHERE kind = ?", (kind,)).fetchone()
+        return row[0] if row else None
+
     def start_run(self, kind: str) -> int:
         """Record the start of a run with its process id; returns its id."""
         cur = self.db.execute(
