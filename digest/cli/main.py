@@ -16,8 +16,7 @@ from digest.cli import ops
 from digest.cli.ops import progress_bar, record_run
 from digest.errors import DigestError
 from digest.ingest import inbox
-from digest.sources import nonarticle
-from digest.store import audit, digests, faults, workspace
+from digest.store import audit, digests, faults, nonarticles, workspace
 
 log = logging.getLogger("digest")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -250,7 +249,7 @@ def dedup_report(obj, since, until, as_json):
 
     with workspace.open_corpus(obj.config) as corpus:
         since, until = (since.date() if since else None), (until.date() if until else None)
-        report = audit.report(corpus, since, until) | {"non_articles": nonarticle.listing(corpus, since, until)}
+        report = audit.report(corpus, since, until) | {"non_articles": nonarticles.listing(corpus, since, until)}
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -284,7 +283,7 @@ def status(obj):
             click.echo(f"  {key.replace('_', ' '):20} {value}")
         failed = list((config.path("inbox") / inbox.FAILED).glob("*.reason"))
         click.echo(f"  {'inbox failed files':20} {len(failed)}")
-        texts, seen = nonarticle.count(corpus)
+        texts, seen = nonarticles.count(corpus)
         click.echo(f"  {'non-articles':20} {texts} texts, seen {seen} times (see dedup-report)")
         click.echo("last digests:")
         for row in digests.recent(corpus):

@@ -18,6 +18,7 @@ from digest.sources import nonarticle, opening
 from digest.sources.boilerplate import OutletLines
 from digest.sources.guard import judging, shown
 from digest.sources.readers import ReadDefaults, read_items
+from digest.store import nonarticles
 from digest.store.corpus import Corpus
 from digest.stories.index import StoryDecision, StoryIndex
 from digest.stories.terms import TextTerms, text_terms
@@ -155,7 +156,7 @@ class Store:
                          extra: Callable[[Corpus], None] | None) -> Stored:
         """Record a text that is not an article (a repeat is an exact duplicate of the first one)."""
         with self.corpus.transaction():
-            first = nonarticle.record(self.corpus, article, verdict)
+            first = nonarticles.record(self.corpus, article, verdict.reason, verdict.words)
             if extra:
                 extra(self.corpus)
         reason = verdict.reason + (f"; the same text as {shown(first)}" if first else "")
