@@ -29,6 +29,7 @@ import numpy as np
 
 from digest.config import Config
 from digest.models import Article, utcnow
+from digest.store import dedup_index as index
 from digest.store.corpus import Corpus
 from digest.text.hashing import (
     MinHasher,
@@ -58,7 +59,6 @@ LSH_FACTOR = 0.7          # LSH aims at this share of near_threshold, so copies 
 # signature (an append), looked up in memory, and inserted in key order, FLUSH_SIZE articles
 # at a time, so neighbouring keys share the pages they dirty.
 FLUSH_SIZE = 20_000
-_TABLES = {"bands": "dedup_bands", "sentences": "dedup_sentences"}
 
 
 # --- decisions -------------------------------------------------------------------
@@ -163,20 +163,18 @@ class Deduplicator:
 
     def _ensure_index(self) -> None:
         """Rebuild the stored index once when the settings that shape it changed."""
-        row = self.corpus.db.execute("SELECT value FROM dedup_meta WHERE key = 'params'").fetchone()
-        if row and row[0] == self._params():
+        known = index.meta(self.corpus, "params")
+        if known == self._params():
             return
-        stored = self.corpus.db.execute("SELECT count(*) FROM dedup_signatures").fetchone()[0]
-        if stored or row:
-            log.info("dedup settings changed (%s -> %s): re-indexing %d articles",
-                     row[0] if row else None, self._params(), stored)
+        stored = index.signature_count(self.corpus)
+        if stored or known:
+            log.info("dedup settings changed (%s -> %s): re-indexing %d articles", known, self._params(), stored)
             reindex(self.corpus, self)
         elif self.corpus.db.in_transaction:  # constructed inside the caller's transaction
-            self.corpus.db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)",
-                                   (self._params(),))
+            index.set_meta(self.corpus, "params", self._params())
         else:
-            with self.corpus.transaction() as db:
-                db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)", (self._params(),))
+            with self.corpus.transaction():
+                index.set_meta(self.corpus, "params", self._params())
 
     # public interface ------------------------------------------------------------
     def sketch(self, body: str) -> _Sketch:
@@ -186,8 +184,7 @@ class Deduplicator:
     def check(self, article: Article, ready: Ahead | None = None) -> Decision:
         """Classify one finished article (content_hash set) against the corpus; `ready`: its
         sketch worked out ahead, used only if made from this very body with these settings."""
-        original = self.corpus.db.execute(  # id and copy_of only: the body is not needed
-            "SELECT id, copy_of FROM articles WHERE content_hash = ?", (article.content_hash,)).fetchone()
+        original = index.same_text(self.corpus, article.content_hash)
         if original:
             root = original[1] or original[0]
             return Decision(Kind.EXACT, root, 1.0, f"same normalised text as {original[0]}", 1.0)
@@ -209,11 +206,9 @@ class Deduplicator:
             return
         if decision.kind != Kind.COPY:
             return
-        self.corpus.db.execute(
-            "INSERT OR REPLACE INTO dedup_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (article.id, decision.kind, decision.original_id, decision.similarity,
-             decision.containment, decision.reason, decision.new_text, utcnow().isoformat()),
-        )
+        index.save_decision(self.corpus, article.id, (
+            decision.kind, decision.original_id, decision.similarity, decision.containment,
+            decision.reason, decision.new_text, utcnow().isoformat()))
 
     def _store(self, article: int | str, sketch: _Sketch) -> bool:
         """Store one sketch, count its postings as waiting, and flush them when enough wait."""
@@ -243,9 +238,7 @@ class Deduplicator:
         """Keep candidates whose stored signature could reach a threshold (cheap MinHash estimate)."""
         if not rowids:
             return []
-        rows = self.corpus.db.execute(
-            f"SELECT article_rowid, shingles, signature FROM dedup_signatures "
-            f"WHERE article_rowid IN ({','.join('?' * len(rowids))})", rowids).fetchall()
+        rows = index.signatures(self.corpus, rowids)
         keep = set()
         mine = len(sketch.shingles)
         for rowid, theirs, blob in rows:
@@ -327,17 +320,11 @@ def _postings(corpus: Corpus, kind: str, keys: Sequence[int], pending: "_Pending
     shared by half the corpus costs no more than a rare one; band keys only collide for
     near-identical texts and are read in one IN query.
     """
-    table = _TABLES[kind]
+    limit = None if kind == "bands" else MAX_POSTINGS + 1
     for start in range(0, len(keys), 200):
         chunk = keys[start:start + 200]
-        if kind == "bands":
-            sql = f"SELECT key, article_rowid FROM {table} WHERE key IN ({','.join('?' * len(chunk))})"
-        else:
-            sql = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT key, article_rowid FROM {table} WHERE key = ? "
-                f"LIMIT {MAX_POSTINGS + 1})" for _ in chunk)
         grouped: dict[int, list[int]] = {key: list(pending.get(kind, key)) for key in chunk}
-        for key, rowid in corpus.db.execute(sql, chunk):
+        for key, rowid in index.postings(corpus, kind, chunk, limit):
             grouped[key].append(rowid)
         yield from (v for v in grouped.values() if 0 < len(v) <= MAX_POSTINGS)
 
@@ -346,9 +333,7 @@ def _bodies(corpus: Corpus, rowids: list[int]):
     """id, body and copy_of of candidate articles, in candidate order."""
     if not rowids:
         return []
-    rows = corpus.db.execute(
-        f"SELECT rowid, id, body, copy_of FROM articles WHERE rowid IN ({','.join('?' * len(rowids))})",
-        rowids).fetchall()
+    rows = index.bodies(corpus, rowids)
     order = {r: i for i, r in enumerate(rowids)}
     return sorted(rows, key=lambda r: order[r["rowid"]])
 
@@ -360,17 +345,12 @@ def posting_keys(sketch: _Sketch) -> list[int]:
 
 def store_sketch(corpus: Corpus, article: int | str, sketch: _Sketch, num_perm: int) -> int | None:
     """Write one article's signature and posting keys; its rowid, or None if it is not in `articles`."""
-    db = corpus.db
-    if isinstance(article, str):
-        row = db.execute("SELECT rowid FROM articles WHERE id = ?", (article,)).fetchone()
-        if row is None:
-            return None
-        article = row[0]
+    rowid = index.rowid_of(corpus, article) if isinstance(article, str) else article
+    if rowid is None:
+        return None
     keys = np.array(posting_keys(sketch), dtype=np.int64)
-    db.execute("INSERT OR REPLACE INTO dedup_signatures (article_rowid, num_perm, shingles, signature, keys) "
-               "VALUES (?, ?, ?, ?, ?)",
-               (article, num_perm, len(sketch.shingles), sketch.signature.tobytes(), keys.tobytes()))
-    return article
+    index.save_signature(corpus, rowid, num_perm, len(sketch.shingles), sketch.signature.tobytes(), keys.tobytes())
+    return rowid
 
 
 class _Pending:
@@ -391,8 +371,7 @@ class _Pending:
 
     def sync(self) -> None:
         """Reload the waiting postings if the corpus changed behind this process's back."""
-        db = self.corpus.db
-        version, mark = db.execute("PRAGMA data_version").fetchone()[0], _indexed_upto(db)
+        version, mark = index.data_version(self.corpus), _indexed_upto(self.corpus)
         if version != self.version or mark != self.mark:
             self.index = {"bands": {}, "sentences": {}}
             self.count, self.version, self.mark = 0, version, mark
@@ -401,20 +380,18 @@ class _Pending:
 
     def _waiting(self) -> list[tuple[int, bytes]]:
         """Rowid and posting keys of every stored article whose postings are not in the tables."""
-        return self.corpus.db.execute(
-            "SELECT article_rowid, keys FROM dedup_signatures "
-            "WHERE article_rowid > ? AND keys IS NOT NULL ORDER BY article_rowid", (self.mark,)).fetchall()
+        return index.waiting(self.corpus, self.mark)
 
     def add(self, rowid: int, keys: list[int]) -> None:
         """Make one article's postings visible to lookups."""
         for kind, part in (("bands", keys[:self.bands]), ("sentences", keys[self.bands:])):
-            index = self.index[kind]
+            posted = self.index[kind]
             for key in part:
-                old = index.get(key)
+                old = posted.get(key)
                 if old is None:
-                    index[key] = rowid
+                    posted[key] = rowid
                 elif isinstance(old, int):
-                    index[key] = [old, rowid]
+                    posted[key] = [old, rowid]
                 else:
                     old.append(rowid)
         self.count += 1
@@ -432,12 +409,10 @@ class _Pending:
             return
         rowids = [rowid for rowid, _ in rows]
         keys = [np.frombuffer(blob, dtype=np.int64) for _, blob in rows]
-        with self.corpus.transaction() as db:
-            parts = (("dedup_bands", slice(self.bands)), ("dedup_sentences", slice(self.bands, None)))
-            for table, part in parts:
-                db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)",
-                               _in_key_order(rowids, [k[part] for k in keys]))
-            db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('indexed_upto', ?)", (str(rowids[-1]),))
+        with self.corpus.transaction():
+            for kind, part in (("bands", slice(self.bands)), ("sentences", slice(self.bands, None))):
+                index.insert_postings(self.corpus, kind, _in_key_order(rowids, [k[part] for k in keys]))
+            index.set_meta(self.corpus, "indexed_upto", str(rowids[-1]))
         self.index = {"bands": {}, "sentences": {}}
         self.count, self.mark = 0, rowids[-1]
 
@@ -452,25 +427,21 @@ def _in_key_order(rowids: list[int], keys: list[np.ndarray]) -> Iterable[tuple[i
         yield from zip(flat[part].tolist(), owners[part].tolist())
 
 
-def _indexed_upto(db) -> int:
+def _indexed_upto(corpus: Corpus) -> int:
     """Last article rowid whose postings are in the posting tables (0 before the first flush)."""
-    row = db.execute("SELECT value FROM dedup_meta WHERE key = 'indexed_upto'").fetchone()
-    return int(row[0]) if row else 0
+    return int(index.meta(corpus, "indexed_upto") or 0)
 
 
 def reindex(corpus: Corpus, dedup: Deduplicator, batch: int = 2000) -> int:
     """Recompute every stored sketch after a settings change (the only full pass)."""
     count = 0
-    with corpus.transaction() as db:
-        for table in ("dedup_bands", "dedup_sentences", "dedup_signatures"):
-            db.execute(f"DELETE FROM {table}")
-        db.execute("DELETE FROM dedup_meta WHERE key = 'indexed_upto'")
+    with corpus.transaction():
+        index.clear(corpus)
         dedup._pending.sync()
-        cursor = corpus.db.cursor().execute("SELECT rowid, body FROM articles ORDER BY rowid")
-        while rows := cursor.fetchmany(batch):
+        for rows in index.article_bodies(corpus, batch):
             for rowid, body in rows:
                 dedup._store(rowid, dedup.sketch(body))
                 count += 1
         dedup._pending.flush()
-        db.execute("INSERT OR REPLACE INTO dedup_meta VALUES ('params', ?)", (dedup._params(),))
+        index.set_meta(corpus, "params", dedup._params())
     return count
