@@ -61,6 +61,8 @@ class DedupSettings:
 class StorySettings:
     similarity: float = _number(above=0, at_most=1)
     window_days: int = _number(0, 3650)
+    max_span_days: int = _number(0, 3650)
+    recent_members: int = _number(1, 1000)
 
 
 @dataclass(frozen=True)
