@@ -140,12 +140,13 @@ def _inbox_text(item: dict) -> str:
     return "\n".join(header) + "\n\n" + item["text"] if header else item["text"]
 
 
-def digest_stories(items: list[dict], folder: Path, similarity: float | None = None) -> tuple[list[str], dict, float]:
-    """digest's story of every item (its own for rejected texts), the ingest counts, and seconds taken."""
+def digest_stories(items: list[dict], folder: Path, stories: dict | None = None) -> tuple[list[str], dict, float]:
+    """digest's story of every item (its own for rejected texts), the ingest counts, and seconds taken;
+    `stories`: [stories] options to use instead of the defaults."""
     workspace.init(folder)
     config = config_mod.load(folder / "digest.toml")
-    if similarity is not None:
-        config = config_mod.from_mapping({"stories": {"similarity": similarity}}, folder)
+    if stories:
+        config = config_mod.from_mapping({"stories": stories}, folder)
     paths = []
     for n, item in enumerate(items):
         suffix = ".html" if _HTML_PAGE.match(item["text"]) else ".txt"  # a scraped page kept as HTML
@@ -287,13 +288,14 @@ def date_part(items: list[dict], part: str) -> list[dict]:
     return [item for item in items if (first[item["cluster_id"]] < split) == (part == "tune")]
 
 
-def sweep(items: list[dict], gold: list, values: list[float]) -> None:
-    """B-cubed F1 of digest at each `[stories] similarity`: how the default was chosen."""
-    print(f"{'similarity':>10} {'precision':>9} {'recall':>7} {'F1':>7}")
+def sweep(items: list[dict], gold: list, values: list[float], options: dict) -> None:
+    """B-cubed F1 of digest at each `[stories] similarity` (other [stories] options as given): how the
+    defaults were chosen."""
+    print(f"{'similarity':>10} {'precision':>9} {'recall':>7} {'F1':>7}  {options or ''}")
     for value in values:
         folder = Path(tempfile.mkdtemp(prefix="digest-sweep-"))
         try:
-            predicted, _, _ = digest_stories(items, folder / "ws", value)
+            predicted, _, _ = digest_stories(items, folder / "ws", options | {"similarity": value})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         precision, recall, f1 = bcubed(predicted, gold)
@@ -314,6 +316,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", type=Path, help="keep the workspace in this (new) folder")
     parser.add_argument("--errors", action="store_true", help="list mixed and split stories")
     parser.add_argument("--sweep", help="comma-separated [stories] similarity values to score, e.g. 0.2,0.25,0.3")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="another [stories] option for --sweep, e.g. half_life_days=1 (repeatable)")
     return parser.parse_args(argv)
 
 
@@ -365,7 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         print_errors(items, predicted)
     if args.sweep:
-        sweep(items, gold, [float(v) for v in args.sweep.split(",")])
+        options = {key: float(value) if "." in value else int(value)
+                   for key, value in (item.split("=", 1) for item in args.set)}
+        sweep(items, gold, [float(v) for v in args.sweep.split(",")], options)
     if scores["digest"][2] < args.floor:
         print(f"FAIL: digest B-cubed F1 {scores['digest'][2]:.3f} under the floor {args.floor:.2f}")
         return 1

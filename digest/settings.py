@@ -63,6 +63,7 @@ class StorySettings:
     window_days: int = _number(0, 3650)
     max_span_days: int = _number(0, 3650)
     recent_members: int = _number(1, 1000)
+    half_life_days: float = _number(above=0, at_most=3650)
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,10 @@ from typing import Iterator
 from digest.config import Config
 from digest.models import Article, article_day, utcnow
 from digest.store.corpus import Corpus
-from digest.stories.link import average_link, cosine, different_entities
+from digest.stories.link import average_link, cosine, different_entities, joined_span, span_days
 from digest.stories.terms import (
     BACKGROUND_DOCS,
+    QUOTE_PREFIX,
     TextTerms,
     article_terms,
     body_lines,
@@ -224,6 +225,12 @@ class _When:
         arrived = (article.ingested_at or utcnow()).date()
         return cls(article_day(article), arrived, bool(article.published_is_guess))
 
+    def days_from(self, member: _Member) -> int:
+        """Days between the article and a member: by arrival when either day is a guess."""
+        if (self.guessed or member.guessed) and member.arrived is not None:
+            return abs((member.arrived - self.arrived).days)
+        return abs((member.day - self.day).days)
+
     def near(self, member: _Member, window_days: int) -> bool:
         """Whether a member lies within this article's window."""
         if abs((member.day - self.day).days) <= window_days:
@@ -241,6 +248,7 @@ class StoryIndex:
         self.window_days = config.settings.stories.window_days
         self.max_span = config.settings.stories.max_span_days
         self.recent = config.settings.stories.recent_members
+        self.half_life = config.settings.stories.half_life_days
         self._batching = False
         self._start_fresh()
 
@@ -303,14 +311,14 @@ class StoryIndex:
         self._load_window(when)
         linked, apart = self._linked(vector, when, article.title, self._scores(vector, when))
         if linked and linked[0][0] >= self.threshold:
-            similarity, story_id, recent, matched = linked[0]
+            similarity, story_id, recent, matched, evidence = linked[0]
             merged = self._merges(linked)
             into = self._oldest((story_id, *merged))
             merged = tuple(m for m in (story_id, *merged) if m != into)
             bridged = f"; bridges and merges {', '.join(merged)} into {into}" if merged else ""
             return StoryDecision(into, matched, round(similarity, 4), False,
                                  f"average cosine {similarity:.2f} >= {self.threshold} with the {len(recent)} "
-                                 f"recent member(s) of story {story_id} (closest article {matched}){bridged}{apart}",
+                                 f"recent member(s) of story {story_id} (closest article {matched}){evidence}{bridged}{apart}",
                                  merged)
         closest = f"; closest story {linked[0][1]} at {linked[0][0]:.2f}" if linked else ""
         return StoryDecision(new_story_id(article), None, round(linked[0][0], 4) if linked else None,
@@ -351,7 +359,7 @@ class StoryIndex:
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
         if decision.story_id in self._spans and not article.published_is_guess:
-            self._spans[decision.story_id] = self._joined_span(self._spans[decision.story_id], (day, day))
+            self._spans[decision.story_id] = joined_span(self._spans[decision.story_id], (day, day))
         self._keep_member(article, decision.story_id, stored, (terms, priors))
 
     def _keep_member(self, article: Article, story_id: str, stored: dict[str, float],
@@ -503,16 +511,22 @@ class StoryIndex:
         candidates, best first, and why some were kept apart: a story open within its span, and
         no recent member about a different entity of one headline template."""
         linked, apart = [], []
+        quotes = {t for t in vector if t.startswith(QUOTE_PREFIX)}
         for _, story_id, members in scored[:MAX_LINKED]:
-            if not when.guessed and self._too_long(self._span(story_id), (when.day, when.day)):
+            if not when.guessed and span_days(self._span(story_id), (when.day, when.day)) > self.max_span:
                 continue
             recent = sorted(members, key=lambda m: abs((self._members[m].day - when.day).days))[:self.recent]
             why = next(filter(None, (different_entities(title, self._members[m].title) for m in recent)), "")
             if why:
                 apart.append(f"kept apart from story {story_id}: {why}")
                 continue
-            score, best = average_link(vector, [self._vector(self._members[m]) for m in recent])
-            linked.append((score, story_id, recent, recent[best]))
+            weights = [0.5 ** (when.days_from(self._members[m]) / self.half_life) for m in recent]
+            score, best = average_link(vector, [self._vector(self._members[m]) for m in recent], weights)
+            quoted = next((m for m in recent if quotes and not quotes.isdisjoint(self._members[m].terms)), None)
+            if quoted and score < self.threshold:  # a shared quotation is strong evidence on its own
+                score, best = self.threshold, recent.index(quoted)
+            evidence = f"; shares a quotation with article {quoted}" if quoted else ""
+            linked.append((score, story_id, recent, recent[best], evidence))
         linked.sort(key=lambda x: (-x[0], x[1]))
         return linked, "".join("; " + a for a in apart)
 
@@ -528,37 +542,22 @@ class StoryIndex:
             self._spans[story_id] = (min(days), max(days)) if days else None
         return self._spans[story_id]
 
-    def _too_long(self, *spans: tuple[date, date] | None) -> bool:
-        """Whether the spans together last longer than `[stories] max_span_days`."""
-        known = [span for span in spans if span]
-        if len(known) < 2:
-            return False
-        first, last = min(span[0] for span in known), max(span[1] for span in known)
-        return (last - first).days > self.max_span
-
-    @staticmethod
-    def _joined_span(span: tuple[date, date] | None, other: tuple[date, date] | None) -> tuple[date, date] | None:
-        """The span of two stories together."""
-        if not span or not other:
-            return span or other
-        return min(span[0], other[0]), max(span[1], other[1])
-
     def _merges(self, linked: list) -> tuple[str, ...]:
         """Other stories the article bridges: it links to them as well, their recent members link to
         the joined story's on average (strong evidence), and all stay within one span."""
-        _, story_id, recent, _ = linked[0]
+        _, story_id, recent, _, _ = linked[0]
         joined = [self._vector(self._members[m]) for m in recent]
         span = self._span(story_id)
         merged = []
-        for score, other, other_recent, _ in linked[1:]:
+        for score, other, other_recent, _, _ in linked[1:]:
             if score < self.threshold:
                 break
-            if self._too_long(span, self._span(other)):
+            if span_days(span, self._span(other)) > self.max_span:
                 continue
             cross = [average_link(self._vector(self._members[m]), joined)[0] for m in other_recent]
             if sum(cross) / len(cross) >= self.threshold:
                 merged.append(other)
-                span = self._span(other) if span is None else self._joined_span(span, self._span(other))
+                span = joined_span(span, self._span(other))
         return tuple(merged)
 
     def _oldest(self, story_ids: tuple[str, ...]) -> str:

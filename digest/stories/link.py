@@ -3,6 +3,8 @@
 A centroid drifts as members join, so a story compared only by its centroid can walk from one
 event to the next (a chain). Here an article is compared with the story's members themselves:
 its average cosine with the most recent of them, so every one of those members must be near it.
+Reports of one event mostly come out the same day: a member further away in days is weaker
+evidence, its cosine halved every `[stories] half_life_days`.
 
 Wire services write many reports from one template about different entities ("COBANCO INC
 <CBCO> YEAR NET", "DAHLBERG INC <DAHL> 4TH QTR NET"; "SIOUX CITY CATTLE UP", "OMAHA CATTLE UP").
@@ -14,8 +16,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import mul
+from datetime import date
 from itertools import repeat
+from operator import mul
 
 from digest.stories.terms import _background
 
@@ -34,11 +37,29 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
 
 
-def average_link(vector: dict[str, float], members: list[dict[str, float]]) -> tuple[float, int]:
-    """Mean cosine of a vector with member vectors, and the index of the closest member."""
+def average_link(vector: dict[str, float], members: list[dict[str, float]],
+                 weights: list[float] | None = None) -> tuple[float, int]:
+    """Mean cosine of a vector with member vectors, each weighed (by its distance in days), and
+    the index of the closest member."""
     scores = [cosine(vector, member) for member in members]
+    if weights is not None:
+        scores = list(map(mul, scores, weights))
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     return sum(scores) / len(scores), best
+
+
+def joined_span(*spans: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The (first, last) day of stories together (None for a story of guessed days only)."""
+    known = [span for span in spans if span]
+    if not known:
+        return None
+    return min(span[0] for span in known), max(span[1] for span in known)
+
+
+def span_days(*spans: tuple[date, date] | None) -> int:
+    """Days the spans of stories last together: what `[stories] max_span_days` bounds."""
+    joined = joined_span(*spans)
+    return (joined[1] - joined[0]).days if joined else 0
 
 
 @lru_cache(maxsize=65536)
