@@ -10,11 +10,17 @@ and the template mixes: stories whose members' headlines name two or more differ
 companies: two headlines whose wire marks (<CBCO>, <SCHULT HOMES CORP>, (DIA)) have none in
 common (a deal of two companies names both in its headlines, and is one story), or, among
 unmarked earnings and offering reports (EARNINGS_OR_OFFERING), two names (the headline's words
-before the template's, legal suffixes dropped, neither the start of the other). A mark and an
+before the template's, legal suffixes dropped; one company when one is the start of the other
+or they share their first two words). A mark and an
 unmarked name are not compared (a headline may name a parent or a unit). Target: zero.
 
 By default the first DEFAULT_DAYS days of the file (26 Feb, 1 to 5 Mar 1987: 2,353 reports) run;
 `--before REV` runs the same days with the story layer of an earlier commit as well.
+
+Measured on those days: before (9f9489c) 66 template mixes, the largest story 216 reports (the
+earnings and results of different companies under '<SDC SYDNEY DEVELOPMENT CORP> NINE MTHS');
+after: 0 mixes, the largest story 14 reports (the Bank of England's money market forecasts of one
+day, revised through the day), 1,746 stories against 1,298.
 """
 from __future__ import annotations
 
@@ -95,10 +101,18 @@ def mixed(titles: list[str]) -> list[str]:
             return sorted(one | other)
     names = sorted(n for names in found["name"] for n in names)
     for one in names:
-        other = next((o for o in names if not (o.startswith(one) or one.startswith(o))), None)
+        other = next((o for o in names if not _same_company(one, o)), None)
         if other:
             return [one, other]
     return []
+
+
+def _same_company(one: str, other: str) -> bool:
+    """Two headline names of one company: one the start of the other, or the same first two words
+    ("SAPPORO BREWERIES ISSUES FIVE", "SAPPORO BREWERIES PLANS 100 MLN")."""
+    a, b = one.split(), other.split()
+    shorter = min(len(a), len(b))
+    return a[:shorter] == b[:shorter] or (shorter >= 2 and a[:2] == b[:2])
 
 
 def day_report(corpus: Corpus, day: str) -> tuple[int, list[tuple[int, str]], list[tuple[str, list[str]]]]:
