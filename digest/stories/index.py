@@ -41,7 +41,7 @@ from typing import Iterator
 from digest.config import Config
 from digest.models import Article, article_day, utcnow
 from digest.store.corpus import Corpus
-from digest.stories.link import average_link, cosine, different_entities, joined_span, span_days
+from digest.stories.link import average_link, cosine, different_entities, joined_span, shared_terms, span_days
 from digest.stories.terms import (
     BACKGROUND_DOCS,
     QUOTE_PREFIX,
@@ -318,7 +318,9 @@ class StoryIndex:
             bridged = f"; bridges and merges {', '.join(merged)} into {into}" if merged else ""
             return StoryDecision(into, matched, round(similarity, 4), False,
                                  f"average cosine {similarity:.2f} >= {self.threshold} with the {len(recent)} "
-                                 f"recent member(s) of story {story_id} (closest article {matched}){evidence}{bridged}{apart}",
+                                 f"recent member(s) of story {story_id} (closest article {matched}, sharing "
+                                 f"{', '.join(shared_terms(vector, self._vector(self._members[matched])))})"
+                                 f"{evidence}{bridged}{apart}",
                                  merged)
         closest = f"; closest story {linked[0][1]} at {linked[0][0]:.2f}" if linked else ""
         return StoryDecision(new_story_id(article), None, round(linked[0][0], 4) if linked else None,

@@ -62,6 +62,12 @@ def span_days(*spans: tuple[date, date] | None) -> int:
     return (joined[1] - joined[0]).days if joined else 0
 
 
+def shared_terms(a: dict[str, float], b: dict[str, float], n: int = 4) -> list[str]:
+    """The n terms two vectors share that weigh most in their cosine: the evidence, in words."""
+    products = {t: w * b[t] for t, w in a.items() if t in b and not t.startswith("quote:")}
+    return sorted(products, key=lambda t: (-products[t], t))[:n]
+
+
 @lru_cache(maxsize=65536)
 def headline_marks(title: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
     """The company marks (<TICK>, and (TICK) in a wire headline) of a headline, its words (marks
