@@ -10,8 +10,9 @@ closest (an inverted index over the members within `[stories] window_days` of it
 are candidates, and the article joins the candidate whose most recent members
 (`[stories] recent_members`) it matches best on average, when that average cosine reaches
 `[stories] similarity` (`stories/link.py`): evidence against members, not a drifting
-centroid. A story spans at most `[stories] max_span_days`, and headlines that name
-different entities of one template never share a story. Only stories inside the window
+centroid; a member days away counts less (`[stories] half_life_days`), a quotation shared
+with a member is enough. A story spans at most `[stories] max_span_days`, and headlines that
+name different entities of one template never share a story. Only stories inside the window
 are ever compared, so the cost does not grow with the corpus.
 
 The terms themselves come from `stories/terms.py` (they depend on the text alone).
@@ -509,15 +510,16 @@ class StoryIndex:
         return cached[key]
 
     def _linked(self, vector: dict[str, float], when: _When, title: str, scored: list) -> tuple[list, str]:
-        """(average cosine with recent members, story, those members, closest member) of the closest
-        candidates, best first, and why some were kept apart: a story open within its span, and
-        no recent member about a different entity of one headline template."""
+        """(average cosine with recent members, story, those members, closest member, evidence) of the
+        closest candidates, best first, and why some were kept apart: a story open within its span,
+        no recent member about a different entity of one headline template; a quotation shared
+        with a member is enough on its own."""
         linked, apart = [], []
         quotes = {t for t in vector if t.startswith(QUOTE_PREFIX)}
         for _, story_id, members in scored[:MAX_LINKED]:
             if not when.guessed and span_days(self._span(story_id), (when.day, when.day)) > self.max_span:
                 continue
-            recent = sorted(members, key=lambda m: abs((self._members[m].day - when.day).days))[:self.recent]
+            recent = sorted(members, key=lambda m: when.days_from(self._members[m]))[:self.recent]
             why = next(filter(None, (different_entities(title, self._members[m].title) for m in recent)), "")
             if why:
                 apart.append(f"kept apart from story {story_id}: {why}")

@@ -24,7 +24,8 @@ from digest.stories.terms import _background
 
 # <CBCO>, <SCHULT HOMES CORP>: the wire's mark of a company (listed ticker or unlisted name)
 _MARKED = re.compile(r"<\s*([A-Za-z][A-Za-z0-9.&' \-]{0,40}?)\s*>")
-_PAREN_MARKED = re.compile(r"\(\s*([A-Z][A-Z0-9.&' \-]{0,40}?)\s*\)")  # (DIA), (MARSHALL STEEL LTD): wire headlines only
+# (DIA), (MARSHALL STEEL LTD): the same mark in parentheses, read in wire headlines only
+_PAREN_MARKED = re.compile(r"\(\s*([A-Z][A-Z0-9.&' \-]{0,40}?)\s*\)")
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 RARE = 1e-5  # background frequency under which a headline word is a name (a company, a market town)
 SAME_TEMPLATE = 2 / 3  # share of the rest of a headline two template reports have in common, at least
