@@ -1,10 +1,13 @@
 """Story grouping quality: B-cubed precision, recall and F1 of digest's stories against gold labels.
 
-Usage: python bench/stories.py [ARTICLES.jsonl] [--floor 0.95] [--keep DIR] [--errors] [--sweep 0.2,0.25]
+Usage: python bench/stories.py [ARTICLES.jsonl] [--part all|tune|test] [--tune FILE] [--before REV]
+                                [--floor 0.95] [--keep DIR] [--errors] [--sweep 0.2,0.25]
 
-Each line of ARTICLES.jsonl is {"article_id", "cluster_id", "text"}: one article (or one
-scraped page, junk included) and its gold story. Every text is written to the inbox of a
-fresh workspace as a .txt file (.html when it is a whole HTML page) and ingested by digest's normal path (`inbox.ingest`:
+Each line of ARTICLES.jsonl is {"article_id", "cluster_id" or "story_id", "text", "title"?,
+"date"?, "outlet"?}: one article (or one scraped page, junk included) and its gold story.
+Every text is written to the inbox of a fresh workspace as a .txt file (title, outlet and
+date as header lines when given; .html when it is a whole HTML page) and ingested by
+digest's normal path (`inbox.ingest`:
 reading, cleaning, non-article judgement, dedup against the corpus, story grouping). An
 article is then in the story of its stored row; an exact duplicate in the story of the
 article it repeats; a text digest rejects (a non-article, or a file the reader refuses)
@@ -21,9 +24,25 @@ unrelated stories and the same JavaScript screen for two (a rejected page counts
 story of its own, so each costs its story some recall), the others for stories of their
 own.
 
-Baselines measured in the same run on the same texts: every article its own story, and
-plain TF-IDF (scikit-learn, sublinear tf) with single-pass clustering against story
-centroids at digest's `[stories] similarity`, a classic topic-detection baseline.
+Split by date (`--part`, for files with dates such as ../shared/data/allsides): a gold
+story belongs to the tuning part when its earliest article is dated before SPLIT_DAY
+(2021-06-01: April and May of the allsides set, 339 of its 856 articles), else to the test
+part. Tune on `--part tune`, report `--part test`; the data stays in ../shared.
+
+Beside digest, in the same run on the same texts:
+- batch: TF-IDF (scikit-learn, sublinear tf) cosine with complete-link agglomerative
+  clustering inside a WINDOW_DAYS window (pairs further apart never join), its threshold the
+  best B-cubed F1 on `--tune FILE` (its `--tune-part`, the tuning part by default);
+- before: digest's story layer as it was at `--before REV` (the single-pass centroid method,
+  commit BEFORE), run from a `git archive` of that commit in a subprocess;
+- singletons: every article its own story.
+
+Measured (issue 12), B-cubed precision / recall / F1:
+- allsides test part (517 articles, 178 stories), batch threshold 0.125 tuned on the tuning
+  part: digest 0.896 / 0.896 / 0.896 (before: 0.836 / 0.889 / 0.862), batch 0.899 / 0.940 /
+  0.919, singletons 1.000 / 0.344 / 0.512;
+- the default set: digest 0.964 / 0.952 / 0.958 (before: 0.980 / 0.952 / 0.965), batch (same
+  threshold) 0.665 / 0.932 / 0.776, singletons 1.000 / 0.702 / 0.825.
 
 Exits 1 when digest's B-cubed F1 is under --floor (0.95, the issue's target).
 """
@@ -35,13 +54,16 @@ import json
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,6 +78,10 @@ from digest.store.corpus import Corpus  # noqa: E402
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "bench" / "data" / "extraction-stories.json"  # hand-made: which extraction pages share a story
 FLOOR = 0.95
+BEFORE = "9f9489c"  # the last commit with the single-pass centroid story layer (issue 12)
+SPLIT_DAY = "2021-06-01"  # --part: a story whose first article is dated earlier is in the tuning part
+WINDOW_DAYS = 3  # the batch baseline's window, digest's default [stories] window_days
+TUNE_GRID = [round(0.05 + 0.025 * k, 3) for k in range(27)]  # batch thresholds tried: 0.05 .. 0.70
 _HTML_PAGE = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
 EXAMPLE_STORIES = {"solar": "ex-solar", "bike-lanes": "ex-bike-lanes", "rail": "ex-rail", "museum": "ex-museum"}
 JUNK_STORIES = {"cookie.txt": 3, "js.txt": 2}  # junk pages captured for this many unrelated stories
@@ -114,17 +140,25 @@ def default_set() -> list[dict]:
 # --- running digest ------------------------------------------------------------------------
 
 
-def digest_stories(items: list[dict], folder: Path, similarity: float | None = None) -> tuple[list[str], dict, float]:
-    """digest's story of every item (its own for rejected texts), the ingest counts, and seconds taken."""
+def _inbox_text(item: dict) -> str:
+    """An item as an inbox text file: its title, outlet and date as header lines when given."""
+    header = [f"{key}: {item[field]}" for key, field in (("Title", "title"), ("Outlet", "outlet"), ("Date", "date"))
+              if str(item.get(field) or "").strip()]
+    return "\n".join(header) + "\n\n" + item["text"] if header else item["text"]
+
+
+def digest_stories(items: list[dict], folder: Path, stories: dict | None = None) -> tuple[list[str], dict, float]:
+    """digest's story of every item (its own for rejected texts), the ingest counts, and seconds taken;
+    `stories`: [stories] options to use instead of the defaults."""
     workspace.init(folder)
     config = config_mod.load(folder / "digest.toml")
-    if similarity is not None:
-        config = config_mod.from_mapping({"stories": {"similarity": similarity}}, folder)
+    if stories:
+        config = config_mod.from_mapping({"stories": stories}, folder)
     paths = []
     for n, item in enumerate(items):
         suffix = ".html" if _HTML_PAGE.match(item["text"]) else ".txt"  # a scraped page kept as HTML
         path = config.path("inbox") / f"{n:06d}{suffix}"
-        path.write_text(item["text"], encoding="utf-8")
+        path.write_text(_inbox_text(item) if suffix == ".txt" else item["text"], encoding="utf-8")
         paths.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
     start = time.perf_counter()
     with Corpus(config.path("corpus")) as corpus:
@@ -141,24 +175,63 @@ def digest_stories(items: list[dict], folder: Path, similarity: float | None = N
     return predicted, report.counts() | {"non_article_repeats": repeats}, seconds
 
 
+def digest_before(items: list[dict], revision: str) -> list[str]:
+    """digest's stories with the code of an earlier commit: `git archive` it, run it in a subprocess."""
+    scratch = Path(tempfile.mkdtemp(prefix="digest-before-"))
+    try:
+        code = scratch / "code"
+        code.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "digest"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+        (scratch / "items.json").write_text(json.dumps(items), encoding="utf-8")
+        program = ("import sys; sys.path.insert(0, sys.argv[1]); import digest.ingest.inbox; "
+                   "sys.path.insert(0, sys.argv[2]); import stories, json, pathlib; d = pathlib.Path(sys.argv[3]); "
+                   "items = json.loads((d / 'items.json').read_text()); "
+                   "(d / 'out.json').write_text(json.dumps(stories.digest_stories(items, d / 'ws')[0]))")
+        subprocess.run([sys.executable, "-c", program, str(code), str(REPO / "bench"), str(scratch)], check=True)
+        return json.loads((scratch / "out.json").read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 # --- baselines and scoring -------------------------------------------------------------------
 
 
-def tfidf_single_pass(texts: list[str], threshold: float) -> list[int]:
-    """Plain TF-IDF single-pass clustering: join the closest story centroid at or above the threshold."""
-    vectors = TfidfVectorizer(sublinear_tf=True).fit_transform(texts).toarray()
-    centroids: list[np.ndarray] = []
-    labels = []
-    for vector in vectors:
-        scores = [float(vector @ c / (np.linalg.norm(c) or 1.0)) for c in centroids]
-        best = int(np.argmax(scores)) if scores else -1
-        if best >= 0 and scores[best] >= threshold:
-            centroids[best] = centroids[best] + vector
-            labels.append(best)
-        else:
-            centroids.append(vector.copy())
-            labels.append(len(centroids) - 1)
-    return labels
+def _days(items: list[dict]) -> np.ndarray | None:
+    """Each item's day number (UTC date of its `date`), or None when some item has no date."""
+    if not all(item.get("date") for item in items):
+        return None
+    return np.array([datetime.fromisoformat(item["date"]).astimezone(timezone.utc).date().toordinal()
+                     for item in items])
+
+
+def batch_distances(items: list[dict]) -> np.ndarray:
+    """Cosine distances of TF-IDF vectors (title and text); pairs more than WINDOW_DAYS apart at 2."""
+    texts = [f"{item.get('title') or ''}\n{item['text']}" for item in items]
+    vectors = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+    distances = np.clip(1.0 - (vectors @ vectors.T).toarray(), 0.0, 2.0)
+    days = _days(items)
+    if days is not None:
+        distances[np.abs(days[:, None] - days[None, :]) > WINDOW_DAYS] = 2.0
+    return distances
+
+
+def batch_complete_link(distances: np.ndarray, threshold: float) -> list[int]:
+    """Complete-link agglomerative clusters: every pair inside a cluster has cosine >= threshold."""
+    if len(distances) < 2:
+        return [0] * len(distances)
+    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="complete",
+                                    distance_threshold=1.0 - threshold + 1e-9)
+    return model.fit_predict(distances).tolist()
+
+
+def tune_batch(items: list[dict]) -> tuple[float, float]:
+    """The batch baseline's threshold with the best B-cubed F1 on these items, and that F1."""
+    gold = [item["cluster_id"] for item in items]
+    distances = batch_distances(items)
+    best = max((bcubed(batch_complete_link(distances, t), gold)[2], -t) for t in TUNE_GRID)
+    return -best[1], best[0]
 
 
 def bcubed(predicted: list, gold: list) -> tuple[float, float, float]:
@@ -192,8 +265,8 @@ def print_errors(items: list[dict], predicted: list[str]) -> None:
             print(f"split gold story {cluster}: {len(set(stories))} stories {sorted(set(stories))}")
 
 
-def load(path: Path | None) -> list[dict] | str:
-    """The labelled items of ARTICLES.jsonl (or the default set); an error message when there are none."""
+def load(path: Path | None, part: str = "all") -> list[dict] | str:
+    """The labelled items of ARTICLES.jsonl (or the default set), of one date part; an error message when none."""
     if path is None:
         if not (SHARED / "seeds").is_dir() or not (SHARED / "data" / "extraction").is_dir():
             return f"{SHARED} is absent: pass a JSONL file of {{article_id, cluster_id, text}} lines"
@@ -201,35 +274,80 @@ def load(path: Path | None) -> list[dict] | str:
     if not path.is_file():
         return f"{path}: no such file; pass a JSONL file of {{article_id, cluster_id, text}} lines"
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    missing = [i for i, item in enumerate(items) if not {"cluster_id", "text"} <= item.keys()]
+    for item in items:
+        item.setdefault("cluster_id", item.get("story_id"))
+    missing = [i for i, item in enumerate(items) if item["cluster_id"] is None or "text" not in item]
     if missing:
-        return f"{path}: line {missing[0] + 1} lacks cluster_id or text"
+        return f"{path}: line {missing[0] + 1} lacks cluster_id (or story_id) or text"
+    if part != "all":
+        if _days(items) is None:
+            return f"{path}: --part {part} needs a date on every line"
+        items = date_part(items, part)
     return items or f"{path}: no articles (one JSON object per line expected)"
 
 
-def sweep(items: list[dict], gold: list, values: list[float]) -> None:
-    """B-cubed F1 of digest at each `[stories] similarity`: how the default was chosen."""
-    print(f"{'similarity':>10} {'precision':>9} {'recall':>7} {'F1':>7}")
+def date_part(items: list[dict], part: str) -> list[dict]:
+    """The items of the tuning part (gold stories begun before SPLIT_DAY) or of the test part (the rest)."""
+    first: dict[str, str] = {}
+    for item, day in zip(items, _days(items)):
+        first[item["cluster_id"]] = min(first.get(item["cluster_id"], day), day)
+    split = datetime.fromisoformat(SPLIT_DAY).date().toordinal()
+    return [item for item in items if (first[item["cluster_id"]] < split) == (part == "tune")]
+
+
+def sweep(items: list[dict], gold: list, values: list[float], options: dict) -> None:
+    """B-cubed F1 of digest at each `[stories] similarity` (other [stories] options as given): how the
+    defaults were chosen."""
+    print(f"{'similarity':>10} {'precision':>9} {'recall':>7} {'F1':>7}  {options or ''}")
     for value in values:
         folder = Path(tempfile.mkdtemp(prefix="digest-sweep-"))
         try:
-            predicted, _, _ = digest_stories(items, folder / "ws", value)
+            predicted, _, _ = digest_stories(items, folder / "ws", options | {"similarity": value})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         precision, recall, f1 = bcubed(predicted, gold)
         print(f"{value:10.2f} {precision:9.3f} {recall:7.3f} {f1:7.3f}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print B-cubed figures of digest and the baselines; exit 1 under the floor."""
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("articles", type=Path, nargs="?", help="JSONL of {article_id, cluster_id, text}")
+    parser.add_argument("--part", choices=("all", "tune", "test"), default="all",
+                        help=f"score only the stories begun before {SPLIT_DAY} (tune) or from then on (test)")
+    parser.add_argument("--tune", type=Path, help="JSONL whose best batch threshold the batch baseline uses")
+    parser.add_argument("--tune-part", choices=("all", "tune", "test"), default="tune", help="part of --tune FILE")
+    parser.add_argument("--before", default=BEFORE, help=f"commit of the earlier story layer (default {BEFORE}; "
+                        "'none' skips it)")
     parser.add_argument("--floor", type=float, default=FLOOR, help="minimum B-cubed F1 (default 0.95)")
     parser.add_argument("--keep", type=Path, help="keep the workspace in this (new) folder")
     parser.add_argument("--errors", action="store_true", help="list mixed and split stories")
     parser.add_argument("--sweep", help="comma-separated [stories] similarity values to score, e.g. 0.2,0.25,0.3")
-    args = parser.parse_args(argv)
-    items = load(args.articles)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="another [stories] option for --sweep, e.g. half_life_days=1 (repeatable)")
+    return parser.parse_args(argv)
+
+
+def _systems(args: argparse.Namespace, items: list[dict], predicted: list[str]) -> list[tuple[str, list]] | str:
+    """(name, labels) of digest and of each baseline the arguments ask for."""
+    rows = [("digest", predicted)]
+    if args.tune:
+        tuning = load(args.tune, args.tune_part)
+        if isinstance(tuning, str):
+            return tuning
+        threshold, tuned_f1 = tune_batch(tuning)
+        print(f"batch threshold {threshold:.3f}: best B-cubed F1 {tuned_f1:.3f} on {args.tune.name} "
+              f"({args.tune_part} part, {len(tuning)} articles)")
+        rows.append((f"batch@{threshold:.3f}", batch_complete_link(batch_distances(items), threshold)))
+    if args.before != "none":
+        rows.append((f"before@{args.before[:7]}", digest_before(items, args.before)))
+    return rows + [("singletons", list(range(len(items))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print B-cubed figures of digest and the baselines; exit 1 under the floor."""
+    args = _arguments(argv)
+    items = load(args.articles, args.part)
     if isinstance(items, str):
         print(items, file=sys.stderr)
         return 2
@@ -237,7 +355,6 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="digest-stories-")) / "ws"
     try:
         predicted, counts, seconds = digest_stories(items, folder)
-        threshold = config_mod.load(folder / "digest.toml").get("stories", "similarity")
     finally:
         if not args.keep:
             shutil.rmtree(folder.parent, ignore_errors=True)
@@ -246,18 +363,22 @@ def main(argv: list[str] | None = None) -> int:
     exact = counts["duplicates"] + counts["already_seen"] + counts["non_article_repeats"]
     print(f"exact duplicates found: {exact} ({counts['non_article_repeats']} of them repeated non-articles); "
           f"copies: {counts['copies']}; non-articles: {counts['non_articles']}; refused by the reader: {counts['failed']}")
-    rows = [("digest", predicted),
-            ("tfidf-single-pass", tfidf_single_pass([item["text"] for item in items], threshold)),
-            ("singletons", list(range(len(items))))]
-    print(f"{'system':<18} {'precision':>9} {'recall':>7} {'F1':>7}")
+    rows = _systems(args, items, predicted)
+    if isinstance(rows, str):
+        print(rows, file=sys.stderr)
+        return 2
+    print(f"{'system':<18} {'precision':>9} {'recall':>7} {'F1':>7} {'largest':>7}")
     scores = {}
     for name, labels in rows:
         scores[name] = bcubed(labels, gold)
-        print(f"{name:<18} {scores[name][0]:9.3f} {scores[name][1]:7.3f} {scores[name][2]:7.3f}")
+        largest = max(Counter(labels).values())
+        print(f"{name:<18} {scores[name][0]:9.3f} {scores[name][1]:7.3f} {scores[name][2]:7.3f} {largest:7d}")
     if args.errors:
         print_errors(items, predicted)
     if args.sweep:
-        sweep(items, gold, [float(v) for v in args.sweep.split(",")])
+        options = {key: float(value) if "." in value else int(value)
+                   for key, value in (item.split("=", 1) for item in args.set)}
+        sweep(items, gold, [float(v) for v in args.sweep.split(",")], options)
     if scores["digest"][2] < args.floor:
         print(f"FAIL: digest B-cubed F1 {scores['digest'][2]:.3f} under the floor {args.floor:.2f}")
         return 1

@@ -73,6 +73,9 @@ class DedupSettings:
 class StorySettings:
     similarity: float = _number(above=0, at_most=1)
     window_days: int = _number(0, 3650)
+    max_span_days: int = _number(0, 3650)
+    recent_members: int = _number(1, 1000)
+    half_life_days: float = _number(above=0, at_most=3650)
 
 
 @dataclass(frozen=True)

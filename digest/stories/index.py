@@ -5,10 +5,15 @@ numbers weighted up (capitalised words inside a sentence, tokens with digits), s
 different outlets describing one event share few phrases but the same actors, places
 and figures. IDF combines the corpus's own running document frequencies (persisted)
 with a background prior from general word frequencies (wordfreq), so it works from
-the very first article. An article joins the most similar story whose members lie
-within `[stories] window_days` of its date when the cosine with that story's centroid
-reaches `[stories] similarity`; only stories inside the window are ever compared, so
-the cost does not grow with the corpus.
+the very first article. The stories whose centroids are
+closest (an inverted index over the members within `[stories] window_days` of its date)
+are candidates, and the article joins the candidate whose most recent members
+(`[stories] recent_members`) it matches best on average, when that average cosine reaches
+`[stories] similarity` (`stories/link.py`): evidence against members, not a drifting
+centroid; a member days away counts less (`[stories] half_life_days`), a quotation shared
+with a member is enough. A story spans at most `[stories] max_span_days`, and headlines that
+name different entities of one template never share a story. Only stories inside the window
+are ever compared, so the cost does not grow with the corpus.
 
 The terms themselves come from `stories/terms.py` (they depend on the text alone).
 
@@ -30,15 +35,17 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import islice, repeat
+from itertools import islice
 from operator import itemgetter, mul
 from typing import Iterator
 
 from digest.config import Config
 from digest.models import Article, article_day, utcnow
 from digest.store.corpus import Corpus
+from digest.stories.link import average_link, cosine, different_entities, joined_span, shared_terms, span_days
 from digest.stories.terms import (
     BACKGROUND_DOCS,
+    QUOTE_PREFIX,
     TextTerms,
     article_terms,
     body_lines,
@@ -50,6 +57,7 @@ QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
 MAX_POSTINGS = 500    # a query term in more window stories than this is skipped in the lookup
 MAX_CANDIDATES = 30   # stories given a full cosine, best term overlap first
 SUMS_PER_STORY = 4    # member sets whose vector sums are cached per story
+MAX_LINKED = 6        # closest candidates (by centroid) compared with their members
 
 
 @dataclass(frozen=True)
@@ -142,13 +150,6 @@ class DocFreq:
             self._written_docs = self.docs
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """Dot product of two L2-normalised sparse vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
-
-
 def _cosine_in_order(a: dict[str, float], b: dict[str, float], order) -> float:
     """cosine(a, b) bit for bit, given `order` (a term's place in a): the shared terms are found
     by one set operation, then their products summed in a's order (as cosine adds them, bar
@@ -200,6 +201,7 @@ class _Member:
     day: date
     terms: dict[str, float]
     language: str
+    title: str = ""
     arrived: date | None = None  # ingestion day
     guessed: bool = False  # `day` is a guess (the file's modification time), not a date the text gave
     vector: dict[str, float] | None = None  # TF-IDF weights, computed on first use
@@ -224,6 +226,12 @@ class _When:
         arrived = (article.ingested_at or utcnow()).date()
         return cls(article_day(article), arrived, bool(article.published_is_guess))
 
+    def days_from(self, member: _Member) -> int:
+        """Days between the article and a member: by arrival when either day is a guess."""
+        if (self.guessed or member.guessed) and member.arrived is not None:
+            return abs((member.arrived - self.arrived).days)
+        return abs((member.day - self.day).days)
+
     def near(self, member: _Member, window_days: int) -> bool:
         """Whether a member lies within this article's window."""
         if abs((member.day - self.day).days) <= window_days:
@@ -239,6 +247,9 @@ class StoryIndex:
         self.corpus = corpus
         self.threshold = config.settings.stories.similarity
         self.window_days = config.settings.stories.window_days
+        self.max_span = config.settings.stories.max_span_days
+        self.recent = config.settings.stories.recent_members
+        self.half_life = config.settings.stories.half_life_days
         self._batching = False
         self._start_fresh()
 
@@ -258,6 +269,7 @@ class StoryIndex:
         self._centroids: dict[str, dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]]] = {}
         # story -> (member list object, its length, when, members in that window)
         self._windows: dict[str, tuple[list[str], int, _When, list[str]]] = {}
+        self._spans: dict[str, tuple[date, date]] = {}  # story -> (first, last) day of all its members
 
     @contextmanager
     def batch(self) -> Iterator["StoryIndex"]:
@@ -293,26 +305,28 @@ class StoryIndex:
         self._pending[article.id] = (terms, vector, keys, priors)
         if article.copy_of:
             original = self.corpus.article(article.copy_of)
-            if original and original.story_id:
+            if original and original.story_id and not different_entities(article.title, original.title):
                 return StoryDecision(original.story_id, original.id, 1.0, False,
                                      f"copy of {original.id}, which is in story {original.story_id}")
         when = _When.of(article)
         self._load_window(when)
-        scored = self._scores(vector, when)
-        if scored and scored[0][0] >= self.threshold:
-            similarity, story_id, members = scored[0]
-            matched = max(members, key=lambda m: (cosine(vector, self._vector(self._members[m])), m))
-            merged = self._merges(vector, scored)
+        linked, apart = self._linked(vector, when, article.title, self._scores(vector, when))
+        if linked and linked[0][0] >= self.threshold:
+            similarity, story_id, recent, matched, evidence = linked[0]
+            merged = self._merges(linked)
             into = self._oldest((story_id, *merged))
             merged = tuple(m for m in (story_id, *merged) if m != into)
             bridged = f"; bridges and merges {', '.join(merged)} into {into}" if merged else ""
             return StoryDecision(into, matched, round(similarity, 4), False,
-                                 f"cosine {similarity:.2f} >= {self.threshold} with story {story_id} "
-                                 f"(closest article {matched}){bridged}", merged)
-        closest = f"; closest story {scored[0][1]} at {scored[0][0]:.2f}" if scored else ""
-        return StoryDecision(new_story_id(article), None, round(scored[0][0], 4) if scored else None,
+                                 f"average cosine {similarity:.2f} >= {self.threshold} with the {len(recent)} "
+                                 f"recent member(s) of story {story_id} (closest article {matched}, sharing "
+                                 f"{', '.join(shared_terms(vector, self._vector(self._members[matched])))})"
+                                 f"{evidence}{bridged}{apart}",
+                                 merged)
+        closest = f"; closest story {linked[0][1]} at {linked[0][0]:.2f}" if linked else ""
+        return StoryDecision(new_story_id(article), None, round(linked[0][0], 4) if linked else None,
                              True, f"new story: no story within {self.window_days} days reaches "
-                             f"{self.threshold}{closest}")
+                             f"{self.threshold}{closest}{apart}")
 
     def remember(self, article: Article, decision: StoryDecision) -> None:
         """Persist membership, term vector, df counts and the story row (caller's transaction).
@@ -347,6 +361,8 @@ class StoryIndex:
                 self.flush()
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
+        if decision.story_id in self._spans and not article.published_is_guess:
+            self._spans[decision.story_id] = joined_span(self._spans[decision.story_id], (day, day))
         self._keep_member(article, decision.story_id, stored, (terms, priors))
 
     def _keep_member(self, article: Article, story_id: str, stored: dict[str, float],
@@ -360,7 +376,7 @@ class StoryIndex:
         if priors is not None:
             by_term = dict(zip(terms, priors))
             priors = tuple(map(by_term.__getitem__, stored))
-        self._add_member(article.id, _Member(story_id, when.day, stored, article.language,
+        self._add_member(article.id, _Member(story_id, when.day, stored, article.language, article.title,
                                              when.arrived, when.guessed, priors=priors))
 
     def offer(self, text: TextTerms) -> None:
@@ -413,13 +429,13 @@ class StoryIndex:
     def _load(self, where: str, args: tuple) -> None:
         """Bring the members matching an SQL condition into memory (those not there yet)."""
         rows = self.corpus.db.execute(
-            "SELECT m.article_id, m.story_id, m.day, m.terms, a.language, a.ingested_at, a.published_is_guess "
+            "SELECT m.article_id, m.story_id, m.day, m.terms, a.language, a.title, a.ingested_at, a.published_is_guess "
             f"FROM story_members m JOIN articles a ON a.id = m.article_id WHERE {where}", args)
-        for aid, story_id, mday, terms, language, ingested, guessed in rows:
+        for aid, story_id, mday, terms, language, title, ingested, guessed in rows:
             if aid not in self._members and terms != "{}":
                 arrived = date.fromisoformat(ingested[:10])
                 self._add_member(aid, _Member(story_id, date.fromisoformat(mday), json.loads(terms), language,
-                                              arrived, bool(guessed)))
+                                              title or "", arrived, bool(guessed)))
 
     def _add_member(self, article_id: str, member: _Member) -> None:
         """Index one member for candidate lookup."""
@@ -493,18 +509,59 @@ class StoryIndex:
         cached[key] = (total, _normalised_top(total))
         return cached[key]
 
-    def _merges(self, vector: dict[str, float], scored: list) -> tuple[str, ...]:
-        """Other stories the article bridges: their centroid matches the joined story's new one."""
-        _, story_id, members = scored[0]
-        if len(scored) < 2 or scored[1][0] < self.threshold:
-            return ()  # no other story is close enough to be bridged
-        joined = _normalised_top(_add_vectors(dict(self._sum_of(story_id, members)[0]), [vector]))
+    def _linked(self, vector: dict[str, float], when: _When, title: str, scored: list) -> tuple[list, str]:
+        """(average cosine with recent members, story, those members, closest member, evidence) of the
+        closest candidates, best first, and why some were kept apart: a story open within its span,
+        no recent member about a different entity of one headline template; a quotation shared
+        with a member is enough on its own."""
+        linked, apart = [], []
+        quotes = {t for t in vector if t.startswith(QUOTE_PREFIX)}
+        for _, story_id, members in scored[:MAX_LINKED]:
+            if not when.guessed and span_days(self._span(story_id), (when.day, when.day)) > self.max_span:
+                continue
+            recent = sorted(members, key=lambda m: when.days_from(self._members[m]))[:self.recent]
+            why = next(filter(None, (different_entities(title, self._members[m].title) for m in recent)), "")
+            if why:
+                apart.append(f"kept apart from story {story_id}: {why}")
+                continue
+            weights = [0.5 ** (when.days_from(self._members[m]) / self.half_life) for m in recent]
+            score, best = average_link(vector, [self._vector(self._members[m]) for m in recent], weights)
+            quoted = next((m for m in recent if quotes and not quotes.isdisjoint(self._members[m].terms)), None)
+            if quoted and score < self.threshold:  # a shared quotation is strong evidence on its own
+                score, best = self.threshold, recent.index(quoted)
+            evidence = f"; shares a quotation with article {quoted}" if quoted else ""
+            linked.append((score, story_id, recent, recent[best], evidence))
+        linked.sort(key=lambda x: (-x[0], x[1]))
+        return linked, "".join("; " + a for a in apart)
+
+    def _span(self, story_id: str) -> tuple[date, date] | None:
+        """(first, last) day of a story's members whose day is not a guess (None: no such member),
+        all of them, read once then kept up to date."""
+        if story_id not in self._spans:
+            first, last = self.corpus.db.execute(
+                "SELECT min(m.day), max(m.day) FROM story_members m JOIN articles a ON a.id = m.article_id "
+                "WHERE m.story_id = ? AND a.published_is_guess = 0", (story_id,)).fetchone()
+            days = [m.day for m in map(self._members.get, self._stories.get(story_id, ())) if not m.guessed]
+            days += [date.fromisoformat(d) for d in (first, last) if d]
+            self._spans[story_id] = (min(days), max(days)) if days else None
+        return self._spans[story_id]
+
+    def _merges(self, linked: list) -> tuple[str, ...]:
+        """Other stories the article bridges: it links to them as well, their recent members link to
+        the joined story's on average (strong evidence), and all stay within one span."""
+        _, story_id, recent, _, _ = linked[0]
+        joined = [self._vector(self._members[m]) for m in recent]
+        span = self._span(story_id)
         merged = []
-        for score, other, other_members in scored[1:]:
+        for score, other, other_recent, _, _ in linked[1:]:
             if score < self.threshold:
                 break
-            if cosine(joined, self._centroid_of(other, other_members)) >= self.threshold:
+            if span_days(span, self._span(other)) > self.max_span:
+                continue
+            cross = [average_link(self._vector(self._members[m]), joined)[0] for m in other_recent]
+            if sum(cross) / len(cross) >= self.threshold:
                 merged.append(other)
+                span = joined_span(span, self._span(other))
         return tuple(merged)
 
     def _oldest(self, story_ids: tuple[str, ...]) -> str:
@@ -519,9 +576,11 @@ class StoryIndex:
     def _merge(self, into: str, others: tuple[str, ...]) -> None:
         """Move the members of bridged stories into the older story (caller's transaction)."""
         db = self.corpus.db
+        self._spans.pop(into, None)
         for other in others:
             self._centroids.pop(other, None)
             self._windows.pop(other, None)
+            self._spans.pop(other, None)
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, other))
             db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, other))
             db.execute("DELETE FROM stories WHERE id = ?", (other,))

@@ -116,7 +116,8 @@ def test_article_beyond_the_window_starts_a_new_story(tmp_path):
     for article in articles[:4]:
         late.add_story(article)
         on_time.add_story(article)
-    joined, _ = on_time.add_story(replace(make(articles[4].body, articles[4].title, "Outlet4", day=29)))
+    # a day later: evidence from members days away counts less ([stories] half_life_days)
+    joined, _ = on_time.add_story(replace(make(articles[4].body, articles[4].title, "Outlet4", day=28)))
     alone, _ = late.add_story(make(articles[4].body, articles[4].title, "Outlet4", day=37))  # 10 days later
     assert not joined.is_new
     assert alone.is_new and alone.story_id != late.story_of(articles[0])

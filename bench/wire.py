@@ -1,0 +1,199 @@
+"""Stories on a real newswire: Reuters-21578 ingested day by day, as the daily job would, and template mixes counted.
+
+Usage: python bench/wire.py [--days 26-FEB-1987,2-MAR-1987,...] [--before REV] [--keep DIR]
+
+Each day's reports of ../shared/data/reuters/reuters21578-first-half.jsonl (never copied into
+the repository) are written to the inbox of one workspace as .txt files (Title and Date
+header lines) and ingested by digest's normal path; the corpus carries over from day to day.
+After each day it prints the number of stories that got members that day, the five largest,
+and the template mixes: stories whose members' headlines name two or more different
+companies: two headlines whose wire marks (<CBCO>, <SCHULT HOMES CORP>, (DIA)) have none in
+common (a deal of two companies names both in its headlines, and is one story), or, among
+unmarked earnings and offering reports (EARNINGS_OR_OFFERING), two names (the headline's words
+before the template's, legal suffixes dropped; one company when one is the start of the other
+or they share their first two words). A mark and an
+unmarked name are not compared (a headline may name a parent or a unit). Target: zero.
+
+By default the first DEFAULT_DAYS days of the file (26 Feb, 1 to 5 Mar 1987: 2,353 reports) run;
+`--before REV` runs the same days with the story layer of an earlier commit as well.
+
+Measured on those days: before (9f9489c) 66 template mixes, the largest story 216 reports (the
+earnings and results of different companies under '<SDC SYDNEY DEVELOPMENT CORP> NINE MTHS');
+after: 0 mixes, the largest story 14 reports (the Bank of England's money market forecasts of one
+day, revised through the day), 1,744 stories against 1,298.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from digest import config as config_mod  # noqa: E402
+from digest.ingest import inbox  # noqa: E402
+from digest.store import workspace  # noqa: E402
+from digest.store.corpus import Corpus  # noqa: E402
+
+WIRE = REPO.parent / "shared" / "data" / "reuters" / "reuters21578-first-half.jsonl"
+DEFAULT_DAYS = 6
+MARK = re.compile(r"<\s*([A-Za-z][A-Za-z0-9.&' \-]{0,40}?)\s*>")
+PAREN_MARK = re.compile(r"\(([A-Z][A-Z0-9.&' \-]{0,40})\)")  # (DIA), (MARSHALL STEEL LTD)
+LEGAL = {"INC", "CORP", "CORPORATION", "CO", "COMPANY", "LTD", "PLC", "LP", "THE", "AG", "NV", "SA"}
+# headline words of an earnings or securities-offering report: the company is named before them
+EARNINGS_OR_OFFERING = re.compile(
+    r"\b(1ST|2ND|3RD|4TH|QTR|YEAR|NET|LOSS|PROFIT|EARNINGS|SHR|OFFERING|OFFER|DEBENTURES|NOTES|SHARES|"
+    r"DIVIDEND|DIV|PAYOUT|PRICED|SETS|FILES)\b")
+
+
+def wire_days() -> dict[str, list[dict]]:
+    """The wire's reports by day, in the file's order (malformed dates left out)."""
+    days: dict[str, list[dict]] = defaultdict(list)
+    for line in WIRE.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        try:
+            when = datetime.strptime(item["date"].strip(), "%d-%b-%Y %H:%M:%S.%f")
+        except ValueError:
+            continue
+        item["when"] = when.isoformat() + "+00:00"
+        days[item["date"].strip().split()[0]].append(item)
+    return days
+
+
+def companies(title: str) -> tuple[str, frozenset[str]]:
+    """("mark" or "name", the companies a headline names): its wire marks, else, in an earnings or
+    offering report, its words before the template's (legal suffixes dropped); ("", {}) when neither."""
+    marks = frozenset(_plain(m.group(1)) for p in (MARK, PAREN_MARK) for m in p.finditer(title))
+    if marks:
+        return "mark", marks
+    template = EARNINGS_OR_OFFERING.search(title.upper())
+    name = _plain(title[:template.start()]) if template and template.start() else ""
+    return ("name", frozenset([name])) if name else ("", frozenset())
+
+
+def _plain(name: str) -> str:
+    """A company name without punctuation and legal suffixes, upper case."""
+    words = re.sub(r"[^\w ]", " ", name.upper()).split()
+    while words and words[-1] in LEGAL:
+        words.pop()
+    return " ".join(words)
+
+
+def mixed(titles: list[str]) -> list[str]:
+    """Two headlines of a story about different companies: wire marks with none in common (a deal
+    of two companies names both), or names of unmarked earnings and offering reports, neither the
+    start of the other; [] when there are none."""
+    found = defaultdict(set)
+    for kind, names in map(companies, titles):
+        if kind:
+            found[kind].add(names)
+    for one in found["mark"]:
+        other = next((o for o in found["mark"] if not o & one), None)
+        if other:
+            return sorted(one | other)
+    names = sorted(n for names in found["name"] for n in names)
+    for one in names:
+        other = next((o for o in names if not _same_company(one, o)), None)
+        if other:
+            return [one, other]
+    return []
+
+
+def _same_company(one: str, other: str) -> bool:
+    """Two headline names of one company: one the start of the other, or the same first two words
+    ("SAPPORO BREWERIES ISSUES FIVE", "SAPPORO BREWERIES PLANS 100 MLN")."""
+    a, b = one.split(), other.split()
+    shorter = min(len(a), len(b))
+    return a[:shorter] == b[:shorter] or (shorter >= 2 and a[:2] == b[:2])
+
+
+def day_report(corpus: Corpus, day: str) -> tuple[int, list[tuple[int, str]], list[tuple[str, list[str]]]]:
+    """Stories that got members on a day: how many, the five largest (size, a headline), template mixes."""
+    iso = datetime.strptime(day, "%d-%b-%Y").date().isoformat()
+    stories = [row[0] for row in corpus.db.execute(
+        "SELECT DISTINCT story_id FROM story_members WHERE day = ?", (iso,))]
+    sizes, mixes = [], []
+    for story in stories:
+        titles = [row[0] for row in corpus.db.execute("SELECT title FROM articles WHERE story_id = ?", (story,))]
+        sizes.append((len(titles), titles[0] if titles else ""))
+        names = mixed(titles)
+        if names:
+            mixes.append((story, names))
+    return len(stories), sorted(sizes, reverse=True)[:5], mixes
+
+
+def run(days: list[str], folder: Path) -> int:
+    """Ingest the days one by one into one workspace; print each day's figures; the total of mixes."""
+    by_day = wire_days()
+    workspace.init(folder)
+    config = config_mod.load(folder / "digest.toml")
+    total = 0
+    with Corpus(config.path("corpus")) as corpus:
+        for day in days:
+            for n, item in enumerate(by_day[day]):
+                (config.path("inbox") / f"{day}-{n:04d}.txt").write_text(
+                    f"Title: {item['title']}\nOutlet: Reuters\nDate: {item['when']}\n\n{item['text']}",
+                    encoding="utf-8")
+            inbox.ingest(config, corpus)
+            count, largest, mixes = day_report(corpus, day)
+            total += len(mixes)
+            print(f"{day}: {len(by_day[day])} reports, {count} stories, {len(mixes)} template mixes; largest: "
+                  + "; ".join(f"{size} {title[:40]!r}" for size, title in largest))
+            for story, names in mixes[:3]:
+                print(f"   mix {story}: {len(names)} companies, e.g. {', '.join(names[:4])}")
+    print(f"template mixes on {len(days)} days: {total}")
+    return total
+
+
+def before(days: list[str], revision: str) -> None:
+    """The same run with digest's code of an earlier commit (git archive, subprocess)."""
+    scratch = Path(tempfile.mkdtemp(prefix="digest-wire-before-"))
+    try:
+        code = scratch / "code"
+        code.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "digest"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+        program = ("import sys; sys.path.insert(0, sys.argv[1]); import digest.ingest.inbox; "
+                   "sys.path.insert(0, sys.argv[2]); import wire, pathlib; "
+                   "wire.run(sys.argv[4].split(','), pathlib.Path(sys.argv[3]))")
+        print(f"--- before: story layer of {revision}")
+        subprocess.run([sys.executable, "-c", program, str(code), str(REPO / "bench"), str(scratch / "ws"),
+                        ",".join(days)], check=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the days; exit 1 when a story mixes a template's companies."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--days", help="comma-separated days as the wire writes them, e.g. 2-MAR-1987")
+    parser.add_argument("--before", help="also run the story layer of this earlier commit, e.g. 9f9489c")
+    parser.add_argument("--keep", type=Path, help="keep the workspace in this (new) folder")
+    args = parser.parse_args(argv)
+    if not WIRE.is_file():
+        print(f"{WIRE} is absent: this bench needs the team's shared data folder beside the repo", file=sys.stderr)
+        return 2
+    days = args.days.split(",") if args.days else list(wire_days())[:DEFAULT_DAYS]
+    if args.before:
+        before(days, args.before)
+        print("--- after: this checkout")
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="digest-wire-")) / "ws"
+    try:
+        mixes = run(days, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder.parent, ignore_errors=True)
+    return 1 if mixes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
