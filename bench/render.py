@@ -16,7 +16,7 @@ from typing import Callable
 
 from digest.config import from_mapping
 from digest.render import render_html, render_pdf
-from digest.render.email import EMAIL_TEMPLATE, _email_context, inline_css
+from digest.render.email import EMAIL_TEMPLATE, email_context, inline_css
 from digest.render.environment import render_template
 from digest.render.sample import synthetic_digest
 
@@ -77,9 +77,9 @@ def main() -> int:
     from weasyprint import HTML  # import cost (~1 s) kept out of the timings
 
     HTML(string="<p>warm-up</p>").write_pdf()
-    raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, None))
+    raw = render_template(config, EMAIL_TEMPLATE, email_context(digest, config, None))
     cold_s, _ = timed(lambda: inline_css(raw), runs=1)  # first call in the process parses the CSS
-    jinja_s, _ = timed(lambda: render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, None)))
+    jinja_s, _ = timed(lambda: render_template(config, EMAIL_TEMPLATE, email_context(digest, config, None)))
     email_s, html = timed(lambda: render_html(digest, config))
     premailer_s, by_premailer = timed(lambda: inline_css(raw))
     cssinline_s, by_cssinline = timed(lambda: css_inline(raw), runs=10)

@@ -66,7 +66,7 @@ def _unsubscribe_url(config: Config) -> str | None:
     return None
 
 
-def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str, Any]:
+def email_context(digest: Digest, config: Config, keep: int | None) -> dict[str, Any]:
     """Template values, with the stories split into shown and omitted at `keep`."""
     ctx = base_context(digest, config)
     stories = ctx["stories"]
@@ -79,7 +79,7 @@ def _email_context(digest: Digest, config: Config, keep: int | None) -> dict[str
 
 def _render_inlined(digest: Digest, config: Config, keep: int | None) -> tuple[str, str]:
     """The raw and the CSS-inlined email keeping `keep` stories (None: all)."""
-    raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep))
+    raw = render_template(config, EMAIL_TEMPLATE, email_context(digest, config, keep))
     return raw, inline_css(raw, config.settings.email.inliner)
 
 
@@ -111,7 +111,7 @@ def _fit(digest: Digest, config: Config, limit: int, ratio: float) -> int | None
 
     def estimate(keep: int) -> float:
         """Inlined size predicted from the raw template size (fast)."""
-        return _size(render_template(config, EMAIL_TEMPLATE, _email_context(digest, config, keep))) * ratio
+        return _size(render_template(config, EMAIL_TEMPLATE, email_context(digest, config, keep))) * ratio
 
     low, high = 0, len(digest.stories) - 1  # binary search on the estimate, then check for real
     while low < high:

@@ -42,7 +42,14 @@ from typing import Iterator
 from digest.config import Config
 from digest.models import Article, article_day, utcnow
 from digest.store.corpus import Corpus
-from digest.stories.link import average_link, cosine, different_entities, joined_span, shared_terms, span_days
+from digest.stories.link import (
+    average_link,
+    cosine,
+    different_entities,
+    joined_span,
+    shared_terms,
+    span_days,
+)
 from digest.stories.terms import (
     BACKGROUND_DOCS,
     QUOTE_PREFIX,
@@ -159,7 +166,7 @@ def _cosine_in_order(a: dict[str, float], b: dict[str, float], order) -> float:
     return sum([a[t] * b[t] for t in sorted(a.keys() & b.keys(), key=order)], 0.0)
 
 
-def _centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
+def centroid_of_vectors(vectors: list[dict[str, float]]) -> dict[str, float]:
     """Normalised sum of member vectors, top terms only."""
     return _normalised_top(_add_vectors({}, vectors))
 
@@ -209,7 +216,7 @@ class _Member:
 
 
 @dataclass(frozen=True)
-class _When:
+class When:
     """When an article happened, for the window: its day, the day it arrived, whether the day is a guess.
 
     Two articles are in one window when their days are at most `window_days` apart, or,
@@ -221,7 +228,7 @@ class _When:
     guessed: bool
 
     @classmethod
-    def of(cls, article: Article) -> "_When":
+    def of(cls, article: Article) -> "When":
         """The window facts of an article."""
         arrived = (article.ingested_at or utcnow()).date()
         return cls(article_day(article), arrived, bool(article.published_is_guess))
@@ -268,7 +275,7 @@ class StoryIndex:
         # different days see different members); a sum is extended in place when members join
         self._centroids: dict[str, dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]]] = {}
         # story -> (member list object, its length, when, members in that window)
-        self._windows: dict[str, tuple[list[str], int, _When, list[str]]] = {}
+        self._windows: dict[str, tuple[list[str], int, When, list[str]]] = {}
         self._spans: dict[str, tuple[date, date]] = {}  # story -> (first, last) day of all its members
 
     @contextmanager
@@ -308,7 +315,7 @@ class StoryIndex:
             if original and original.story_id and not different_entities(article.title, original.title):
                 return StoryDecision(original.story_id, original.id, 1.0, False,
                                      f"copy of {original.id}, which is in story {original.story_id}")
-        when = _When.of(article)
+        when = When.of(article)
         self._load_window(when)
         linked, apart = self._linked(vector, when, article.title, self._scores(vector, when))
         if linked and linked[0][0] >= self.threshold:
@@ -369,7 +376,7 @@ class StoryIndex:
                      known: tuple[dict[str, float], tuple[float, ...] | None]) -> None:
         """Hold a new member in memory when its day or arrival is loaded; `known`: the article's
         terms and their priors (None if not worked out), so its vector needs no prior lookups."""
-        when = _When.of(article)
+        when = When.of(article)
         if not stored or not (when.day in self._loaded or when.arrived in self._arrivals):
             return
         terms, priors = known
@@ -408,7 +415,7 @@ class StoryIndex:
             "SELECT key FROM story_lines WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
         return frozenset(held.union(r[0] for r in rows))
 
-    def _load_window(self, when: _When) -> None:
+    def _load_window(self, when: When) -> None:
         """Bring into memory, once each, the members of days within the window of the article's
         day, and those that arrived within the window of its arrival: all of them when its
         day is a guess, else those whose own day is a guess."""
@@ -449,7 +456,7 @@ class StoryIndex:
             else:
                 stories.add(story_id)
 
-    def _scores(self, vector: dict[str, float], when: _When) -> list[tuple[float, str, list[str]]]:
+    def _scores(self, vector: dict[str, float], when: When) -> list[tuple[float, str, list[str]]]:
         """(cosine with centroid, story, members in window) of the likeliest stories, best first.
 
         Stories are first ranked by the weight of the article's top terms they contain (an
@@ -478,7 +485,7 @@ class StoryIndex:
                                story_id, members))
         return sorted(scored, key=lambda x: (-x[0], x[1]))
 
-    def _in_window(self, story_id: str, when: _When) -> list[str]:
+    def _in_window(self, story_id: str, when: When) -> list[str]:
         """Members of a story within the article's window, cached until the story changes."""
         everyone = self._stories[story_id]
         cached = self._windows.get(story_id)
@@ -509,7 +516,7 @@ class StoryIndex:
         cached[key] = (total, _normalised_top(total))
         return cached[key]
 
-    def _linked(self, vector: dict[str, float], when: _When, title: str, scored: list) -> tuple[list, str]:
+    def _linked(self, vector: dict[str, float], when: When, title: str, scored: list) -> tuple[list, str]:
         """(average cosine with recent members, story, those members, closest member, evidence) of the
         closest candidates, best first, and why some were kept apart: a story open within its span,
         no recent member about a different entity of one headline template; a quotation shared

@@ -15,12 +15,12 @@ subjects, are about different entities and never one story.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from itertools import repeat
 from operator import mul
 
-from digest.stories.terms import _background
+from digest.stories.terms import background_frequencies
 
 # <CBCO>, <SCHULT HOMES CORP>: the wire's mark of a company (listed ticker or unlisted name)
 _MARKED = re.compile(r"<\s*([A-Za-z][A-Za-z0-9.&' \-]{0,40}?)\s*>")
@@ -84,7 +84,7 @@ def headline_marks(title: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
 
 def _is_rare(word: str) -> bool:
     """A word rare in general text, without digits: a name."""
-    return word.isalpha() and _background("en").get(word, 0.0) < RARE
+    return word.isalpha() and background_frequencies("en").get(word, 0.0) < RARE
 
 
 def _subject_conflict(a: tuple[str, ...], b: tuple[str, ...], wire: bool) -> bool:

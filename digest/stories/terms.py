@@ -23,7 +23,7 @@ from functools import lru_cache
 from digest.models import Article
 from digest.text.hashing import hash64, normalise, signed64
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+TERM_TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*")  # the same on ASCII text, faster
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = set(".!?:;\"“”«»—–-\n")
@@ -46,7 +46,7 @@ _QUOTATION = re.compile(r"[“\"]([^”“\"]{20,400})[”\"]")
 
 
 @lru_cache(maxsize=8)
-def _background(language: str) -> dict[str, float]:
+def background_frequencies(language: str) -> dict[str, float]:
     """General word frequencies of a language (English when unknown or unsupported)."""
     try:
         import wordfreq
@@ -94,7 +94,7 @@ def _term_cache(background: dict[str, float]) -> dict[str, tuple[str, float] | N
     return cache
 
 
-def _term(token: str, background: dict[str, float]) -> tuple[str, float] | None:
+def term_of(token: str, background: dict[str, float]) -> tuple[str, float] | None:
     """(term, boost) of a raw token, or None for function words and single letters; cached."""
     cache = _term_cache(background)
     try:
@@ -127,12 +127,12 @@ def _prior(term: str, background: dict[str, float]) -> float:
 
 def term_priors(terms, language: str) -> list[float]:
     """`_prior` of each term, in order (cached values first: most terms were seen before)."""
-    background = _background(language)
+    background = background_frequencies(language)
     cache = _caches(background)[1]
     return [p if (p := cache.get(t)) is not None else _prior(t, background) for t in terms]
 
 
-def _is_name(text: str, start: int) -> bool:
+def is_name(text: str, start: int) -> bool:
     """A capitalised token not at the start of a sentence or line."""
     j = start - 1
     while j >= 0 and text[j] in " \t":
@@ -140,20 +140,20 @@ def _is_name(text: str, start: int) -> bool:
     return j >= 0 and text[j] not in _SENTENCE_START
 
 
-def _count(text: str, weight: float, background: dict[str, float], out: dict[str, float]) -> None:
+def count_terms(text: str, weight: float, background: dict[str, float], out: dict[str, float]) -> None:
     """Add the boosted term counts of one text to `out`.
 
     Each distinct token is weighed once: all its occurrences are counted, and for a
     capitalised one those at a sentence start (after a mark of _SENTENCE_START and
-    spaces, or at the very start) are counted apart; the others are names (`_is_name`).
+    spaces, or at the very start) are counted apart; the others are names (`is_name`).
     Every increment is a small multiple of 0.5, so the sums are exact whatever the order.
     """
     plain = text.isascii()
-    counts = Counter((_ASCII_TOKEN if plain else _TOKEN).findall(text))
+    counts = Counter((_ASCII_TOKEN if plain else TERM_TOKEN).findall(text))
     starts = Counter((_ASCII_START if plain else _START).findall(text))
     cache = _term_cache(background)
     for token, n in counts.items():
-        found = cache[token] if token in cache else _term(token, background)
+        found = cache[token] if token in cache else term_of(token, background)
         if found is None:
             continue
         term, boost = found
@@ -175,14 +175,14 @@ def body_lines(body: str) -> list[tuple[int, str]]:
 def article_terms(article: Article, skip: frozenset[int] = frozenset(),
                   lines: list[tuple[int, str]] | None = None) -> dict[str, float]:
     """Boosted, sublinear term frequencies of an article's headline and body (minus `skip` lines)."""
-    background = _background(article.language)
+    background = background_frequencies(article.language)
     counts: dict[str, float] = {}
-    _count(article.title or "", TITLE_WEIGHT, background, counts)
+    count_terms(article.title or "", TITLE_WEIGHT, background, counts)
     body = article.body
     if skip:
         lines = body_lines(body) if lines is None else lines
         body = "\n".join(line for key, line in lines if key not in skip)
-    _count(body, 1.0, background, counts)
+    count_terms(body, 1.0, background, counts)
     for quote in quotation_terms(body):
         counts[quote] = counts.get(quote, 0.0) + QUOTE_WEIGHT
     return {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}

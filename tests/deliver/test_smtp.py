@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from helpers.feeds import free_port
-from helpers.smtp import Sink, _auth
+from helpers.smtp import Sink, auth
 
 from digest import config as config_mod
 from digest.deliver import smtp as deliver
@@ -172,7 +172,7 @@ def test_tls_delivery(tmp_path, tls_files, monkeypatch, security):
     context.load_cert_chain(cert, key)
     sink, port = Sink(), free_port()
     extra = {"tls_context": context, "require_starttls": True} if security == "starttls" else {"ssl_context": context, "auth_require_tls": False}
-    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=_auth, **extra)
+    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=auth, **extra)
     controller.start()
     try:
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate, verification stays on

@@ -25,7 +25,7 @@ class Sink:
         return [BytesParser(policy=policy.default).parsebytes(e.content) for e in self.envelopes]
 
 
-def _auth(server, session, envelope, mechanism, auth_data):
+def auth(server, session, envelope, mechanism, auth_data):
     ok = auth_data.login == b"digest-user" and auth_data.password == b"s3cret pass"
     return AuthResult(success=ok, handled=False)
 
@@ -33,7 +33,7 @@ def _auth(server, session, envelope, mechanism, auth_data):
 @pytest.fixture
 def smtp():
     sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=_auth, auth_require_tls=False)
+    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=auth, auth_require_tls=False)
     controller.start()
     yield sink, port
     controller.stop()

@@ -27,14 +27,20 @@ def make(body: str, title: str, outlet: str = "Outlet", day: int = 27) -> Articl
 
 def reference_counts(text: str, weight: float) -> dict[str, float]:
     """Boosted counts the slow, obvious way: every occurrence weighed where it stands."""
-    from digest.stories.terms import _TOKEN, NAME_BOOST, _background, _is_name, _term
-    background = _background("en")
+    from digest.stories.terms import (
+        NAME_BOOST,
+        TERM_TOKEN,
+        background_frequencies,
+        is_name,
+        term_of,
+    )
+    background = background_frequencies("en")
     out: dict[str, float] = {}
-    for match in _TOKEN.finditer(text):
-        found = _term(match.group(), background)
+    for match in TERM_TOKEN.finditer(text):
+        found = term_of(match.group(), background)
         if found:
             term, boost = found
-            if match.group()[0].isupper() and _is_name(text, match.start()):
+            if match.group()[0].isupper() and is_name(text, match.start()):
                 boost = max(boost, NAME_BOOST)
             out[term] = out.get(term, 0.0) + weight * boost
     return out

@@ -16,7 +16,12 @@ from helpers.stories import GARDEN, make, reference_counts
 from digest.ingest import inbox
 from digest.store import workspace
 from digest.store.corpus import Corpus
-from digest.stories.terms import _background, _count, article_terms, text_terms
+from digest.stories.terms import (
+    article_terms,
+    background_frequencies,
+    count_terms,
+    text_terms,
+)
 
 
 def _inbox_files(folder: Path) -> list[Path]:
@@ -187,7 +192,7 @@ def test_term_counts_equal_per_occurrence_counting_on_random_texts():
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         counts: dict[str, float] = {}
-        _count(text, 2.0, _background("en"), counts)
+        count_terms(text, 2.0, background_frequencies("en"), counts)
         assert counts == reference_counts(text, 2.0), repr(text)
 
 

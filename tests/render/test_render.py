@@ -331,10 +331,10 @@ def test_inline_css_is_supported_by_major_clients(digest_value, config):
 
 def test_css_inline_alternative_gives_the_same_styles(digest_value, config):
     pytest.importorskip("css_inline", reason="css-inline is an optional (bench) dependency")
-    from digest.render.email import EMAIL_TEMPLATE, _email_context, inline_css
+    from digest.render.email import EMAIL_TEMPLATE, email_context, inline_css
     from digest.render.environment import render_template
 
-    raw = render_template(config, EMAIL_TEMPLATE, _email_context(digest_value, config, None))
+    raw = render_template(config, EMAIL_TEMPLATE, email_context(digest_value, config, None))
     fast, slow = inline_css(raw, "css-inline"), inline_css(raw, "premailer")
 
     def styles(html):

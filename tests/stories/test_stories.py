@@ -215,17 +215,17 @@ def test_story_report_shows_outlets_and_join_similarity(pipe):
     "",
 ])
 def test_term_counts_equal_per_occurrence_counting(text):
-    from digest.stories.terms import _background, _count
+    from digest.stories.terms import background_frequencies, count_terms
     counts: dict[str, float] = {}
-    _count(text, 2.0, _background("en"), counts)
+    count_terms(text, 2.0, background_frequencies("en"), counts)
     assert counts == reference_counts(text, 2.0)
 
 
 def test_term_counts_on_the_seeds_equal_per_occurrence_counting():
-    from digest.stories.terms import _background, _count
+    from digest.stories.terms import background_frequencies, count_terms
     for article in seed_articles():
         counts: dict[str, float] = {}
-        _count(article.body, 1.0, _background("en"), counts)
+        count_terms(article.body, 1.0, background_frequencies("en"), counts)
         assert counts == reference_counts(article.body, 1.0)
 
 
@@ -253,7 +253,7 @@ def test_one_transaction_for_many_articles_sees_earlier_ones(tmp_path):
 
 def test_cached_centroids_equal_a_full_recount(pipe):
     """Centroids are cached per member set and extended as members join: bit for bit a recount."""
-    from digest.stories.index import _centroid, _When
+    from digest.stories.index import When, centroid_of_vectors
     articles = seed_articles()
     days = [27, 31, 28, 30, 27]  # out of order: each article's window sees other members
     for article, day in zip(articles, days):
@@ -262,11 +262,11 @@ def test_cached_centroids_equal_a_full_recount(pipe):
     index = pipe.stories
     checked = 0
     for day in range(25, 34):
-        when = _When.of(make("x", "x", day=day))
+        when = When.of(make("x", "x", day=day))
         for story_id in list(index._stories):
             members = index._in_window(story_id, when)
             if members:
                 cached = index._centroid_of(story_id, members)
-                assert cached == _centroid([index._vector(index._members[m]) for m in members])
+                assert cached == centroid_of_vectors([index._vector(index._members[m]) for m in members])
                 checked += 1
     assert checked >= 9

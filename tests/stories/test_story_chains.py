@@ -1,9 +1,10 @@
-"""Stories that do not chain: an article joins on evidence against a story's members, and a story's span is bounded."""
+"""Stories that do not chain: an article joins on evidence against a story's members (and `why` names it), and a story's span is bounded."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
-from conftest import Pipeline
+from helpers.pipeline import Pipeline
 
 from digest.models import Article
 from digest.stories.index import new_story_id
@@ -80,3 +81,17 @@ def test_ids_stay_stable_when_a_story_closes(tmp_path):
     assert [pipe.story_of(a) for a in reports] == decided  # no later article moved an earlier one
     assert decided[0] == new_story_id(reports[0])
     pipe.corpus.close()
+
+
+def test_a_join_names_the_closest_member_and_the_terms_they_share(pipe):
+    first, second = report(0), report(1)
+    pipe.add_story(first)
+    decision, _ = pipe.add_story(second)
+    assert not decision.is_new and decision.matched_article_id == first.id
+    shared = re.search(r"sharing ([^;)]+)", decision.reason)
+    assert shared, decision.reason
+    terms = [t.strip() for t in shared.group(1).split(",")]
+    assert 3 <= len(terms) <= 5
+    for term in terms:  # each one is in both texts (headline or body)
+        for article in (first, second):
+            assert term in f"{article.title}\n{article.body}".casefold()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from conftest import Pipeline
+from helpers.pipeline import Pipeline
 
 from digest.models import Article
 from digest.stories.link import different_entities
