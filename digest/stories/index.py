@@ -37,10 +37,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
 from operator import itemgetter, mul
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from digest.config import Config
 from digest.models import Article, article_day, utcnow
+from digest.store import story_tables as tables
 from digest.store.corpus import Corpus
 from digest.stories.link import (
     average_link,
@@ -92,8 +93,7 @@ class DocFreq:
 
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
-        row = corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()
-        self.docs = self._written_docs = int(row[0]) if row else 0
+        self.docs = self._written_docs = tables.documents(corpus)
         self._df: dict[str, int] = {}  # an exact dict: set.difference(dict) is then a C loop over terms
         self._pending: Counter[str] = Counter()  # increments not written yet
 
@@ -103,10 +103,7 @@ class DocFreq:
         missing = set(terms).difference(df)
         if missing:  # one prepared statement whatever the count: the terms go in as a JSON array
             df.update(dict.fromkeys(missing, 0))
-            rows = self.corpus.db.execute(
-                "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
-                (json.dumps(sorted(missing), ensure_ascii=False),))
-            for term, count in rows:
+            for term, count in tables.doc_freqs(self.corpus, sorted(missing)):
                 df[term] = count
 
     def weights(self, terms: dict[str, float], language: str,
@@ -147,13 +144,10 @@ class DocFreq:
     def flush(self) -> None:
         """Write the counts added since the last flush (caller's transaction)."""
         if self._pending:  # one statement for all terms: the upsert loop runs inside SQLite
-            self.corpus.db.execute(
-                "INSERT INTO story_df SELECT key, value FROM json_each(?) WHERE true "
-                "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                (json.dumps(self._pending, ensure_ascii=False),))
+            tables.add_doc_freqs(self.corpus, self._pending)
             self._pending = Counter()
         if self.docs != self._written_docs:
-            self.corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(self.docs),))
+            tables.set_documents(self.corpus, self.docs)
             self._written_docs = self.docs
 
 
@@ -300,9 +294,7 @@ class StoryIndex:
         self.df.flush()
         self._offered.clear()
         if self._lines:
-            self.corpus.db.executemany(
-                "INSERT INTO story_lines VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET seen = seen + excluded.seen",
-                sorted(self._lines.items()))
+            tables.add_seen_lines(self.corpus, self._lines)
             self._lines = Counter()
 
     def assign(self, article: Article) -> StoryDecision:
@@ -350,17 +342,9 @@ class StoryIndex:
         if vector is None:
             vector = self.df.weights(terms, article.language)
         stored = {} if article.copy_of else {t: round(terms[t], 4) for t in vector}
-        now = utcnow().isoformat()
-        db = self.corpus.db
-        db.execute(
-            "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article.id, decision.story_id, day.isoformat(), decision.matched_article_id,
-             decision.similarity, int(decision.is_new), decision.reason,
-             json.dumps(stored, sort_keys=True), now))
-        db.execute(
-            "INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at",
-            (decision.story_id, article.title, now, now))
+        tables.save_member(self.corpus, (article.id, decision.story_id, day.isoformat(), decision.matched_article_id,
+                                         decision.similarity, int(decision.is_new), decision.reason,
+                                         json.dumps(stored, sort_keys=True)), article.title, utcnow().isoformat())
         if not article.copy_of:
             self.df.add(terms, loaded=True)  # weighed above or by assign, by this DocFreq
             self._lines.update(keys)
@@ -411,9 +395,7 @@ class StoryIndex:
         keys = sorted(keys - held)
         if not keys:
             return frozenset(held)
-        rows = self.corpus.db.execute(
-            "SELECT key FROM story_lines WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
-        return frozenset(held.union(r[0] for r in rows))
+        return frozenset(held.union(tables.seen_lines(self.corpus, keys)))
 
     def _load_window(self, when: When) -> None:
         """Bring into memory, once each, the members of days within the window of the article's
@@ -423,21 +405,17 @@ class StoryIndex:
         missing = [d for d in days if d not in self._loaded]
         if missing:
             self._loaded.update(missing)
-            self._load("m.day BETWEEN ? AND ?", (min(missing).isoformat(), max(missing).isoformat()))
+            self._load(tables.members_by_day(self.corpus, min(missing).isoformat(), max(missing).isoformat()))
         arrivals = [when.arrived + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
         missing = [d for d in arrivals if d not in self._arrivals or (when.guessed and not self._arrivals[d])]
         if missing:
             for d in missing:
                 self._arrivals[d] = self._arrivals.get(d, False) or when.guessed
-            only_guessed = "" if when.guessed else " AND a.published_is_guess = 1"
-            self._load("a.ingested_at >= ? AND a.ingested_at < ?" + only_guessed,
-                       (min(missing).isoformat(), (max(missing) + timedelta(days=1)).isoformat()))
+            self._load(tables.members_by_arrival(self.corpus, min(missing).isoformat(),
+                                                 (max(missing) + timedelta(days=1)).isoformat(), not when.guessed))
 
-    def _load(self, where: str, args: tuple) -> None:
-        """Bring the members matching an SQL condition into memory (those not there yet)."""
-        rows = self.corpus.db.execute(
-            "SELECT m.article_id, m.story_id, m.day, m.terms, a.language, a.title, a.ingested_at, a.published_is_guess "
-            f"FROM story_members m JOIN articles a ON a.id = m.article_id WHERE {where}", args)
+    def _load(self, rows: Iterable[tuple]) -> None:
+        """Bring these stored members into memory (those not there yet)."""
         for aid, story_id, mday, terms, language, title, ingested, guessed in rows:
             if aid not in self._members and terms != "{}":
                 arrived = date.fromisoformat(ingested[:10])
@@ -545,9 +523,7 @@ class StoryIndex:
         """(first, last) day of a story's members whose day is not a guess (None: no such member),
         all of them, read once then kept up to date."""
         if story_id not in self._spans:
-            first, last = self.corpus.db.execute(
-                "SELECT min(m.day), max(m.day) FROM story_members m JOIN articles a ON a.id = m.article_id "
-                "WHERE m.story_id = ? AND a.published_is_guess = 0", (story_id,)).fetchone()
+            first, last = tables.dated_span(self.corpus, story_id)
             days = [m.day for m in map(self._members.get, self._stories.get(story_id, ())) if not m.guessed]
             days += [date.fromisoformat(d) for d in (first, last) if d]
             self._spans[story_id] = (min(days), max(days)) if days else None
@@ -575,22 +551,16 @@ class StoryIndex:
         """The first-created of some stories: merges keep its id, so known ids stay stable."""
         if len(story_ids) == 1:
             return story_ids[0]
-        row = self.corpus.db.execute(
-            f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(story_ids))}) "
-            f"ORDER BY created_at, rowid LIMIT 1", story_ids).fetchone()
-        return row[0] if row else story_ids[0]
+        return tables.oldest(self.corpus, list(story_ids)) or story_ids[0]
 
     def _merge(self, into: str, others: tuple[str, ...]) -> None:
         """Move the members of bridged stories into the older story (caller's transaction)."""
-        db = self.corpus.db
         self._spans.pop(into, None)
         for other in others:
             self._centroids.pop(other, None)
             self._windows.pop(other, None)
             self._spans.pop(other, None)
-            db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, other))
-            db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, other))
-            db.execute("DELETE FROM stories WHERE id = ?", (other,))
+            tables.merge(self.corpus, into, other)
             for aid in self._stories.pop(other, []):
                 self._members[aid].story_id = into
                 self._stories.setdefault(into, []).append(aid)

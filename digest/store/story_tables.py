@@ -1,0 +1,89 @@
+"""The corpus tables behind story grouping: members and their terms, stories, document
+frequencies and the lines already seen (stories/index.py decides; this only reads and writes)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Iterable
+
+from digest.store.corpus import Corpus
+
+MEMBER_COLUMNS = ("m.article_id, m.story_id, m.day, m.terms, a.language, a.title, a.ingested_at, "
+                  "a.published_is_guess FROM story_members m JOIN articles a ON a.id = m.article_id")
+
+
+def documents(corpus: Corpus) -> int:
+    """Articles counted in the document frequencies."""
+    row = corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def set_documents(corpus: Corpus, count: int) -> None:
+    """Record the articles counted (caller's transaction)."""
+    corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(count),))
+
+
+def doc_freqs(corpus: Corpus, terms: list[str]) -> Iterable[tuple[str, int]]:
+    """(term, df) of the stored terms among these (one statement: the terms go in as a JSON array)."""
+    return corpus.db.execute("SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
+                             (json.dumps(terms, ensure_ascii=False),))
+
+
+def add_doc_freqs(corpus: Corpus, counts: Counter[str]) -> None:
+    """Add to the document frequencies (caller's transaction; the upsert loop runs inside SQLite)."""
+    corpus.db.execute("INSERT INTO story_df SELECT key, value FROM json_each(?) WHERE true "
+                      "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df", (json.dumps(counts, ensure_ascii=False),))
+
+
+def add_seen_lines(corpus: Corpus, counts: Counter[int]) -> None:
+    """Count line keys carried by articles (caller's transaction)."""
+    corpus.db.executemany("INSERT INTO story_lines VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET seen = seen + excluded.seen",
+                          sorted(counts.items()))
+
+
+def seen_lines(corpus: Corpus, keys: list[int]) -> set[int]:
+    """The line keys among these carried by an earlier article."""
+    rows = corpus.db.execute("SELECT key FROM story_lines WHERE key IN (SELECT value FROM json_each(?))",
+                             (json.dumps(keys),))
+    return {r[0] for r in rows}
+
+
+def save_member(corpus: Corpus, member: tuple, title: str, now: str) -> None:
+    """One member row (article_id, story_id, day, matched_id, similarity, is_new, reason, terms json),
+    and its story created or touched (caller's transaction)."""
+    corpus.db.execute("INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*member, now))
+    corpus.db.execute("INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at", (member[1], title, now, now))
+
+
+def members_by_day(corpus: Corpus, first: str, last: str) -> Iterable[tuple]:
+    """Members dated first..last, with their article's language, title, arrival and date guess."""
+    return corpus.db.execute(f"SELECT {MEMBER_COLUMNS} WHERE m.day BETWEEN ? AND ?", (first, last))
+
+
+def members_by_arrival(corpus: Corpus, start: str, end: str, only_guessed: bool) -> Iterable[tuple]:
+    """Members that arrived in [start, end), only those whose date is a guess when asked."""
+    guessed = " AND a.published_is_guess = 1" if only_guessed else ""
+    return corpus.db.execute(f"SELECT {MEMBER_COLUMNS} WHERE a.ingested_at >= ? AND a.ingested_at < ?{guessed}",
+                             (start, end))
+
+
+def dated_span(corpus: Corpus, story_id: str) -> tuple[str | None, str | None]:
+    """(first, last) day of a story's members whose day is not a guess."""
+    return corpus.db.execute("SELECT min(m.day), max(m.day) FROM story_members m JOIN articles a ON "
+                             "a.id = m.article_id WHERE m.story_id = ? AND a.published_is_guess = 0",
+                             (story_id,)).fetchone()
+
+
+def oldest(corpus: Corpus, story_ids: list[str]) -> str | None:
+    """The first-created of some stories."""
+    row = corpus.db.execute(f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(story_ids))}) "
+                            f"ORDER BY created_at, rowid LIMIT 1", story_ids).fetchone()
+    return row[0] if row else None
+
+
+def merge(corpus: Corpus, into: str, other: str) -> None:
+    """Move a story's articles and members into another and drop it (caller's transaction)."""
+    corpus.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, other))
+    corpus.db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, other))
+    corpus.db.execute("DELETE FROM stories WHERE id = ?", (other,))
