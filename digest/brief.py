@@ -13,7 +13,7 @@ from digest.errors import DigestError
 from digest.files import write_atomic
 from digest.models import Article, Digest, utcnow
 from digest.sources.boilerplate import OutletLines
-from digest.store.corpus import Corpus, article_from_row
+from digest.store.corpus import Corpus
 
 
 @dataclass(frozen=True)
@@ -39,18 +39,9 @@ class Selection:
 
 def select(corpus: Corpus, selection: Selection) -> list[Article]:
     """Originals and copies matching the selection (dates on published, else ingestion time)."""
-    sql, args = ["SELECT * FROM articles WHERE 1=1"], []
-    when = "substr(coalesce(published, ingested_at), 1, 10)"
-    if selection.since:
-        sql.append(f"AND {when} >= ?")
-        args.append(selection.since.isoformat())
-    if selection.until:
-        sql.append(f"AND {when} < ?")
-        args.append((selection.until + timedelta(days=1)).isoformat())
-    if selection.story:
-        sql.append("AND story_id = ?")
-        args.append(selection.story)
-    articles = OutletLines(corpus).strip_all([article_from_row(r) for r in corpus.db.execute(" ".join(sql), args)])
+    until = (selection.until + timedelta(days=1)).isoformat() if selection.until else None
+    since = selection.since.isoformat() if selection.since else None
+    articles = OutletLines(corpus).strip_all(corpus.articles_dated(since, until, selection.story))
     if selection.topic:
         pattern = re.compile(r"\b" + re.escape(selection.topic) + r"\b", re.IGNORECASE)
         stories = {a.story_id for a in articles if pattern.search(a.title) or pattern.search(a.body)}

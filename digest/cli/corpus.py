@@ -14,8 +14,6 @@ from digest.errors import CorpusError
 from digest.store import check as corpus_check
 from digest.store import recovery, workspace
 
-COUNTED = ("articles", "digests", "runs")
-
 
 @click.group("corpus")
 def corpus_group():
@@ -32,7 +30,7 @@ def check(obj):
     corpus_check.check_file(path)
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         found = corpus_check.problems(db, full=True)
-        counts = {} if found else {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
+        counts = {} if found else corpus_check.counts(db)
     if found:
         click.echo(f"{path}: damaged", err=True)
         for problem in found:

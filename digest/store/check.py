@@ -112,3 +112,11 @@ def damaged(path: Path, detail: str) -> CorpusError:
                        "it. Run `digest corpus check` for details, then `digest corpus recover` (copies "
                        "every readable row into a new corpus; `--from-backup` restores the newest "
                        "daily backup instead). The damaged file is kept beside it.")
+
+
+COUNTED = ("articles", "digests", "runs")  # what `digest corpus check` reports of a sound corpus
+
+
+def counts(db: sqlite3.Connection) -> dict[str, int]:
+    """Rows of the tables a user recognises, for `digest corpus check`."""
+    return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in COUNTED}

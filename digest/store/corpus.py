@@ -174,6 +174,16 @@ class Corpus:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         return article_from_row(row) if row else None
 
+    def articles_dated(self, since: str | None, before: str | None, story_id: str | None = None) -> list[Article]:
+        """Articles whose day (published, else ingested) is in [since, before), of one story if named."""
+        sql, args = ["SELECT * FROM articles WHERE 1=1"], []
+        when = "substr(coalesce(published, ingested_at), 1, 10)"
+        for clause, value in ((f"{when} >= ?", since), (f"{when} < ?", before), ("story_id = ?", story_id)):
+            if value:
+                sql.append(f"AND {clause}")
+                args.append(value)
+        return [article_from_row(r) for r in self.db.execute(" ".join(sql), args)]
+
     def articles(self, ids: Iterable[str]) -> list[Article]:
         """Articles by id, in the order given."""
         found = {a.id: a for a in map(self.article, ids) if a}
