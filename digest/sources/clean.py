@@ -41,7 +41,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from digest.text import lexicon
+from digest.text import furniture, lexicon
 from digest.text.tokens import LETTERS_APOS, TOKEN
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -57,32 +57,6 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Per-line results are cached: readers clean a text's head for its title, then the whole text.
 LINE_CACHE = 1024
 
-_COPYRIGHT_SCREEN = ("©", "(c)", "copyright", "all rights reserved", "distributed by", "syndicat",
-                     "reprint", "may not be")
-_COPYRIGHT = re.compile(
-    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bdistributed by\b|\bsyndicat(ed|ion)\b"
-    r"|\breprint(s|ed)? (rights|permission)|\bmay not be (re)?published\b",
-    re.IGNORECASE,
-)
-# Photo credits. Each unanchored pattern runs only on lines holding its screening
-# substring (lowercased), as scanning every position of every line is the slow part.
-_CREDIT_SCREENED = (
-    ("via ", re.compile(r"\bvia (Getty Images|Reuters|AP|AFP|Shutterstock|Alamy)\b", re.IGNORECASE)),
-    ("/", re.compile(
-        r"(Getty Images|Shutterstock|Alamy|AP Photo|Reuters|AFP|EPA|Bloomberg)\s*/"
-        r"|/\s*(Getty Images|Shutterstock|Alamy|Reuters|AFP|EPA|AP|Bloomberg)\b",
-        re.IGNORECASE,
-    )),
-    ("(", re.compile(
-        r"\((?:[^()]*\b)?(photo|image|picture|photograph|credit|illustration)s?\s*(by|:|credit)[^()]*\)",
-        re.IGNORECASE,
-    )),
-)
-_CREDIT_START = re.compile(
-    r"(photo|image|picture|photograph|illustration)s?\s*(by|:|credit)\s"
-    r"|(credit|source)\s*:\s*\S.*(images|photo|stock|press)\b",
-    re.IGNORECASE,
-)
 _CTA_WORDS = frozenset(
     "share shares sharing follow subscribe unsubscribe subscribed subscription subscribers join sign signup "
     "newsletter newsletters comment comments like tweet facebook twitter telegram instagram "
@@ -293,9 +267,9 @@ def _screened(line: str, lowered: str, screen: tuple[str, ...], pattern: re.Patt
 def _is_credit(line: str) -> bool:
     """A photo credit: "NAME/AGENCY via Getty Images", "(Photo by ...)", "Credit: ... Images"."""
     lowered = line.lower()
-    if _CREDIT_START.match(line):
+    if furniture.CREDIT_START.match(line):
         return True
-    return any(screen in lowered and pattern.search(line) for screen, pattern in _CREDIT_SCREENED)
+    return any(screen in lowered and pattern.search(line) for screen, pattern in furniture.CREDIT_SCREENED)
 
 
 @lru_cache(maxsize=LINE_CACHE)
@@ -303,7 +277,7 @@ def _flag_anywhere(line: str) -> bool:
     """Boilerplate wherever it stands in the article."""
     words = _words(line)
     lowered = line.lower()
-    if len(words) <= 30 and _screened(line, lowered, _COPYRIGHT_SCREEN, _COPYRIGHT):
+    if len(words) <= 30 and _screened(line, lowered, furniture.COPYRIGHT_SCREEN, furniture.COPYRIGHT):
         return True
     if len(words) <= 45 and _is_credit(line):
         return True

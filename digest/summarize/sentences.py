@@ -15,6 +15,7 @@ from functools import lru_cache
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
+from digest.text import furniture
 from digest.text.tokens import TOKEN
 
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŸŹŻŽΑ-ΩА-ЯЁЄІЇҐ"
@@ -34,27 +35,6 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?…:;][\"”’»)\]]*$|[\"”»)]$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
-# Lines that belong to the page, not to the story (captions, credits, calls to action).
-_JUNK = re.compile(
-    r"getty images|shutterstock|\bap photo\b|\bphoto(?:graph)?\s*(?:by|:|credit)|\(photo|photo\)"
-    r"|/afp\b|afp via|pool/|/reuters\b|reuters/|\bepa-efe\b|\bfile photo\b|\bcredit:|^image:|^caption:"
-    r"|\bsign up (?:for|to|here|now|today)\b|\bsubscribe (?:now|here|today|for free)\b"
-    r"|\bsubscribe to (?:our|my) |\bsubscribe to the (?:newsletter|channel|podcast|feed)"
-    r"|\b(?:our|free|daily|weekly) newsletter|follow us\b"
-    r"|share (?:it|this) (?:with|on)|leave a comment|click here|^read more\b|read more:|source link"
-    r"|all rights reserved|©|\bcopyright \d|distributed by|telegram channel|join our\b"
-    r"|download (?:the|our) app|we use cookies|cookie (?:policy|settings)|^advertisement$|^related:"
-    r"|^recommended:|^watch:|^(?:question|q|reporter|moderator)\s*:|email-рассылк|подписывайтесь"
-    r"|подпишитесь",
-)  # matched against lower-cased text
-_CREDIT = re.compile(
-    r"getty images|shutterstock|\bap photo\b|photo by|\bphoto:|/afp\b|afp via|pool/|/reuters\b"
-    r"|reuters/|\bepa-efe\b|\bcredit:|\bimage:|\(photo|photo\)", re.IGNORECASE,
-)
-_CAPTION_VERB = re.compile(
-    r"\b(?:speaks|gestures|looks on|attends|arrives|listens|walks|poses|is seen|are seen|pictured"
-    r"|in this photo|close-up|file photo)\b", re.IGNORECASE,
-)
 _ASKED = re.compile(r"^[\"“«]?(?:when\s+)?asked\b|^(?:question|q)\s*[:.-]", re.IGNORECASE)
 
 
@@ -176,7 +156,7 @@ def caption_paragraphs(paras: list[Paragraph]) -> set[int]:
     out: set[int] = set()
     for p in paras:
         short = len(p.sentences) <= 2 and p.n_words <= 40
-        if p.n_words <= 40 and _CREDIT.search(p.text):
+        if p.n_words <= 40 and furniture.CREDIT.search(p.text):
             out.add(p.index)
             for back in (1, 2):
                 prev = p.index - back
@@ -184,7 +164,7 @@ def caption_paragraphs(paras: list[Paragraph]) -> set[int]:
                     out.add(prev)
                 else:
                     break
-        elif short and len(p.sentences) == 1 and _CAPTION_VERB.search(p.text):
+        elif short and len(p.sentences) == 1 and furniture.CAPTION_VERB.search(p.text):
             out.add(p.index)
     return out
 
@@ -192,7 +172,7 @@ def caption_paragraphs(paras: list[Paragraph]) -> set[int]:
 def junk_reason(sentence: str, n_words: int | None = None) -> str | None:
     """Why a sentence is not a key-point candidate (caption, call to action, question), or None."""
     text = sentence.strip()
-    if _JUNK.search(text.lower()):
+    if furniture.JUNK.search(text.lower()):
         return "boilerplate"
     if _ASKED.search(text):
         return "reporter's question"

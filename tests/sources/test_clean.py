@@ -7,6 +7,7 @@ import pytest
 from helpers.paths import DATA, SEEDS
 
 from digest.sources.clean import clean_body, is_date_line, repeated_lines
+from digest.text import furniture
 from digest.text.tokens import LETTERS_APOS, TOKEN
 
 # Boilerplate found in the seeds: none may survive cleaning in any seed.
@@ -319,9 +320,9 @@ def test_screened_patterns_never_skip_a_match():
     matches must hold one, and the made-up boilerplate must be matched (not a vacuous check)."""
     from digest.sources import clean
 
-    pairs = [(clean._COPYRIGHT_SCREEN, clean._COPYRIGHT), (clean._CAPTION_SCREEN, clean._CAPTION_CUE),
+    pairs = [(furniture.COPYRIGHT_SCREEN, furniture.COPYRIGHT), (clean._CAPTION_SCREEN, clean._CAPTION_CUE),
              ((clean._CONTACT_SCREEN,), clean._CONTACT)]
-    pairs += [((screen,), pattern) for screen, pattern in clean._CREDIT_SCREENED]
+    pairs += [((screen,), pattern) for screen, pattern in furniture.CREDIT_SCREENED]
     matched = 0
     for line in _sample_lines():
         for screen, pattern in pairs:
