@@ -77,6 +77,7 @@ class EmailSettings:
     to: tuple[str, ...]
     subject: str
     max_html_kb: int = _number(1, 1_000_000)
+    max_message_kb: int = _number(1, 1_000_000)
     attach_pdf: bool
     list_unsubscribe: str
     inliner: str = _choice("premailer", "css-inline")
@@ -86,6 +87,7 @@ class EmailSettings:
 class PdfSettings:
     page_size: str = _choice("A4", "Letter")
     author: str
+    max_pages: int = _number(1, 10_000)
 
 
 @dataclass(frozen=True)

@@ -67,14 +67,19 @@ def _story(story: StoryView) -> list[str]:
     return lines
 
 
-def _also(stories: tuple[StoryView, ...]) -> list[str]:
-    """Headline-only stories past the story budget, with their sources."""
-    if not stories:
+def _also(stories: tuple[StoryView, ...], more: int) -> list[str]:
+    """Headline-only stories past the story budget with their outlets, and how many more are left out."""
+    if not stories and not more:
         return []
     lines = ["", RULE, "ALSO IN THE NEWS", RULE, ""]
     for story in stories:
         badge = " (update)" if story.is_update else ""
-        lines.append(_fill(f"{story.title}{badge} ({_cite(story.sources)})", indent="  * ", hanging="    "))
+        outlets = ", ".join(source.outlet for source in story.sources)
+        lines.append(_fill(f"{story.title}{badge} ({plural(len(story.sources), 'source')}: {outlets})",
+                           indent="  * ", hanging="    "))
+    if more:
+        lines += ([""] if stories else []) + [_fill(f"{plural(more, 'more story', 'more stories')} in the PDF "
+                                                    f"briefing and in digest.json.")]
     return lines
 
 
@@ -93,8 +98,9 @@ def _footnotes(sources: tuple[SourceView, ...]) -> list[str]:
     return lines
 
 
-def render_text(digest: Digest, config: Config) -> str:
-    """The whole digest as plain text that reads well on its own."""
+def render_text(digest: Digest, config: Config, also_limit: int | None = None) -> str:
+    """The whole digest as plain text that reads well on its own; `also_limit` lists only the top
+    "also" stories (as many as the HTML email holds)."""
     ctx = base_context(digest, config)
     stories, sources = ctx["stories"], ctx["sources"]
     lines = [_fill(ctx["title"].upper()), long_date(digest.date),
@@ -106,7 +112,8 @@ def render_text(digest: Digest, config: Config) -> str:
         lines += ["", "No new stories since the last digest."]
     for story in stories:
         lines += _story(story)
-    lines += _also(ctx["also"])
+    also = ctx["also"] if also_limit is None else ctx["also"][:also_limit]
+    lines += _also(also, len(ctx["also"]) - len(also))
     lines += _footnotes(sources)
     if digest.notes:
         lines += ["", THIN] + [_fill(note) for note in digest.notes]
