@@ -90,7 +90,7 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
         condensed = summarize.condense(articles, config)
         stories.append(Story(
             id=story_id, title=condensed.title, lede=condensed.lede, articles=tuple(articles),
-            sections=condensed.sections, is_update=story_id in sent_stories,
+            sections=condensed.sections, is_update=story_id in sent_stories, read=condensed.read,
             topic=next((feed_topics[a.id] for a in articles if a.id in feed_topics), None)
             or summarize.story_topic(articles, config),
         ))

@@ -68,6 +68,8 @@ class SummarySettings:
     points_per_section: int = _number(1, 1000)
     sections_per_story: int = _number(1, 100)
     stories_per_digest: int = _number(1, 100_000)
+    max_articles_read: int = _number(1, 100_000)
+    max_sentences_read: int = _number(10, 1_000_000)
     topics: Mapping[str, Any]
 
 

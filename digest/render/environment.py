@@ -140,6 +140,7 @@ class StoryView:
     sections: tuple[SectionView, ...]
     sources: tuple[SourceView, ...]
     articles_count: int = 0  # every article of the story, copies included
+    read_count: int | None = None  # articles condensed, when a cap left some out
 
 
 def _published(article: Article) -> str:
@@ -211,7 +212,8 @@ def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
     story_sources = sources.for_ids(tuple(a.id for a in story.articles))
     return StoryView(anchor=f"story-{number}", number=number, title=story.title, lede=story.lede,
                      is_update=story.is_update, topic=story.topic, sections=sections,
-                     sources=story_sources, articles_count=len(story.articles))
+                     sources=story_sources, articles_count=len(story.articles),
+                     read_count=None if story.read is None else len(story.read))
 
 
 def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[StoryView, ...], tuple[SourceView, ...]]:

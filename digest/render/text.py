@@ -54,6 +54,8 @@ def _story(story: StoryView) -> list[str]:
         lines.append(_fill(f"Topic: {story.topic}"))
     if story.lede:
         lines += ["", _fill(story.lede)]
+    if story.read_count is not None:
+        lines += ["", _fill(f"(Condensed from {plural(story.articles_count, 'article')}, {story.read_count} read.)")]
     for section in story.sections:
         lines.append("")
         if section.heading:
