@@ -64,6 +64,11 @@ class StorySettings:
 
 
 @dataclass(frozen=True)
+class BuildSettings:
+    max_age_days: int = _number(0, 36500)
+
+
+@dataclass(frozen=True)
 class SummarySettings:
     points_per_section: int = _number(1, 1000)
     sections_per_story: int = _number(1, 100)
@@ -131,6 +136,7 @@ class Settings:
     ingest: IngestSettings
     dedup: DedupSettings
     stories: StorySettings
+    build: BuildSettings
     summary: SummarySettings
     email: EmailSettings
     pdf: PdfSettings
