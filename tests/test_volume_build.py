@@ -39,7 +39,7 @@ def day() -> Digest:
 @pytest.fixture(scope="module")
 def outputs(day, tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("ws")
-    config = from_mapping({"pdf": {"max_pages": 30}}, root)
+    config = from_mapping({"pdf": {"max_pages": 20}}, root)
     return write_outputs(day, config, root / "outbox" / "2026-03-02")
 
 
@@ -66,7 +66,7 @@ def test_text_part_lists_the_same_also_stories_as_the_html(day, outputs):
 
 def test_pdf_lists_the_rest_compactly_within_its_page_budget(day, outputs):
     pages = pdf_pages(outputs["pdf"].read_bytes())
-    assert len(pages) <= 30
+    assert len(pages) <= 20
     everything = " ".join(pages)
     assert "Also in the news" in everything
     listed = [s for s in day.also if s.title[:40] in everything]
@@ -91,7 +91,7 @@ def _parts(path: Path) -> list[str]:
 
 
 def test_eml_over_max_message_kb_leaves_the_pdf_out_and_says_so(tmp_path):
-    day = busy_day(20, 300)
+    day = busy_day(3, 50)
     attached = from_mapping({"email": {"attach_pdf": True}}, tmp_path)
     out = write_outputs(day, attached, tmp_path / "a")
     assert "application/pdf" in _parts(out["eml"])  # the default limit takes a normal day's PDF
