@@ -104,3 +104,22 @@ def test_eml_over_max_message_kb_leaves_the_pdf_out_and_says_so(tmp_path):
     for kind in ("html", "text"):
         said = " ".join(out[kind].read_text(encoding="utf-8").split())
         assert "PDF briefing is not attached" in said and "max_message_kb" in said
+
+
+@pytest.mark.parametrize("limit", [150, 151, 5_000, 13_149, 13_150, 200_000])
+def test_largest_fitting_finds_the_exact_count_with_few_slow_renders(limit):
+    from digest.render.fit import largest_fitting
+
+    def raw(k: int) -> int:
+        return 100 + 10 * k
+
+    probes: list[int] = []
+
+    def real(k: int) -> int:  # inlining grows faster than the raw size, and not linearly
+        probes.append(k)
+        return 150 + 13 * k + (k * k) // 400
+
+    count = 1000
+    expected = max((k for k in range(count + 1) if 150 + 13 * k + (k * k) // 400 <= limit), default=0)
+    assert largest_fitting(count, raw, real, limit) == expected
+    assert len(probes) <= 8
