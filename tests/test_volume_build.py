@@ -123,3 +123,30 @@ def test_largest_fitting_finds_the_exact_count_with_few_slow_renders(limit):
     expected = max((k for k in range(count + 1) if 150 + 13 * k + (k * k) // 400 <= limit), default=0)
     assert largest_fitting(count, raw, real, limit) == expected
     assert len(probes) <= 8
+
+
+def _huge(story, n: int, read: int | None):
+    """The story with n articles (n outlets' URLs), of which the first `read` were condensed."""
+    first = story.articles[0]
+    articles = tuple(dataclasses.replace(first, id=f"{story.id}-{i:04d}", outlet=f"Outlet {i}",
+                                         url=f"https://news.example/{story.id}/{i}") for i in range(n))
+    ids = {a.id for a in articles[:read]} if read else set()
+    sections = tuple(dataclasses.replace(s, points=tuple(dataclasses.replace(p, sources=tuple(sorted(ids))[:3])
+                                                         for p in s.points)) for s in story.sections)
+    return dataclasses.replace(story, articles=articles, sections=sections,
+                               read=tuple(a.id for a in articles[:read]) if read else None)
+
+
+def test_stories_of_thousands_of_articles_still_fit_the_email(tmp_path):
+    day = busy_day(3, 5)
+    big = _huge(day.stories[0], 2000, 40)
+    also = _huge(day.also[0], 2000, None)
+    day = dataclasses.replace(day, stories=(big,) + day.stories[1:], also=(also,) + day.also[1:])
+    from digest.render import render_html, render_text
+    config = from_mapping({}, tmp_path)
+    html = render_html(day, config)
+    assert len(html.encode("utf-8")) <= 100 * 1024
+    shown = [n for n in range(1, 4) if f'id="story-{n}"' in html]
+    assert shown == [1, 2, 3]  # the big story is not dropped for its source list
+    assert also.title in html and "+1,995" in html
+    assert "Condensed from 2,000 articles, 40 read" in " ".join(render_text(day, config).split())

@@ -209,7 +209,8 @@ def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
                     points=tuple(PointView(text=p.text, sources=sources.for_ids(p.sources))
                                  for p in sec.points))
         for i, sec in enumerate(story.sections))
-    story_sources = sources.for_ids(tuple(a.id for a in story.articles))
+    # a story condensed from a capped set cites what was read; digest.json lists every article
+    story_sources = sources.for_ids(story.read if story.read is not None else tuple(a.id for a in story.articles))
     return StoryView(anchor=f"story-{number}", number=number, title=story.title, lede=story.lede,
                      is_update=story.is_update, topic=story.topic, sections=sections,
                      sources=story_sources, articles_count=len(story.articles),

@@ -16,6 +16,7 @@ from digest.render.environment import (
 WIDTH = 72
 RULE = "=" * WIDTH
 THIN = "-" * WIDTH
+ALSO_OUTLETS = 5  # outlets named for an "also" story (as in the email); the rest are counted
 
 
 def _fill(text: str, indent: str = "", hanging: str | None = None) -> str:
@@ -76,7 +77,9 @@ def _also(stories: tuple[StoryView, ...], more: int) -> list[str]:
     lines = ["", RULE, "ALSO IN THE NEWS", RULE, ""]
     for story in stories:
         badge = " (update)" if story.is_update else ""
-        outlets = ", ".join(source.outlet for source in story.sources)
+        outlets = ", ".join(source.outlet for source in story.sources[:ALSO_OUTLETS])
+        if len(story.sources) > ALSO_OUTLETS:
+            outlets += f" +{len(story.sources) - ALSO_OUTLETS:,}"
         lines.append(_fill(f"{story.title}{badge} ({plural(len(story.sources), 'source')}: {outlets})",
                            indent="  * ", hanging="    "))
     if more:
