@@ -10,8 +10,9 @@ inbox, `digest ingest`, `digest build --date DAY`. Each command runs in its own 
 day it prints articles, ingest seconds and articles/s, build seconds, the peak RSS of each
 command, stories (condensed + also), the largest story, email KB and PDF pages. The baseline,
 measured in the same run, is what any command costs: a process that starts and imports digest.
-Then two extreme days: --many generated articles (5,000) from 100 outlets in one day, and one
-2,000-article story (bench/bigstory.py).
+Then two extreme days: --many generated articles (5,000) from 100 outlets in one day, and
+2,000 articles of one event that join one story (ingest and build; its condensation alone is
+bench/bigstory.py's figure, printed last).
 Exits 1 when a pinned floor is missed: a build fails, a build peaks at 1 GB or more, an email is
 over [email] max_html_kb, a PDF over [pdf] max_pages, the 2,000-article story takes 10 s or 500 MB.
 Ingest speed is printed against issue 13's 1,000 articles/s but not pinned here.
@@ -177,6 +178,25 @@ def many_day(count: int, folder: Path) -> tuple[dict, str]:
     return build, row(f"{count} gen", count, ingest, build)
 
 
+def story_day(count: int, folder: Path) -> tuple[dict, str]:
+    """One day of `count` articles retelling one event (bench/bigstory.py's story) through the real
+    ingest: they join one story, which the build condenses from a capped set."""
+    import bigstory
+
+    from digest.config import load
+    from digest.store import workspace
+
+    workspace.init(folder)
+    toml = folder / "digest.toml"
+    config = load(toml)
+    for a in bigstory.story(count):
+        (config.path("inbox") / f"{a.id}.txt").write_text(
+            f"{a.title}\nSource: {a.outlet}\nDate: {a.published.isoformat()}\n\n{a.body}\n")
+    ingest = measured(["--config", str(toml), "ingest"])
+    build = build_day(toml, config.path("outbox"), date(2026, 3, 2))
+    return build, row(f"{count} story", count, ingest, build)
+
+
 def failures_of(builds: list[dict], big: dict, max_html_kb: int, max_pages: int) -> list[str]:
     """Pinned floors missed."""
     out = []
@@ -215,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             build, line = many_day(args.many, Path(tmp) / "ws")
         builds.append(build)
         print(line)
+    with tempfile.TemporaryDirectory() as tmp:
+        build, line = story_day(2000, Path(tmp) / "ws")
+    builds.append(build)
+    print(line)
     import bigstory
 
     big = bigstory.run(bigstory.FLOOR_N, 6000)
