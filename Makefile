@@ -36,6 +36,8 @@ bench:
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/summarize.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/bigstory.py
+	$(BIN)/python bench/day.py
 
 clean:
 	rm -rf build $(VENV)

@@ -6,7 +6,7 @@ import logging
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -15,9 +15,9 @@ from digest.config import Config
 from digest.errors import ConfigError, DigestError
 from digest.files import remove_stale_temps, write_atomic
 from digest.jsonio import digest_to_dict
-from digest.models import Article, Digest, Story, utcnow
+from digest.models import Article, Digest, Story, article_day, utcnow
 from digest.sources.boilerplate import OutletLines
-from digest.store import audit
+from digest.store import audit, backlog
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 from digest.store.feedstate import topics_for
@@ -91,7 +91,7 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
         condensed = summarize.condense(articles, config)
         stories.append(Story(
             id=story_id, title=condensed.title, lede=condensed.lede, articles=tuple(articles),
-            sections=condensed.sections, is_update=story_id in sent_stories,
+            sections=condensed.sections, is_update=story_id in sent_stories, read=condensed.read,
             topic=next((feed_topics[a.id] for a in articles if a.id in feed_topics), None)
             or summarize.story_topic(articles, config),
         ))
@@ -158,11 +158,32 @@ def _remove_stale_temps(config: Config) -> None:
         log.info("removed %s, left by a build that was stopped while writing", path)
 
 
-def build(config: Config, corpus: Corpus, day: date | None = None) -> BuildResult:
-    """Build the digest of everything not yet sent, render it and record it."""
+def recent(config: Config, corpus: Corpus, day: date, since: date | None = None) -> list[Article]:
+    """The unsent articles a digest covers: those dated from `since`, else within [build]
+    max_age_days of the newest (or of `day`, when earlier); older ones are archived, not lost."""
+    if since is not None:
+        restored = backlog.restore_since(corpus, since)
+        if restored:
+            log.info("%d archived articles dated from %s are unsent again (--since)", restored, since)
+    articles = corpus.unsent_articles()
+    limit = config.settings.build.max_age_days
+    if since is None and (not limit or not articles):
+        return articles
+    cutoff = since or min(day, max(article_day(a) for a in articles)) - timedelta(days=limit)
+    old = [a for a in articles if article_day(a) < cutoff]
+    if old:
+        backlog.archive(corpus, old, cutoff)
+        log.warning("archived %d unsent articles dated before %s ([build] max_age_days = %d); they stay "
+                    "in the corpus for `digest brief`; `digest build --since DATE` digests them",
+                    len(old), cutoff, limit)
+    return [a for a in articles if article_day(a) >= cutoff]
+
+
+def build(config: Config, corpus: Corpus, day: date | None = None, since: date | None = None) -> BuildResult:
+    """Build the digest of the recent unsent articles (see `recent`), render it and record it."""
     _remove_stale_temps(config)
     day = day or today(config)
-    articles = OutletLines(corpus).strip_all(corpus.unsent_articles())
+    articles = OutletLines(corpus).strip_all(recent(config, corpus, day, since))
     groups = group_by_story(articles)
     sent = _sent_stories(corpus, list(groups)) if groups else set()
     stories, also = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))

@@ -40,6 +40,8 @@ def _story(story: Story, why: dict[str, Any] | None) -> dict[str, Any]:
         "is_update": story.is_update,
         "topic": story.topic,
         "articles": [_article(a, why) for a in story.articles],
+        "articles_read": len(story.articles) if story.read is None else len(story.read),
+        "read": None if story.read is None else list(story.read),
         "sections": [_section(s) for s in story.sections],
     }
 
@@ -80,7 +82,8 @@ def _read_story(s: dict[str, Any]) -> Story:
                      for x in s.get("sections", []))
     return Story(id=s["id"], title=s.get("title", ""), lede=s.get("lede", ""),
                  articles=tuple(_read_article(a) for a in s.get("articles", [])),
-                 sections=sections, is_update=bool(s.get("is_update")), topic=s.get("topic"))
+                 sections=sections, is_update=bool(s.get("is_update")), topic=s.get("topic"),
+                 read=None if s.get("read") is None else tuple(s["read"]))
 
 
 def digest_from_dict(data: dict[str, Any]) -> Digest:

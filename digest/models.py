@@ -60,6 +60,7 @@ class Story:
     sections: tuple[Section, ...] = ()
     is_update: bool = False
     topic: str | None = None
+    read: tuple[str, ...] | None = None  # ids of the articles condensed, when not all were read
 
 
 @dataclass(frozen=True)

@@ -79,10 +79,17 @@ class StorySettings:
 
 
 @dataclass(frozen=True)
+class BuildSettings:
+    max_age_days: int = _number(0, 36500)
+
+
+@dataclass(frozen=True)
 class SummarySettings:
     points_per_section: int = _number(1, 1000)
     sections_per_story: int = _number(1, 100)
     stories_per_digest: int = _number(1, 100_000)
+    max_articles_read: int = _number(1, 100_000)
+    max_sentences_read: int = _number(10, 1_000_000)
     topics: Mapping[str, Any]
 
 
@@ -92,6 +99,7 @@ class EmailSettings:
     to: tuple[str, ...]
     subject: str
     max_html_kb: int = _number(1, 1_000_000)
+    max_message_kb: int = _number(1, 1_000_000)
     attach_pdf: bool
     list_unsubscribe: str
     inliner: str = _choice("premailer", "css-inline")
@@ -101,6 +109,7 @@ class EmailSettings:
 class PdfSettings:
     page_size: str = _choice("A4", "Letter")
     author: str
+    max_pages: int = _number(1, 10_000)
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,7 @@ class Settings:
     ingest: IngestSettings
     dedup: DedupSettings
     stories: StorySettings
+    build: BuildSettings
     summary: SummarySettings
     email: EmailSettings
     pdf: PdfSettings

@@ -133,16 +133,21 @@ def _echo_ingest(report) -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Digest date (default: today).")
 @click.option("--again", is_flag=True, help="Re-render the digest already built for --date; the corpus is not changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON on stdout.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
+              help="Digest unsent articles dated from this day on, archived ones included "
+                   "(default: the last [build] max_age_days days).")
 @click.pass_obj
-def build(obj, day, again, as_json):
+def build(obj, day, again, as_json, since):
     """Turn what is new in the corpus into stories and render the outputs."""
     config = obj.config
     day = day.date() if day else None
+    if again and since:
+        raise click.UsageError("--since picks what a new digest covers; it cannot be used with --again")
     with workspace.locked(config), workspace.open_corpus(config) as corpus:
         if again:
             result = _rebuild_day(config, corpus, day or _build_mod().today(config))
         else:
-            result = _build_mod().build(config, corpus, day)
+            result = _build_mod().build(config, corpus, day, since.date() if since else None)
     _echo_build(result, as_json)
 
 

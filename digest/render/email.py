@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -13,6 +14,7 @@ from digest.config import Config
 from digest.errors import ConfigError, RenderError
 from digest.models import Digest
 from digest.render.environment import base_context, render_template, safe_url
+from digest.render.fit import largest_fitting
 from digest.text.unicode_safety import neutralise
 
 log = logging.getLogger(__name__)
@@ -66,21 +68,18 @@ def _unsubscribe_url(config: Config) -> str | None:
     return None
 
 
-def email_context(digest: Digest, config: Config, keep: int | None) -> dict[str, Any]:
-    """Template values, with the stories split into shown and omitted at `keep`."""
-    ctx = base_context(digest, config)
-    stories = ctx["stories"]
+def email_context(digest: Digest, config: Config, keep: int | None, keep_also: int | None = None,
+                   attached: bool | None = None, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Template values, with the stories split into shown and omitted at `keep` and the "also"
+    stories listed up to `keep_also` (None: all); `attached` says whether the PDF goes with it."""
+    ctx = dict(base) if base is not None else base_context(digest, config)
+    stories, also = ctx["stories"], ctx["also"]
     cut = len(stories) if keep is None else keep
-    ctx.update(shown=stories[:cut], omitted=stories[cut:],
-               attach_pdf=config.settings.email.attach_pdf,
+    cut_also = len(also) if keep_also is None else keep_also
+    ctx.update(shown=stories[:cut], omitted=stories[cut:], also=also[:cut_also], also_more=len(also) - cut_also,
+               attach_pdf=config.settings.email.attach_pdf if attached is None else attached,
                unsubscribe_url=_unsubscribe_url(config))
     return ctx
-
-
-def _render_inlined(digest: Digest, config: Config, keep: int | None) -> tuple[str, str]:
-    """The raw and the CSS-inlined email keeping `keep` stories (None: all)."""
-    raw = render_template(config, EMAIL_TEMPLATE, email_context(digest, config, keep))
-    return raw, inline_css(raw, config.settings.email.inliner)
 
 
 def _size(text: str) -> int:
@@ -88,43 +87,63 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def render_html(digest: Digest, config: Config) -> str:
-    """The email HTML with CSS inlined; keeps only the top stories when over [email] max_html_kb."""
+@dataclass(frozen=True)
+class EmailFit:
+    """The email HTML and how much of the digest it holds: condensed stories and "also" stories."""
+
+    html: str
+    stories: int
+    also: int
+
+
+class _Renders:
+    """Raw and inlined renders of the email by (stories kept, "also" stories kept), each made once."""
+
+    def __init__(self, digest: Digest, config: Config, attached: bool | None):
+        """The view model is built once: on a busy day it holds thousands of "also" stories."""
+        self.digest, self.config, self.attached = digest, config, attached
+        self.base = base_context(digest, config)
+        self.raw_cache: dict[tuple[int, int], str] = {}
+        self.inlined_cache: dict[tuple[int, int], str] = {}
+
+    def raw(self, keep: int, also: int) -> str:
+        """The template rendered, CSS not yet inlined."""
+        if (keep, also) not in self.raw_cache:
+            ctx = email_context(self.digest, self.config, keep, also, self.attached, self.base)
+            self.raw_cache[keep, also] = render_template(self.config, EMAIL_TEMPLATE, ctx)
+        return self.raw_cache[keep, also]
+
+    def inlined(self, keep: int, also: int) -> str:
+        """The email as sent, CSS inlined (the slow step)."""
+        if (keep, also) not in self.inlined_cache:
+            self.inlined_cache[keep, also] = inline_css(self.raw(keep, also), self.config.settings.email.inliner)
+        return self.inlined_cache[keep, also]
+
+
+def fit_email(digest: Digest, config: Config, attached: bool | None = None) -> EmailFit:
+    """The email within [email] max_html_kb on any day: every condensed story and as many "also"
+    stories (most important first) as fit; when even the condensed stories do not fit, the top ones."""
     limit = config.settings.email.max_html_kb * 1024
-    raw, html = _render_inlined(digest, config, None)
-    if _size(html) <= limit:
-        return html
-    keep = _fit(digest, config, limit, ratio=_size(html) / max(_size(raw), 1))
-    if keep is None:
+    renders = _Renders(digest, config, attached)
+    stories, also = len(renders.base["stories"]), len(renders.base["also"])
+    if _size(renders.inlined(stories, 0)) <= limit:
+        kept = largest_fitting(also, lambda k: _size(renders.raw(stories, k)),
+                               lambda k: _size(renders.inlined(stories, k)), limit)
+        if kept < also:
+            log.info("email: listed %d of %d 'also' stories to stay under %d KB", kept, also, limit // 1024)
+        return EmailFit(renders.inlined(stories, kept), stories, kept)
+    if _size(renders.inlined(0, 0)) > limit:
         raise RenderError(f"[email] max_html_kb = {limit // 1024}: even an email without stories is "
                           f"larger; raise max_html_kb or shorten the email template")
-    _, html = _render_inlined(digest, config, keep)
-    log.info("email: kept %d of %d stories to stay under %d KB", keep, len(digest.stories), limit // 1024)
-    return html
+    keep = largest_fitting(stories, lambda k: _size(renders.raw(k, 0)),
+                           lambda k: _size(renders.inlined(k, 0)), limit)
+    log.info("email: kept %d of %d stories to stay under %d KB", keep, stories, limit // 1024)
+    return EmailFit(renders.inlined(keep, 0), keep, 0)
 
 
-def _fit(digest: Digest, config: Config, limit: int, ratio: float) -> int | None:
-    """The largest number of top stories whose inlined HTML fits in `limit` bytes."""
-    def fits(keep: int) -> bool:
-        """Whether the inlined email with `keep` stories is within the limit."""
-        return _size(_render_inlined(digest, config, keep)[1]) <= limit
-
-    def estimate(keep: int) -> float:
-        """Inlined size predicted from the raw template size (fast)."""
-        return _size(render_template(config, EMAIL_TEMPLATE, email_context(digest, config, keep))) * ratio
-
-    low, high = 0, len(digest.stories) - 1  # binary search on the estimate, then check for real
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if estimate(middle) <= limit else (low, middle - 1)
-    keep = low
-    while keep > 0 and not fits(keep):
-        keep -= 1
-    if keep == 0 and not fits(0):
-        return None
-    while keep + 1 < len(digest.stories) and fits(keep + 1):
-        keep += 1
-    return keep
+def render_html(digest: Digest, config: Config, attached: bool | None = None) -> str:
+    """The email HTML with CSS inlined, within [email] max_html_kb (see fit_email)."""
+    return fit_email(digest, config, attached).html
 
 
 def subject(digest: Digest, config: Config) -> str:
@@ -186,4 +205,4 @@ def build_message(digest: Digest, config: Config, html: str, text: str,
     return msg
 
 
-__all__ = ["build_message", "inline_css", "message_date", "render_html", "subject"]
+__all__ = ["EmailFit", "build_message", "fit_email", "inline_css", "message_date", "render_html", "subject"]

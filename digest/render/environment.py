@@ -97,8 +97,8 @@ def safe_url(url: str | None) -> str | None:
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
-    """'1 source' / '3 sources' ('1 story' / '2 stories' with many="stories")."""
-    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
+    """'1 source' / '3 sources' ('1 story' / '2 stories' with many="stories"; '1,200 stories')."""
+    return f"{count} {word}" if count == 1 else f"{count:,} {many or word + 's'}"
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -150,6 +150,8 @@ class StoryView:
     topic: str | None
     sections: tuple[SectionView, ...]
     sources: tuple[SourceView, ...]
+    articles_count: int = 0  # every article of the story, copies included
+    read_count: int | None = None  # articles condensed, when a cap left some out
 
 
 def _published(article: Article) -> str:
@@ -218,19 +220,23 @@ def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
                     points=tuple(PointView(text=p.text, sources=sources.for_ids(p.sources))
                                  for p in sec.points))
         for i, sec in enumerate(story.sections))
-    story_sources = sources.for_ids(tuple(a.id for a in story.articles))
+    # a story condensed from a capped set cites what was read; digest.json lists every article
+    story_sources = sources.for_ids(story.read if story.read is not None else tuple(a.id for a in story.articles))
     return StoryView(anchor=f"story-{number}", number=number, title=story.title, lede=story.lede,
                      is_update=story.is_update, topic=story.topic, sections=sections,
-                     sources=story_sources)
+                     sources=story_sources, articles_count=len(story.articles),
+                     read_count=None if story.read is None else len(story.read))
 
 
 def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[StoryView, ...], tuple[SourceView, ...]]:
     """Views of every story, of the headline-only stories past the budget ("also"), and the
-    digest-wide numbered source list."""
+    numbered source list of the condensed stories (the appendix and footnotes: on a busy day the
+    "also" stories have thousands of sources, listed with their story instead)."""
     sources = _Sources(digest.stories + digest.also)
     views = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.stories, start=1))
+    cited = tuple(sorted(sources.views.values(), key=lambda v: v.number))
     also = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.also, start=len(views) + 1))
-    return views, also, tuple(sorted(sources.views.values(), key=lambda v: v.number))
+    return views, also, cited
 
 
 def top_line(digest: Digest, limit: int = 140) -> str:

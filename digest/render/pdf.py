@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 PDF_TEMPLATE = "pdf.html"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+# Most "also" table rows a page holds (one 8pt line each: about 55 on A4, 50 on Letter); rows are
+# cut by this much per page over [pdf] max_pages, so one cut frees at least that many pages.
+ROWS_PER_PAGE = 64
+ROWS_FIRST_GUESS = 56  # rows per page assumed for the first try (a little under what a page holds)
 DATA_PREFIXES = ("data:image/",)  # inline images a template may embed; never fetched from outside
 
 
@@ -110,28 +114,60 @@ def _source_date(digest: Digest) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def pdf_html(digest: Digest, config: Config) -> str:
-    """The HTML handed to WeasyPrint (pdf.html with pdf.css inlined)."""
+def pdf_html(digest: Digest, config: Config, also_rows: int | None = None) -> str:
+    """The HTML handed to WeasyPrint (pdf.html with pdf.css inlined), listing the top `also_rows`
+    "also" stories (None: all)."""
     ctx = base_context(digest, config)
+    also = ctx["also"] if also_rows is None else ctx["also"][:also_rows]
     ctx.update(page_size=page_size(config), created=created_stamp(digest),
-               author=config.settings.pdf.author)
+               author=config.settings.pdf.author, also=also, also_more=len(ctx["also"]) - len(also))
     return render_template(config, PDF_TEMPLATE, ctx)
 
 
 def render_pdf(digest: Digest, config: Config, html: str | None = None, fetcher: Any = None) -> bytes:
-    """The PDF briefing as bytes (tagged PDF/UA-1); `html` overrides the rendered pdf.html."""
+    """The PDF briefing as bytes (tagged PDF/UA-1); `html` overrides the rendered pdf.html. Without
+    `html`, the "also" table is cut to keep the PDF within [pdf] max_pages."""
+    fetcher = fetcher or make_fetcher(config)
+    if html is not None:
+        return _write(_layout(html, config, fetcher), digest, html)
+    budget = config.settings.pdf.max_pages
+    rows = len(digest.also)
+    if rows > ROWS_PER_PAGE:  # a long table: first see how many pages everything else takes
+        others = len(_layout(pdf_html(digest, config, 0), config, fetcher).pages)
+        rows = min(rows, max(0, budget - others + 1) * ROWS_FIRST_GUESS)
+    while True:
+        source = pdf_html(digest, config, rows)
+        document = _layout(source, config, fetcher)
+        excess = len(document.pages) - budget
+        if excess <= 0 or rows == 0:
+            break
+        rows = max(0, rows - excess * ROWS_PER_PAGE)
+    if rows < len(digest.also):
+        log.info("PDF: listed %d of %d 'also' stories in %d pages ([pdf] max_pages = %d)",
+                 rows, len(digest.also), len(document.pages), budget)
+    return _write(document, digest, source)
+
+
+def _layout(source: str, config: Config, fetcher: Any) -> Any:
+    """The laid-out WeasyPrint document (its pages are counted before writing)."""
     from weasyprint import HTML
 
-    source = html if html is not None else pdf_html(digest, config)
-    fetcher = fetcher or make_fetcher(config)
-    identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
     base_url = user_dir(config).as_uri() + "/" if user_dir(config).is_dir() else builtin_dir().as_uri() + "/"
     try:
-        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
-        with _source_date(digest):
-            return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+        return HTML(string=source, base_url=base_url, url_fetcher=fetcher).render()
     except RenderError:
         raise
     except Exception as exc:  # WeasyPrint raises many types for bad CSS/HTML
         raise RenderError(f"{PDF_TEMPLATE}: WeasyPrint could not render the PDF ({type(exc).__name__}: "
+                          f"{exc}); check pdf.html/pdf.css in your templates folder") from exc
+
+
+def _write(document: Any, digest: Digest, source: str) -> bytes:
+    """The PDF bytes of a laid-out document, with an identifier and dates derived from the content."""
+    identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    try:
+        with _source_date(digest):
+            return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    except Exception as exc:  # WeasyPrint raises many types for bad CSS/HTML
+        raise RenderError(f"{PDF_TEMPLATE}: WeasyPrint could not write the PDF ({type(exc).__name__}: "
                           f"{exc}); check pdf.html/pdf.css in your templates folder") from exc

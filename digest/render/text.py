@@ -17,6 +17,7 @@ from digest.text.unicode_safety import neutralise
 WIDTH = 72
 RULE = "=" * WIDTH
 THIN = "-" * WIDTH
+ALSO_OUTLETS = 5  # outlets named for an "also" story (as in the email); the rest are counted
 
 
 def _fill(text: str, indent: str = "", hanging: str | None = None) -> str:
@@ -55,6 +56,8 @@ def _story(story: StoryView) -> list[str]:
         lines.append(_fill(f"Topic: {story.topic}"))
     if story.lede:
         lines += ["", _fill(story.lede)]
+    if story.read_count is not None:
+        lines += ["", _fill(f"(Condensed from {plural(story.articles_count, 'article')}, {story.read_count} read.)")]
     for section in story.sections:
         lines.append("")
         if section.heading:
@@ -68,14 +71,21 @@ def _story(story: StoryView) -> list[str]:
     return lines
 
 
-def _also(stories: tuple[StoryView, ...]) -> list[str]:
-    """Headline-only stories past the story budget, with their sources."""
-    if not stories:
+def _also(stories: tuple[StoryView, ...], more: int) -> list[str]:
+    """Headline-only stories past the story budget with their outlets, and how many more are left out."""
+    if not stories and not more:
         return []
     lines = ["", RULE, "ALSO IN THE NEWS", RULE, ""]
     for story in stories:
         badge = " (update)" if story.is_update else ""
-        lines.append(_fill(f"{story.title}{badge} ({_cite(story.sources)})", indent="  * ", hanging="    "))
+        outlets = ", ".join(source.outlet for source in story.sources[:ALSO_OUTLETS])
+        if len(story.sources) > ALSO_OUTLETS:
+            outlets += f" +{len(story.sources) - ALSO_OUTLETS:,}"
+        lines.append(_fill(f"{story.title}{badge} ({plural(len(story.sources), 'source')}: {outlets})",
+                           indent="  * ", hanging="    "))
+    if more:
+        lines += ([""] if stories else []) + [_fill(f"{plural(more, 'more story', 'more stories')} in the PDF "
+                                                    f"briefing and in digest.json.")]
     return lines
 
 
@@ -94,8 +104,9 @@ def _footnotes(sources: tuple[SourceView, ...]) -> list[str]:
     return lines
 
 
-def render_text(digest: Digest, config: Config) -> str:
-    """The whole digest as plain text that reads well on its own."""
+def render_text(digest: Digest, config: Config, also_limit: int | None = None) -> str:
+    """The whole digest as plain text that reads well on its own; `also_limit` lists only the top
+    "also" stories (as many as the HTML email holds)."""
     ctx = base_context(digest, config)
     stories, sources = ctx["stories"], ctx["sources"]
     lines = [_fill(ctx["title"].upper()), long_date(digest.date),
@@ -107,7 +118,8 @@ def render_text(digest: Digest, config: Config) -> str:
         lines += ["", "No new stories since the last digest."]
     for story in stories:
         lines += _story(story)
-    lines += _also(ctx["also"])
+    also = ctx["also"] if also_limit is None else ctx["also"][:also_limit]
+    lines += _also(also, len(ctx["also"]) - len(also))
     lines += _footnotes(sources)
     if digest.notes:
         lines += ["", THIN] + [_fill(note) for note in digest.notes]

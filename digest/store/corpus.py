@@ -207,9 +207,10 @@ class Corpus:
         )
 
     def unsent_articles(self) -> list[Article]:
-        """Articles that no digest has included yet, oldest first."""
+        """Articles that no digest has included and the backlog rule has not archived, oldest first."""
         rows = self.db.execute(
             "SELECT * FROM articles WHERE id NOT IN (SELECT article_id FROM digest_articles) "
+            "AND id NOT IN (SELECT article_id FROM archived_articles) "
             "ORDER BY coalesce(published, ingested_at), id"
         )
         return [article_from_row(r) for r in rows]
@@ -274,6 +275,8 @@ class Corpus:
             "stories": one("SELECT count(DISTINCT story_id) FROM articles WHERE story_id IS NOT NULL"),
             "digests": one("SELECT count(*) FROM digests"),
             "unsent_articles": one(
-                "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM digest_articles)"
+                "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM digest_articles) "
+                "AND id NOT IN (SELECT article_id FROM archived_articles)"
             ),
+            "archived_articles": one("SELECT count(*) FROM archived_articles"),
         }

@@ -220,4 +220,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE digests ADD COLUMN attempted_at TEXT;
         """,
     ),
+    (
+        41,
+        "unsent articles archived by the backlog rule ([build] max_age_days), not digested",
+        """
+        CREATE TABLE archived_articles (
+            article_id TEXT PRIMARY KEY,
+            archived_at TEXT NOT NULL,
+            cutoff TEXT NOT NULL
+        );
+        """,
+    ),
 ]

@@ -39,8 +39,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from digest.config import Config
 from digest.errors import ConfigError
 from digest.models import Article, KeyPoint, Section, SectionKind
+from digest.summarize import reading, speakers
 from digest.summarize import sentences as sent
-from digest.summarize import speakers
 from digest.summarize.clauses import (
     YEAR,
     Gist,
@@ -83,6 +83,7 @@ class Condensed:
     title: str
     lede: str
     sections: tuple[Section, ...]
+    read: tuple[str, ...] | None = None  # ids of the articles read, when a cap left some out
 
 
 @dataclass(frozen=True)
@@ -441,10 +442,14 @@ def condense(articles: Sequence[Article], config: Config) -> Condensed:
     """Headline, lede and sections (main speakers, general, background) of one story."""
     language = dominant_language(articles)
     articles = _in_language(articles, language)
+    summary = config.settings.summary
+    chosen = reading.select(articles, summary.max_articles_read, summary.max_sentences_read)
+    read = None if chosen is None else tuple(a.id for a in chosen)
+    articles = articles if chosen is None else chosen
     cands = _collect(articles)
     if not cands:
         title = clean_title(articles[0].title, articles[0].outlet) if articles else ""
-        return Condensed(title, "", ())
+        return Condensed(title, "", (), read)
     per_section, max_sections = _budgets(config)
     names = {c.speaker for c in cands if c.speaker}
     rows, vector_of = _vectorize([c.text for c in cands], language, names)
@@ -459,7 +464,7 @@ def condense(articles: Sequence[Article], config: Config) -> Condensed:
     _demote_minor(chosen, cands, sim, main, per_section)
     sections = _arrange(chosen, cands, repeats, scores, articles, main, max_sections)
     lede = " ".join(cands[i].text for i in lede_ids)
-    return Condensed(_headline(articles, cands, rows, vector_of), lede, sections)
+    return Condensed(_headline(articles, cands, rows, vector_of), lede, sections, read)
 
 
 def _demote_minor(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.ndarray,

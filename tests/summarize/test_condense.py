@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from itertools import combinations
-from pathlib import Path
 
 import pytest
+from helpers.condense import SEED_PREFIXES, config, seed_articles
 from helpers.paths import EXAMPLES, SEEDS
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from digest.config import from_mapping
 from digest.errors import ConfigError
 from digest.models import Article
 from digest.summarize.clauses import is_background, is_standalone
@@ -24,33 +23,9 @@ from digest.summarize.condense import (
 from digest.summarize.sentences import junk_reason, split_sentences
 from digest.summarize.speakers import Attribution
 
-SEED_PREFIXES = ("000", "001", "002", "004")  # 003 is NV's own condensation, the model to imitate
-
 # "Say the same thing": TF-IDF cosine (English stop words) at or above this, or half the content words shared.
 SAME_COSINE = 0.35
 SAME_SHARE = 0.5
-
-
-def config(**summary):
-    """Default settings with some [summary] options changed."""
-    return from_mapping({"summary": summary} if summary else {}, Path("."))
-
-
-def seed_articles() -> list[Article]:
-    """The four outlets' articles as the ingest would give them, boilerplate lines left in."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS} (they live next to the repository in ../shared)")
-    articles = []
-    for prefix in SEED_PREFIXES:
-        found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-        if not found:
-            pytest.skip(f"seed {prefix}_*.txt missing from {SEEDS}")
-        body = found[0].read_text(encoding="utf-8")
-        lines = [line.strip() for line in body.splitlines() if line.strip()]
-        title = next(line for line in lines if len(line.split()) >= 5 and line[-1] not in ".!?")
-        articles.append(Article(id=f"a{prefix}", title=title, outlet=f"outlet{prefix}", body=body,
-                                language="en"))
-    return articles
 
 
 def flat(text: str) -> str:
