@@ -17,7 +17,7 @@ from digest.files import remove_stale_temps, write_atomic
 from digest.jsonio import digest_to_dict
 from digest.models import Article, Digest, Story, article_day, utcnow
 from digest.sources.boilerplate import OutletLines
-from digest.store import audit, backlog
+from digest.store import audit, backlog, digests
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 from digest.store.feedstate import topics_for
@@ -118,16 +118,12 @@ def by_topic(stories: list[Story], config: Config) -> list[Story]:
 
 def _sent_stories(corpus: Corpus, story_ids: Sequence[str]) -> set[str]:
     """Stories among these that an earlier digest already carried."""
-    rows = corpus.db.execute(
-        f"SELECT DISTINCT story_id FROM digest_articles WHERE story_id IN "
-        f"({','.join('?' * len(story_ids))})", list(story_ids),
-    )
-    return {r[0] for r in rows}
+    return digests.sent_stories(corpus, list(story_ids))
 
 
 def _new_digest_id(corpus: Corpus, day: date) -> str:
     """YYYY-MM-DD, or YYYY-MM-DD-2, -3 ... when that day already has a digest."""
-    taken = {r[0] for r in corpus.db.execute("SELECT id FROM digests WHERE date = ?", (day.isoformat(),))}
+    taken = set(digests.ids_on(corpus, day.isoformat()))
     candidate, n = day.isoformat(), 1
     while candidate in taken:
         n += 1
@@ -202,31 +198,19 @@ def build(config: Config, corpus: Corpus, day: date | None = None, since: date |
 def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path) -> None:
     """Mark the digest's articles as sent, in one transaction."""
     data = json.dumps(digest_to_dict(digest, digest_id=digest_id), ensure_ascii=False)
-    with corpus.transaction() as db:
-        db.execute(
-            "INSERT INTO digests (id, date, built_at, outdir, json) VALUES (?, ?, ?, ?, ?)",
-            (digest_id, digest.date.isoformat(), utcnow().isoformat(), str(outdir), data),
-        )
-        db.executemany(
-            "INSERT INTO digest_articles (digest_id, article_id, story_id) VALUES (?, ?, ?)",
-            [(digest_id, a.id, s.id) for s in digest.stories + digest.also for a in s.articles],
-        )
+    digests.record(corpus, digest_id, digest.date.isoformat(), str(outdir), data,
+                   [(a.id, s.id) for s in digest.stories + digest.also for a in s.articles])
 
 
 def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     """Re-render a past digest from its recorded articles; the corpus is not changed."""
     _remove_stale_temps(config)
-    row = corpus.db.execute("SELECT date, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
+    row = digests.dated(corpus, digest_id)
     if not row:
-        known = [r[0] for r in corpus.db.execute("SELECT id FROM digests ORDER BY id DESC LIMIT 5")]
+        known = [r["id"] for r in digests.recent(corpus)]
         raise DigestError(f"no digest {digest_id!r} in the corpus; recent ones: {', '.join(known) or 'none'}")
-    rows = corpus.db.execute(
-        "SELECT article_id FROM digest_articles WHERE digest_id = ?", (digest_id,)
-    ).fetchall()
-    articles = OutletLines(corpus).strip_all(corpus.articles([r[0] for r in rows]))
-    earlier = {r[0] for r in corpus.db.execute(
-        "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
-        "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (digest_id,))}
+    articles = OutletLines(corpus).strip_all(corpus.articles(digests.article_ids(corpus, digest_id)))
+    earlier = digests.sent_stories(corpus, [], before_digest=digest_id)
     groups = group_by_story(articles)
     stories, also = make_stories(groups, config, earlier, topics_for(corpus, [a.id for a in articles]))
     day = date.fromisoformat(row["date"])
@@ -237,17 +221,17 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
 
 def digest_ids_for(corpus: Corpus, day: date) -> list[str]:
     """The digests built on one date, oldest first."""
-    return [r[0] for r in corpus.db.execute(
-        "SELECT id FROM digests WHERE date = ? ORDER BY built_at, id", (day.isoformat(),))]
+    return digests.ids_on(corpus, day.isoformat())
 
 
 def digest_dir(config: Config, corpus: Corpus, digest_id: str | None = None) -> Path:
     """Output folder of a digest (the latest when no id is given)."""
     if digest_id:
-        row = corpus.db.execute("SELECT outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
+        row = digests.one(corpus, digest_id)
+        outdir = row["outdir"] if row else None
     else:
-        row = corpus.db.execute("SELECT outdir FROM digests ORDER BY built_at DESC, id DESC").fetchone()
-    if not row:
+        outdir = digests.latest_outdir(corpus)
+    if not outdir:
         which = f"digest {digest_id!r}" if digest_id else "any digest"
         raise DigestError(f"{config.path('corpus')}: no {which} built yet; run `digest build` first")
-    return Path(row[0])
+    return Path(outdir)

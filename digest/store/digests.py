@@ -43,3 +43,48 @@ def mark_attempt(corpus: Corpus, digest_id: str, began: bool) -> None:
     with corpus.transaction() as db:
         db.execute("UPDATE digests SET attempted_at = ? WHERE id = ?",
                    (utcnow().isoformat() if began else None, digest_id))
+
+
+def sent_stories(corpus: Corpus, story_ids: list[str], before_digest: str | None = None) -> set[str]:
+    """Stories a digest already carried: among `story_ids`, or every story carried by digests built
+    before `before_digest`."""
+    if before_digest is not None:
+        rows = corpus.db.execute(
+            "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
+            "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (before_digest,))
+    else:
+        rows = corpus.db.execute(f"SELECT DISTINCT story_id FROM digest_articles WHERE story_id IN "
+                                 f"({','.join('?' * len(story_ids))})", list(story_ids))
+    return {r[0] for r in rows}
+
+
+def ids_on(corpus: Corpus, day: str) -> list[str]:
+    """The digests built for one date, oldest first."""
+    return [r[0] for r in corpus.db.execute("SELECT id FROM digests WHERE date = ? ORDER BY built_at, id", (day,))]
+
+
+def dated(corpus: Corpus, digest_id: str) -> sqlite3.Row | None:
+    """One digest's (date, outdir), or None."""
+    return corpus.db.execute("SELECT date, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
+
+
+def latest_outdir(corpus: Corpus) -> str | None:
+    """The output folder of the newest digest, or None."""
+    row = corpus.db.execute("SELECT outdir FROM digests ORDER BY built_at DESC, id DESC").fetchone()
+    return row[0] if row else None
+
+
+def article_ids(corpus: Corpus, digest_id: str) -> list[str]:
+    """The articles a digest carried."""
+    return [r[0] for r in corpus.db.execute("SELECT article_id FROM digest_articles WHERE digest_id = ?",
+                                            (digest_id,))]
+
+
+def record(corpus: Corpus, digest_id: str, day: str, outdir: str, data: str,
+           carried: list[tuple[str, str]]) -> None:
+    """A built digest and the (article, story) pairs it carried, in one transaction."""
+    with corpus.transaction() as db:
+        db.execute("INSERT INTO digests (id, date, built_at, outdir, json) VALUES (?, ?, ?, ?, ?)",
+                   (digest_id, day, utcnow().isoformat(), outdir, data))
+        db.executemany("INSERT INTO digest_articles (digest_id, article_id, story_id) VALUES (?, ?, ?)",
+                       [(digest_id, a, s) for a, s in carried])
