@@ -66,6 +66,17 @@ QUOTE_PENALTY = 0.05  # preference for reported speech over direct quotes among 
 DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
 REPEAT_SHARE = 0.45  # share of the shorter sentence's term weight (IDF) that makes it a repeat
 REPEAT_MIN_TERMS = 3  # shared stemmed terms needed for that
+# Salience of a sentence (_scores): how central it is, how many outlets carry it, how early it comes.
+WEIGHT_CENTRAL, WEIGHT_SUPPORT, WEIGHT_LEAD = 0.45, 0.35, 0.2
+LEAD_DECAY = 3  # a sentence's lead weight is 1 / (1 + position / LEAD_DECAY)
+LONG_WORDS, LONG_SPAN, LONG_PENALTY = 35, 25, 0.15  # longer than LONG_WORDS costs up to LONG_PENALTY
+FRAGMENT_PENALTY = 0.1  # an elided ("[...]") or unbalanced sentence
+# LexRank (_centrality): edges below EDGE_SIMILARITY are cut, edges inside one article weigh a third.
+EDGE_SIMILARITY, SAME_ARTICLE_EDGE, DAMPING, RANK_ROUNDS = 0.08, 1 / 3, 0.85, 40
+LEDE_POSITION_COST = 0.3  # the lede prefers an earlier sentence by this much score per position
+LEDE_PAIR_WORDS = 40  # a lede takes the next sentence too when both together are this short
+# Story order (story_importance): outlets and a day of recency count alike, size counts less.
+IMPORTANCE_OUTLETS, IMPORTANCE_WORDS, IMPORTANCE_DAYS = 3, 0.5, 3
 # Title words that only say who someone is; words like "foreign" or "security" still carry content.
 _ROLE_WORDS = frozenset(lexicon.words("en", "role_words") + lexicon.words("en", "title_links"))
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2}")  # Chinese/Japanese: no spaces
@@ -182,14 +193,14 @@ def _centrality(sim: np.ndarray, origins: list[str], articles: list[int]) -> np.
     origin = np.array(origins)
     art = np.array(articles)
     weight = np.where(origin[:, None] == origin[None, :], 0.0, 1.0)
-    weight[art[:, None] == art[None, :]] = 1 / 3
-    graph = np.where(sim >= 0.08, sim, 0.0) * weight
+    weight[art[:, None] == art[None, :]] = SAME_ARTICLE_EDGE
+    graph = np.where(sim >= EDGE_SIMILARITY, sim, 0.0) * weight
     np.fill_diagonal(graph, 0.0)
     rows = graph.sum(axis=1, keepdims=True)
     trans = np.divide(graph, rows, out=np.full_like(graph, 1 / n), where=rows > 0)
     rank = np.full(n, 1 / n)
-    for _ in range(40):
-        new = 0.15 / n + 0.85 * trans.T @ rank
+    for _ in range(RANK_ROUNDS):
+        new = (1 - DAMPING) / n + DAMPING * trans.T @ rank
         if np.abs(new - rank).sum() < 1e-6:
             rank = new
             break
@@ -214,13 +225,13 @@ def _scores(cands: list[Candidate], sim: np.ndarray) -> np.ndarray:
     central = _centrality(sim, origins, [c.article for c in cands])
     outlets = max(1, len(set(origins)) - 1)
     support = _support(sim, origins) / outlets
-    lead = np.array([1 / (1 + c.position / 3) for c in cands])
+    lead = np.array([1 / (1 + c.position / LEAD_DECAY) for c in cands])
     length = np.array([c.n_words for c in cands])
-    clarity = -0.15 * np.clip((length - 35) / 25, 0, 1) - 0.1 * np.array(
+    clarity = -LONG_PENALTY * np.clip((length - LONG_WORDS) / LONG_SPAN, 0, 1) - FRAGMENT_PENALTY * np.array(
         [("[…]" in c.text or "..." in c.text or not balanced(c.text)) for c in cands])
     # Reported speech states the point; a direct quote carries it with the speaker's asides.
     clarity -= QUOTE_PENALTY * np.array([c.how == How.QUOTE or c.text[:1] in "“«„\"" for c in cands])
-    return 0.45 * central + 0.35 * support + 0.2 * lead + clarity
+    return WEIGHT_CENTRAL * central + WEIGHT_SUPPORT * support + WEIGHT_LEAD * lead + clarity
 
 
 def _main_speakers(cands: list[Candidate], scores: np.ndarray, bodies: list[str],
@@ -253,11 +264,11 @@ def _lede(cands: list[Candidate], scores: np.ndarray) -> list[int]:
     opening = [i for i, c in enumerate(cands) if c.position <= 1 and narrative(c)]
     if not opening:
         opening = [i for i, c in enumerate(cands) if c.eligible] or list(range(len(cands)))
-    best = max(opening, key=lambda i: (scores[i] - 0.3 * cands[i].position, -i))
+    best = max(opening, key=lambda i: (scores[i] - LEDE_POSITION_COST * cands[i].position, -i))
     chosen = [best]
     nxt = best + 1
     if (nxt < len(cands) and cands[nxt].article == cands[best].article and narrative(cands[nxt])
-            and cands[best].n_words + cands[nxt].n_words <= 40):
+            and cands[best].n_words + cands[nxt].n_words <= LEDE_PAIR_WORDS):
         chosen.append(nxt)
     return chosen
 
@@ -549,8 +560,8 @@ def story_importance(articles: Sequence[Article]) -> float:
     words = sum(len(a.body.split()) for a in originals)
     dated = [a.published for a in articles if a.published]
     latest = max(dated).timestamp() / 86400 if dated else 0.0
-    return 3 * math.log2(1 + outlets) + math.log2(1 + len(originals)) + 0.5 * math.log10(1 + words) \
-        + 3 * latest
+    return IMPORTANCE_OUTLETS * math.log2(1 + outlets) + math.log2(1 + len(originals)) \
+        + IMPORTANCE_WORDS * math.log10(1 + words) + IMPORTANCE_DAYS * latest
 
 
 def story_topic(articles: Sequence[Article], config: Config) -> str | None:
