@@ -45,14 +45,6 @@ class Config:
     data: Mapping[str, Mapping[str, Any]]
     settings: Settings
 
-    def section(self, name: str) -> Mapping[str, Any]:
-        """The settings of one [section]."""
-        return self.data[name]
-
-    def get(self, section: str, key: str) -> Any:
-        """One setting."""
-        return self.data[section][key]
-
     def path(self, key: str) -> Path:
         """A [paths] entry resolved against the workspace root."""
         return (self.root / self.data["paths"][key]).resolve()

@@ -31,9 +31,9 @@ def test_user_values_override_defaults(tmp_path):
     file = tmp_path / "digest.toml"
     file.write_text('[digest]\ntitle = "Desk"\n[summary]\npoints_per_section = 3\n')
     cfg = config_mod.load(file)
-    assert cfg.get("digest", "title") == "Desk"
-    assert cfg.get("summary", "points_per_section") == 3
-    assert cfg.get("dedup", "num_perm") == 128
+    assert cfg.settings.digest.title == "Desk"
+    assert cfg.settings.summary.points_per_section == 3
+    assert cfg.settings.dedup.num_perm == 128
 
 
 @pytest.mark.parametrize("text, words", [

@@ -241,7 +241,7 @@ def test_a_link_inside_the_workspace_is_followed_only_when_allowed(ws_config, wo
     toml = workspace_dir / "digest.toml"
     toml.write_text(toml.read_text().replace('follow_links = "inbox"', 'follow_links = "workspace"'))
     config = config_mod.load(toml)
-    assert config.get("ingest", "follow_links") == "workspace"
+    assert config.settings.ingest.follow_links == "workspace"
     report = run_ingest(config)
     assert len(report.added) == 1 and names_in(folder / "processed") == {"clip.txt"}
 

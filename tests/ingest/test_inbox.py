@@ -81,7 +81,7 @@ def test_bad_file_goes_to_failed_with_reason_and_run_goes_on(ws_config, name, da
 def test_oversized_file_is_refused_before_reading(ws_config, tmp_path):
     big = ws_config.path("inbox") / "huge.txt"
     with open(big, "wb") as handle:
-        handle.truncate(ws_config.get("ingest", "max_file_mb") * 1024 * 1024 + 1)
+        handle.truncate(ws_config.settings.ingest.max_file_mb * 1024 * 1024 + 1)
     report = _ingest(ws_config)
     assert report.failed and "limit" in report.failed[0][1]
     assert (ws_config.path("inbox") / "failed" / "huge.txt").exists()
