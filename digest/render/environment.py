@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 import jinja2
@@ -55,6 +55,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.filters["plural"] = plural
     env.filters["longdate"] = long_date
     env.filters["text_dir"] = direction
+    env.filters["by_outlet"] = by_outlet
     return env
 
 
@@ -119,6 +120,15 @@ class SourceView:
     published: str
     carried_by: tuple[str, ...]  # outlets of near-duplicate copies of this article
     copies: tuple[tuple[str, str | None], ...] = ()  # (outlet, safe URL) of each copy
+
+
+def by_outlet(sources: Sequence[SourceView]) -> list[tuple[str, list[SourceView]]]:
+    """Sources grouped by outlet in order of first appearance: thirteen reports of one wire are
+    shown as one outlet with a count, each report keeping its own link."""
+    groups: dict[str, list[SourceView]] = {}
+    for source in sources:
+        groups.setdefault(source.outlet, []).append(source)
+    return list(groups.items())
 
 
 @dataclass(frozen=True)

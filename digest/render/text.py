@@ -9,6 +9,7 @@ from digest.render.environment import (
     SourceView,
     StoryView,
     base_context,
+    by_outlet,
     long_date,
     plural,
 )
@@ -30,9 +31,12 @@ def _fill(text: str, indent: str = "", hanging: str | None = None) -> str:
 def _cite(sources: tuple[SourceView, ...]) -> str:
     """'3 sources: NV [1], Reuters [2] (also carried by Yahoo), AP [3]'."""
     names = []
-    for source in sources:
-        also = f" (also carried by {', '.join(source.carried_by)})" if source.carried_by else ""
-        names.append(f"{source.outlet} [{source.number}]{also}")
+    for outlet, items in by_outlet(sources):
+        if len(items) > 1:  # "Reuters, 13 reports [4] [5] ...": one outlet, each report's footnote
+            names.append(f"{outlet}, {len(items)} reports " + " ".join(f"[{s.number}]" for s in items))
+            continue
+        also = f" (also carried by {', '.join(items[0].carried_by)})" if items[0].carried_by else ""
+        names.append(f"{outlet} [{items[0].number}]{also}")
     return f"{plural(len(sources), 'source')}: {', '.join(names)}"
 
 

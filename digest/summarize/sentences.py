@@ -31,6 +31,7 @@ _CLOCK_END = re.compile(r"\b[ap]\.m\.$")
 _CLOCK_NEXT = re.compile(
     r"(?:[a-z]|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|ET|EST|EDT|CET|GMT|UTC|BST"
     r"|PT|PST|PDT)\b|[A-Z][a-z]+ time\b)")
+TABLE_SHARE = 0.4  # a sentence this much made of figures is a row of a table or a price list
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?…:;][\"”’»)\]]*$|[\"”»)]$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -73,7 +74,7 @@ def _simple_split(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def split_sentences(paragraph: str, language: str = "en") -> tuple[str, ...]:
     """Sentences of one paragraph, whitespace-trimmed, in the paragraph's language."""
-    text = " ".join(paragraph.split())
+    text = furniture.DATELINE.sub("", " ".join(paragraph.split()), count=1)  # wire copy opens with one
     if not text:
         return ()
     lang = pysbd_language(language)
@@ -179,8 +180,11 @@ def junk_reason(sentence: str, n_words: int | None = None) -> str | None:
     if text.rstrip("\"”’»)").endswith("?"):
         return "question"
     n = word_count(text) if n_words is None else n_words
-    if n < 5:
-        return "fragment"
+    if n < 5 or text[:2].isalpha() and text[:2].islower():
+        return "fragment"  # too short, or the lower-case middle of something (a price table's tail)
+    tokens = text.split()
+    if sum(any(ch.isdigit() for ch in t) for t in tokens) >= TABLE_SHARE * len(tokens):
+        return "table row"
     if n > 75:
         return "too long"
     return None

@@ -67,6 +67,9 @@ ORG_WORDS = {
     "forces", "command", "cabinet", "board", "fund", "coalition", "association",
 }
 _ORG_SINGLE = frozenset(w for w in ORG_WORDS if " " not in w)
+_GROUP_HEAD = frozenset(lexicon.words("en", "group_speakers"))
+_NATIONALITIES = frozenset(lexicon.words("en", "nationalities"))
+_GROUP_WORDS = _GROUP_HEAD | _NATIONALITIES | frozenset(lexicon.words("en", "group_qualifiers"))
 _ORG_MULTI = tuple(w for w in ORG_WORDS if " " in w)
 _NOT_SPEAKERS = {"it", "this", "that", "they", "we", "i", "you", "one", "there", "which", "who", "i’ve",
                  "i've", "i’m", "i'm", "i’d", "i'd", "i’ll", "i'll", "we’ve", "we’re", "both"}
@@ -117,6 +120,9 @@ def resolve_name(phrase: str) -> tuple[str | None, bool, frozenset[str]]:
     if not toks:
         return None, False, frozenset()
     lowered = [t.lower() for t in toks]
+    if _GROUP_HEAD.intersection(lowered) and set(lowered) <= _GROUP_WORDS or lowered == [lowered[0]] and \
+            lowered[0] in _NATIONALITIES:
+        return None, False, frozenset()  # "Dealers", "Industry sources", "Japanese officials": no one named
     if not _ORG_SINGLE.isdisjoint(lowered) or any(w in " ".join(lowered) for w in _ORG_MULTI):
         display = re.sub(r"^(?:the|el|la|le|der|die)\s+", "", raw, flags=re.IGNORECASE)
         return display.strip(" ,;:"), True, frozenset()

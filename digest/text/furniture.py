@@ -59,3 +59,14 @@ CAPTION_VERB = re.compile(
     r"\b(?:speaks|gestures|looks on|attends|arrives|listens|walks|poses|is seen|are seen|pictured"
     r"|in this photo|close-up|file photo)\b", re.IGNORECASE,
 )
+
+# --- wire datelines -------------------------------------------------------------------------
+# "WASHINGTON, March 3 -", "BERLIN (AP) _", "BRUSSELS, May 2 (Xinhua) --", "PARIS, 2 mai (Reuters) -",
+# "MADRID, 2 may (EFE).-", "МОСКВА, 2 мая. /ТАСС/.": an upper-case place, then a date and/or an
+# agency, then the dash (or the full stop after the agency) that ends the dateline.
+_CAPS = "A-ZÀ-ÖØ-ÞА-ЯЁ"
+_PLACE = rf"[{_CAPS}][{_CAPS}'’.\-]+(?:[ /][{_CAPS}][{_CAPS}'’.\-]+){{0,3}}"
+_DAY = r"(?:[^\W\d_]{3,10}\.?\s+\d{1,2}|\d{1,2}\s+[^\W\d_]{3,10}\.?)(?:,?\s+\d{4})?"
+_AGENCY = r"[(/][^()/\n]{1,40}[)/]"
+_END = r"\s*(?:\.?\s*(?:-{1,2}|–|—|_)|(?<=[)/])\.)\s+"
+DATELINE = re.compile(rf"^{_PLACE}(?:,\s*{_DAY}\.?(?:\s*{_AGENCY})?|\s*{_AGENCY}){_END}")
