@@ -54,7 +54,6 @@ import json
 import random
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -68,6 +67,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))  # bench/revision.py, also when loaded by a test
+
+from revision import run_with_old_code, scratch_with_code_of  # noqa: E402
 
 from digest import config as config_mod  # noqa: E402
 from digest.ingest import inbox  # noqa: E402
@@ -176,23 +178,14 @@ def digest_stories(items: list[dict], folder: Path, stories: dict | None = None)
 
 
 def digest_before(items: list[dict], revision: str) -> list[str]:
-    """digest's stories with the code of an earlier commit: `git archive` it, run it in a subprocess."""
-    scratch = Path(tempfile.mkdtemp(prefix="digest-before-"))
-    try:
-        code = scratch / "code"
-        code.mkdir()
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "digest"],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    """digest's stories with the code of an earlier commit (bench/revision.py)."""
+    with scratch_with_code_of(revision, "digest-before-") as scratch:
         (scratch / "items.json").write_text(json.dumps(items), encoding="utf-8")
-        program = ("import sys; sys.path.insert(0, sys.argv[1]); import digest.ingest.inbox; "
-                   "sys.path.insert(0, sys.argv[2]); import stories, json, pathlib; d = pathlib.Path(sys.argv[3]); "
-                   "items = json.loads((d / 'items.json').read_text()); "
-                   "(d / 'out.json').write_text(json.dumps(stories.digest_stories(items, d / 'ws')[0]))")
-        subprocess.run([sys.executable, "-c", program, str(code), str(REPO / "bench"), str(scratch)], check=True)
+        run_with_old_code(scratch, "import stories, json, pathlib; d = pathlib.Path(sys.argv[1]); "
+                                   "items = json.loads((d / 'items.json').read_text()); "
+                                   "(d / 'out.json').write_text(json.dumps(stories.digest_stories(items, d / 'ws')[0]))",
+                          str(scratch))
         return json.loads((scratch / "out.json").read_text(encoding="utf-8"))
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 # --- baselines and scoring -------------------------------------------------------------------

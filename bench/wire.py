@@ -28,7 +28,6 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -37,6 +36,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))  # bench/revision.py, also when loaded by a test
+
+from revision import run_with_old_code, scratch_with_code_of  # noqa: E402
 
 from digest import config as config_mod  # noqa: E402
 from digest.ingest import inbox  # noqa: E402
@@ -154,22 +156,11 @@ def run(days: list[str], folder: Path) -> int:
 
 
 def before(days: list[str], revision: str) -> None:
-    """The same run with digest's code of an earlier commit (git archive, subprocess)."""
-    scratch = Path(tempfile.mkdtemp(prefix="digest-wire-before-"))
-    try:
-        code = scratch / "code"
-        code.mkdir()
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "digest"],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
-        program = ("import sys; sys.path.insert(0, sys.argv[1]); import digest.ingest.inbox; "
-                   "sys.path.insert(0, sys.argv[2]); import wire, pathlib; "
-                   "wire.run(sys.argv[4].split(','), pathlib.Path(sys.argv[3]))")
+    """The same run with digest's code of an earlier commit (bench/revision.py)."""
+    with scratch_with_code_of(revision, "digest-wire-before-") as scratch:
         print(f"--- before: story layer of {revision}")
-        subprocess.run([sys.executable, "-c", program, str(code), str(REPO / "bench"), str(scratch / "ws"),
-                        ",".join(days)], check=True)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        run_with_old_code(scratch, "import wire, pathlib; wire.run(sys.argv[2].split(','), pathlib.Path(sys.argv[1]))",
+                          str(scratch / "ws"), ",".join(days))
 
 
 def main(argv: list[str] | None = None) -> int:
