@@ -6,7 +6,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -94,26 +98,46 @@ def test_preview_page_in_chromium_shows_no_overflow(workspace, tmp_path):
         server.stop()
 
 
-PROBE = """<script>addEventListener('load', function () {
-  var e = document.documentElement, s = getComputedStyle(document.querySelector('.story'));
-  document.body.setAttribute('data-probe', [e.scrollWidth - e.clientWidth, s.paddingLeft].join(' '));
-});</script></body>"""
+FRAME_PAGE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="mail" src="/email.html" width="{width}" height="2400" style="border:0"></iframe>
+<script>document.getElementById('mail').addEventListener('load', function () {{
+  var w = this.contentWindow, d = w.document, e = d.documentElement;
+  var s = w.getComputedStyle(d.querySelector('.story'));
+  document.body.setAttribute('data-probe', [w.innerWidth, e.scrollWidth - e.clientWidth, s.paddingLeft].join(' '));
+}});</script></body></html>"""
+
+
+@contextmanager
+def served(folder: Path):
+    """Serve a folder on 127.0.0.1 (an iframe reads its email only from the same origin)."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @needs_chromium
-@pytest.mark.parametrize("width,padding", [(375, "16px"), (600, "16px"), (1000, "32px")])
+@pytest.mark.parametrize("width,padding", [(320, "16px"), (375, "16px"), (600, "16px"), (1000, "32px")])
 def test_email_reflows_in_chromium(tmp_path, width, padding):
-    html = render_html(synthetic_digest(3), from_mapping({}, tmp_path))
-    page = tmp_path / "probe.html"
-    page.write_text(html.replace("</body>", PROBE), encoding="utf-8")  # a probe in a copy, never in the email
-    dom = chromium(tmp_path / "profile", width, "--dump-dom", page.as_uri())
-    overflow, pad = re.search(r'data-probe="(-?\d+) ([^"]+)"', dom).groups()
-    assert overflow == "0" and pad == padding  # media query (with !important) wins on narrow screens
-    SHOTS.mkdir(exist_ok=True)
-    email = tmp_path / "email.html"
-    email.write_text(html, encoding="utf-8")
-    chromium(tmp_path / "profile", width, f"--screenshot={SHOTS / f'email-{width}.png'}", email.as_uri(),
-             height=2400)
+    """Measured inside an <iframe width=N>: headless Chromium makes no window narrower than 500 px."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "email.html").write_text(render_html(synthetic_digest(3), from_mapping({}, tmp_path)), encoding="utf-8")
+    (site / "index.html").write_text(FRAME_PAGE.format(width=width), encoding="utf-8")
+    with served(site) as url:
+        dom = chromium(tmp_path / "profile", 1100, "--virtual-time-budget=3000", "--dump-dom", url)
+        inner, overflow, pad = re.search(r'data-probe="(\d+) (-?\d+) ([^"]+)"', dom).groups()
+        assert int(inner) == width  # the email really was laid out this narrow
+        assert overflow == "0" and pad == padding  # media query (with !important) wins on narrow screens
+        SHOTS.mkdir(exist_ok=True)
+        chromium(tmp_path / "profile", 1100, "--virtual-time-budget=3000",
+                 f"--screenshot={SHOTS / f'email-{width}.png'}", url, height=2400)
     assert (SHOTS / f"email-{width}.png").stat().st_size > 10_000
 
 
