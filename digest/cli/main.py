@@ -86,6 +86,7 @@ class DigestGroup(click.Group):
 
 
 @click.group(cls=DigestGroup)
+@click.version_option(package_name="digest", prog_name="digest")
 @click.option("--config", "config_path", default=config_mod.CONFIG_NAME, show_default=True,
               envvar="DIGEST_CONFIG", help="Workspace settings file; paths in it are relative to it.")
 @click.option("-v", "--verbose", count=True, help="More log output (debug).")
