@@ -136,6 +136,11 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class ArchiveSettings:
+    base_url: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every [section] of digest.toml, checked."""
 
@@ -152,6 +157,7 @@ class Settings:
     schedule: ScheduleSettings
     run: RunSettings
     feeds: FeedSettings
+    archive: ArchiveSettings
 
 
 def _attr(key: str) -> str:

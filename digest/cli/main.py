@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from digest import config as config_mod
+from digest.cli import archive as archive_commands
 from digest.cli import corpus as corpus_commands
 from digest.cli import ops
 from digest.cli.ops import progress_bar, record_run
@@ -301,7 +302,7 @@ def status(obj):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
-for _command in ops.COMMANDS + corpus_commands.COMMANDS:
+for _command in ops.COMMANDS + corpus_commands.COMMANDS + archive_commands.COMMANDS:
     cli.add_command(_command)
 
 
