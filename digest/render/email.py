@@ -13,6 +13,7 @@ from digest.config import Config
 from digest.errors import ConfigError, RenderError
 from digest.models import Digest
 from digest.render.environment import base_context, render_template, safe_url
+from digest.render.mailsize import sent_size
 from digest.text.unicode_safety import neutralise
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,8 @@ def _render_inlined(digest: Digest, config: Config, keep: int | None) -> tuple[s
 
 
 def _size(text: str) -> int:
-    """Size in bytes as a mail client counts it."""
-    return len(text.encode("utf-8"))
+    """Size in bytes as a mail client counts it: after the transfer encoding."""
+    return sent_size(text)
 
 
 def render_html(digest: Digest, config: Config) -> str:
