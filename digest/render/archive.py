@@ -32,6 +32,8 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 INDEX_TEMPLATE = "archive.html"
 FILES = (("html", "digest.html"), ("pdf", "digest.pdf"), ("text", "digest.txt"))
 BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
+# the inbox preview line: mail styles hide it, feed readers strip those styles and would show it
+PREHEADER = re.compile(r'<div class="preheader"[^>]*>.*?</div>\s*', re.S)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _entry(row, outbox: Path, fallback_title: str) -> ArchiveEntry | None:
     match = BODY.search(html)
     return ArchiveEntry(row["id"], date.fromisoformat(row["date"]), data.get("title") or fallback_title,
                         len(data.get("stories", ())), built, max(built, _utc(page.stat().st_mtime)), files,
-                        (match.group(1) if match else html).strip())
+                        PREHEADER.sub("", match.group(1) if match else html, count=1).strip())
 
 
 def entries(config: Config, corpus: Corpus) -> list[ArchiveEntry]:

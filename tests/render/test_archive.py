@@ -86,6 +86,7 @@ def test_feed_is_atom_that_feedparser_reads_without_bozo(built):
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.findtext(ATOM + "updated"))
         content = entry.find(ATOM + "content")
         assert content.get("type") == "html" and "<p" in content.text and "<html" not in content.text
+        assert 'class="preheader"' not in content.text  # hidden by mail styles, shown by feed readers
 
 
 def test_rebuild_gives_the_same_archive_and_ids(built):
@@ -147,3 +148,15 @@ def test_a_second_workspace_fetches_the_digests_and_builds_a_digest_of_digests(b
     _ok("--config", toml, "build", "--date", "2026-03-07")
     assert (second / "outbox" / "2026-03-07" / "digest.html").is_file()
     assert (second / "outbox" / "feed.xml").is_file()
+
+
+def test_a_deleted_digest_folder_is_left_out_with_a_warning(built, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(built, folder)
+    shutil.rmtree(folder / "outbox" / "2026-03-05")
+    result = CliRunner().invoke(cli, ["--config", str(folder / "digest.toml"), "archive", "--rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "2026-03-05" in result.output and "left out" in result.output
+    parsed = feedparser.parse((folder / "outbox" / "feed.xml").read_bytes())
+    assert [e.link for e in parsed.entries] == ["2026-03-06/digest.html"]
+    assert 'id="2026-03-05"' not in (folder / "outbox" / "index.html").read_text(encoding="utf-8")
