@@ -17,6 +17,7 @@ from digest.cli import ops
 from digest.cli.ops import progress_bar, record_run
 from digest.errors import DigestError
 from digest.ingest import inbox
+from digest.render import archive as archive_mod
 from digest.store import audit, digests, faults, nonarticles, workspace
 
 log = logging.getLogger("digest")
@@ -153,7 +154,9 @@ def _rebuild_day(config, corpus, day: date):
     ids = _build_mod().digest_ids_for(corpus, day)
     if not ids:
         raise DigestError(f"no digest was built on {day}; build one first with `digest build`")
-    return _build_mod().rebuild(config, corpus, ids[-1])
+    result = _build_mod().rebuild(config, corpus, ids[-1])
+    archive_mod.after_build(config, corpus)
+    return result
 
 
 def _echo_build(result, as_json: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -160,3 +161,18 @@ def test_a_deleted_digest_folder_is_left_out_with_a_warning(built, tmp_path):
     parsed = feedparser.parse((folder / "outbox" / "feed.xml").read_bytes())
     assert [e.link for e in parsed.entries] == ["2026-03-06/digest.html"]
     assert 'id="2026-03-05"' not in (folder / "outbox" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_rendered_again_digest_is_updated_in_the_feed(built, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(built, folder)
+
+    def updated() -> dict[str, str]:
+        root = ET.parse(folder / "outbox" / "feed.xml").getroot()
+        return {e.find(ATOM + "link").get("href"): e.findtext(ATOM + "updated") for e in root.iter(ATOM + "entry")}
+    before = updated()
+    time.sleep(1.1)  # Atom times have whole seconds
+    _ok("--config", folder / "digest.toml", "build", "--again", "--date", "2026-03-05")
+    after = updated()
+    assert after["2026-03-05/digest.html"] > before["2026-03-05/digest.html"]
+    assert after["2026-03-06/digest.html"] == before["2026-03-06/digest.html"]
