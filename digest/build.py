@@ -16,6 +16,7 @@ from digest.errors import ConfigError, DigestError
 from digest.files import remove_stale_temps, write_atomic
 from digest.jsonio import digest_to_dict
 from digest.models import Article, Digest, Story, article_day, utcnow
+from digest.render import archive
 from digest.sources.boilerplate import OutletLines
 from digest.store import audit, backlog, digests
 from digest.store.corpus import Corpus
@@ -192,6 +193,7 @@ def build(config: Config, corpus: Corpus, day: date | None = None, since: date |
     outdir = config.path("outbox") / digest_id
     result = _render(digest, config, corpus, outdir, digest_id, again=False)
     _record(corpus, digest_id, digest, outdir)
+    archive.after_build(config, corpus)
     return result
 
 

@@ -145,6 +145,11 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class ArchiveSettings:
+    base_url: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every [section] of digest.toml, checked."""
 
@@ -162,6 +167,7 @@ class Settings:
     schedule: ScheduleSettings
     run: RunSettings
     feeds: FeedSettings
+    archive: ArchiveSettings
 
 
 def _attr(key: str) -> str:

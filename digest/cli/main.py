@@ -11,11 +11,13 @@ from pathlib import Path
 import click
 
 from digest import config as config_mod
+from digest.cli import archive as archive_commands
 from digest.cli import corpus as corpus_commands
 from digest.cli import ops
 from digest.cli.ops import progress_bar, record_run
 from digest.errors import DigestError
 from digest.ingest import inbox
+from digest.render import archive as archive_mod
 from digest.store import audit, digests, faults, nonarticles, workspace
 
 log = logging.getLogger("digest")
@@ -86,6 +88,7 @@ class DigestGroup(click.Group):
 
 
 @click.group(cls=DigestGroup)
+@click.version_option(package_name="digest", prog_name="digest")
 @click.option("--config", "config_path", default=config_mod.CONFIG_NAME, show_default=True,
               envvar="DIGEST_CONFIG", help="Workspace settings file; paths in it are relative to it.")
 @click.option("-v", "--verbose", count=True, help="More log output (debug).")
@@ -156,7 +159,9 @@ def _rebuild_day(config, corpus, day: date):
     ids = _build_mod().digest_ids_for(corpus, day)
     if not ids:
         raise DigestError(f"no digest was built on {day}; build one first with `digest build`")
-    return _build_mod().rebuild(config, corpus, ids[-1])
+    result = _build_mod().rebuild(config, corpus, ids[-1])
+    archive_mod.after_build(config, corpus)
+    return result
 
 
 def _echo_build(result, as_json: bool) -> None:
@@ -305,7 +310,7 @@ def status(obj):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
-for _command in ops.COMMANDS + corpus_commands.COMMANDS:
+for _command in ops.COMMANDS + corpus_commands.COMMANDS + archive_commands.COMMANDS:
     cli.add_command(_command)
 
 

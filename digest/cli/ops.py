@@ -17,8 +17,10 @@ import click
 from digest.deliver import schedule as schedule_mod
 from digest.deliver import smtp as deliver
 from digest.errors import ConfigError, DigestError
+from digest.files import write_atomic
 from digest.ingest import feeds as feeds_mod
-from digest.ingest import opml
+from digest.ingest import feedtoml, opml
+from digest.models import utcnow
 from digest.store import digests, feedstate, recovery, workspace
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
@@ -91,11 +93,11 @@ def fetch(obj, force):
 
 @click.group()
 def feeds():
-    """List, add and import the news feeds listed in digest.toml."""
+    """List, add, import, export, remove, disable and enable the news feeds listed in digest.toml."""
 
 
 def _config_file(config) -> Path:
-    """The digest.toml that `feeds add` and `feeds import` append to."""
+    """The digest.toml that `feeds add`, `import`, `remove`, `disable` and `enable` edit."""
     if config.file is None:
         raise ConfigError("no digest.toml to write to; pass --config PATH")
     return Path(config.file)
@@ -115,7 +117,8 @@ def feeds_list(obj):
     for spec in specs:
         row = states.get(spec.url, {})
         label = " ".join(x for x in (spec.name, f"[{spec.topic}]" if spec.topic else "",
-                                     "(full article)" if spec.full_article else "") if x)
+                                     "(full article)" if spec.full_article else "",
+                                     "(disabled: not fetched)" if not spec.enabled else "") if x)
         click.echo(f"{spec.url}  {label}".rstrip())
         click.echo(f"    {row.get('status', 'never fetched')}, checked {row.get('checked_at') or '-'}, "
                    f"{row.get('entries', 0)} entries, {row.get('failures', 0)} failures in a row")
@@ -156,6 +159,55 @@ def feeds_import(obj, file):
     with workspace.locked(config):
         added = opml.append_feeds(_config_file(config), specs, comment=f"imported from {file.name}")
     click.echo(f"{len(added)} feeds added, {len(specs) - len(added)} already listed, from {file}")
+
+
+@feeds.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def feeds_export(obj, file):
+    """Write the feeds as OPML 2.0 (topics as folders) to FILE, or to stdout without FILE."""
+    config = obj.config
+    created = opml.file_time(config.file) if config.file else utcnow()
+    text = opml.write_opml(feeds_mod.feed_specs(config), config.settings.digest.title, created)
+    if file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(file, text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot write the OPML export ({exc.strerror or exc}); "
+                          "choose a writable path") from exc
+    click.echo(f"{len(feeds_mod.feed_specs(config))} feeds written to {file}", err=True)
+
+
+@feeds.command("remove")
+@click.argument("url")
+@click.pass_obj
+def feeds_remove(obj, url):
+    """Delete the [[feed]] table of URL from digest.toml (comments elsewhere are kept)."""
+    with workspace.locked(obj.config):
+        feedtoml.remove_feed(_config_file(obj.config), url)
+    click.echo(f"removed {url.strip()} from {obj.config.file}")
+
+
+@feeds.command("disable")
+@click.argument("url")
+@click.pass_obj
+def feeds_disable(obj, url):
+    """Keep the feed of URL listed in digest.toml but stop fetching it (enabled = false)."""
+    with workspace.locked(obj.config):
+        feedtoml.set_enabled(_config_file(obj.config), url, False)
+    click.echo(f"disabled {url.strip()}: `digest fetch` skips it until `digest feeds enable`")
+
+
+@feeds.command("enable")
+@click.argument("url")
+@click.pass_obj
+def feeds_enable(obj, url):
+    """Fetch the feed of URL again after `digest feeds disable` (enabled = true)."""
+    with workspace.locked(obj.config):
+        feedtoml.set_enabled(_config_file(obj.config), url, True)
+    click.echo(f"enabled {url.strip()}; run `digest fetch` to poll it")
 
 
 @click.command()

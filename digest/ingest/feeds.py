@@ -63,6 +63,7 @@ class FeedSpec:
     name: str = ""
     topic: str = ""
     full_article: bool = False
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,15 +145,18 @@ def feed_specs(config: Config) -> list[FeedSpec]:
         url = str(table.get("url", "")).strip()
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             raise ConfigError(f"{where}: [[feed]] number {n} needs url = \"https://...\" (got {url!r})")
-        unknown = set(table) - {"url", "name", "topic", "full_article"}
+        unknown = set(table) - {"url", "name", "topic", "full_article", "enabled"}
         if unknown:
             raise ConfigError(f"{where}: [[feed]] {url}: unknown option(s) {', '.join(sorted(unknown))}; "
-                              "known: url, name, topic, full_article")
+                              "known: url, name, topic, full_article, enabled")
+        if not isinstance(table.get("enabled", True), bool):
+            raise ConfigError(f"{where}: [[feed]] {url}: enabled = {table['enabled']!r}; use true or false")
         if url in seen:
             continue
         seen.add(url)
         specs.append(FeedSpec(url=url, name=str(table.get("name", "")), topic=str(table.get("topic", "")),
-                              full_article=bool(table.get("full_article", False))))
+                              full_article=bool(table.get("full_article", False)),
+                              enabled=table.get("enabled", True)))
     return specs
 
 
@@ -464,7 +468,7 @@ def _report(report: FetchReport, outcome: Outcome, state: FeedState) -> None:
 def fetch_all(config: Config, corpus: Corpus, progress: Callable[[str], None] | None = None,
               force: bool = False) -> FetchReport:
     """Poll every due [[feed]] concurrently and store new entries; one feed's failure never stops the others."""
-    specs, limits, report = feed_specs(config), limits_from(config), FetchReport()
+    specs, limits, report = [s for s in feed_specs(config) if s.enabled], limits_from(config), FetchReport()
     states = load_states(corpus, specs)
     now = utcnow()
     due = [s for s in specs if force or is_due(states[s.url], now)]

@@ -1,4 +1,4 @@
-"""OPML import (what every feed reader exports) and [[feed]] tables appended to digest.toml.
+"""OPML import and export (what every feed reader reads) and [[feed]] tables appended to digest.toml.
 
 digest.toml is never rewritten: new tables are appended as text, so the user's
 comments and layout stay as they were, and the result is checked before it is
@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import tomllib
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
@@ -19,6 +21,8 @@ from digest.files import write_atomic
 from digest.ingest.feeds import FeedSpec
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
+# digest's own outline attributes (full_article, enabled); other feed readers ignore them
+DIGEST_NS = "urn:x-digest:opml:1"
 
 
 def _attr(element: ET.Element, name: str) -> str:
@@ -29,6 +33,12 @@ def _attr(element: ET.Element, name: str) -> str:
     return ""
 
 
+def _flag(outline: ET.Element, name: str, default: bool) -> bool:
+    """One of digest's own true/false outline attributes, written by `digest feeds export`."""
+    value = outline.get(f"{{{DIGEST_NS}}}{name}", "").strip().lower()
+    return default if value not in ("true", "false") else value == "true"
+
+
 def _walk(element: ET.Element, topic: str) -> Iterator[FeedSpec]:
     """Feed outlines under element; a folder outline's text becomes its feeds' topic."""
     for outline in element.findall("outline"):
@@ -36,7 +46,9 @@ def _walk(element: ET.Element, topic: str) -> Iterator[FeedSpec]:
         label = _attr(outline, "title") or _attr(outline, "text")
         if url:
             if urlsplit(url).scheme in ("http", "https"):
-                yield FeedSpec(url=url, name=label, topic=topic)
+                yield FeedSpec(url=url, name="" if label == url else label, topic=topic,
+                               full_article=_flag(outline, "fullArticle", False),
+                               enabled=_flag(outline, "enabled", True))
         else:
             yield from _walk(outline, label or topic)
 
@@ -72,6 +84,8 @@ def feed_table(spec: FeedSpec) -> str:
         lines.append(f"topic = {json.dumps(spec.topic, ensure_ascii=False)}")
     if spec.full_article:
         lines.append("full_article = true")
+    if not spec.enabled:
+        lines.append("enabled = false")
     return "\n".join(lines) + "\n"
 
 
@@ -89,14 +103,56 @@ def append_feeds(config_file: Path, specs: Iterable[FeedSpec], comment: str = ""
         return []
     addition = ("\n" if text and not text.endswith("\n") else "") + "\n"
     addition += (f"# {comment}\n" if comment else "") + "\n".join(feed_table(s) for s in new)
-    result = text + addition
-    try:
-        merge(tomllib.loads(result), str(config_file))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{config_file}: adding [[feed]] tables would break the file ({exc}); "
-                          "is `feed` defined another way in it?") from exc
-    write_atomic(config_file, result.encode("utf-8"))
+    save_checked(config_file, text + addition, "adding [[feed]] tables")
     return new
 
 
-__all__ = ["append_feeds", "feed_table", "read_opml"]
+def save_checked(config_file: Path, text: str, change: str) -> dict:
+    """Check an edited digest.toml loads, then save it atomically: a bad edit never reaches the file."""
+    try:
+        data = tomllib.loads(text)
+        merge(data, str(config_file))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_file}: {change} would break the file ({exc}); "
+                          "is `feed` defined another way in it?") from exc
+    write_atomic(config_file, text.encode("utf-8"))
+    return data
+
+
+def _outline(parent: ET.Element, spec: FeedSpec) -> None:
+    """One feed outline: the attributes every reader knows, then digest's own."""
+    label = spec.name or spec.url
+    attrs = {"type": "rss", "text": label, "title": label, "xmlUrl": spec.url}
+    if spec.full_article:
+        attrs[f"{{{DIGEST_NS}}}fullArticle"] = "true"
+    if not spec.enabled:
+        attrs[f"{{{DIGEST_NS}}}enabled"] = "false"
+    ET.SubElement(parent, "outline", attrs)
+
+
+def write_opml(specs: Iterable[FeedSpec], title: str, created: datetime) -> str:
+    """OPML 2.0 of the feeds, a folder per topic, as Miniflux, FreshRSS, NetNewsWire and rss2email import it."""
+    ET.register_namespace("digest", DIGEST_NS)
+    root = ET.Element("opml", {"version": "2.0"})
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "dateCreated").text = format_datetime(created.astimezone(timezone.utc), usegmt=True)
+    body = ET.SubElement(root, "body")
+    folders: dict[str, ET.Element] = {}
+    for spec in specs:
+        parent = body
+        if spec.topic:
+            if spec.topic not in folders:
+                folders[spec.topic] = ET.SubElement(body, "outline", {"text": spec.topic, "title": spec.topic})
+            parent = folders[spec.topic]
+        _outline(parent, spec)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def file_time(path: Path) -> datetime:
+    """When a file last changed, for an export's dateCreated: the same list exports the same bytes."""
+    return datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc)
+
+
+__all__ = ["append_feeds", "feed_table", "file_time", "read_opml", "save_checked", "write_opml"]

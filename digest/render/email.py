@@ -15,6 +15,7 @@ from digest.errors import ConfigError, RenderError
 from digest.models import Digest
 from digest.render.environment import base_context, render_template, safe_url
 from digest.render.fit import largest_fitting
+from digest.render.mailsize import sent_size
 from digest.text.unicode_safety import neutralise
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,8 @@ def email_context(digest: Digest, config: Config, keep: int | None, keep_also: i
 
 
 def _size(text: str) -> int:
-    """Size in bytes as a mail client counts it."""
-    return len(text.encode("utf-8"))
+    """Size in bytes as a mail client counts it: after the transfer encoding."""
+    return sent_size(text)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 import markupsafe
 
+from digest import __version__
 from digest.config import Config
 from digest.errors import RenderError
 from digest.models import Article, Digest, Section, SectionKind, Story
@@ -271,5 +272,6 @@ def base_context(digest: Digest, config: Config) -> dict[str, Any]:
         "top_line": top_line(digest),
         "notes": digest.notes,
         "config": config,
+        "version": __version__,
     }
 

@@ -18,6 +18,12 @@ def one(corpus: Corpus, digest_id: str) -> sqlite3.Row | None:
     return corpus.db.execute("SELECT id, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()
 
 
+def archived(corpus: Corpus) -> list[sqlite3.Row]:
+    """Every built digest (id, date, built_at, outdir, json), newest first: the outbox archive's entries."""
+    return corpus.db.execute("SELECT id, date, built_at, outdir, json FROM digests "
+                             "ORDER BY built_at DESC, id DESC").fetchall()
+
+
 def undelivered(corpus: Corpus, since: str = "") -> list[sqlite3.Row]:
     """Digests built since `since` whose sending never began (id, outdir), oldest first."""
     return corpus.db.execute(

@@ -295,7 +295,7 @@ PROGRESSIVE = {
     "css-overflow": "preheader hiding; display:none and mso-hide:all hide it in Outlook",
     "css-word-break": "long unbroken words may widen the message in Windows Mail only",
 }
-CLIENTS = ("gmail", "outlook", "apple-mail")
+CLIENTS = ("gmail", "outlook", "apple-mail", "yahoo", "samsung-email")
 
 
 def _feature_slug(prop: str, features: dict) -> str | None:
