@@ -1,7 +1,6 @@
 """One-off PDF briefings from the corpus: by date range, topic phrase or story, no scheduled run needed."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,6 +12,7 @@ from digest.errors import DigestError
 from digest.files import write_atomic
 from digest.models import Article, Digest, utcnow
 from digest.sources.boilerplate import OutletLines
+from digest.store import search
 from digest.store.corpus import Corpus
 
 
@@ -41,11 +41,11 @@ def select(corpus: Corpus, selection: Selection) -> list[Article]:
     """Originals and copies matching the selection (dates on published, else ingestion time)."""
     until = (selection.until + timedelta(days=1)).isoformat() if selection.until else None
     since = selection.since.isoformat() if selection.since else None
-    articles = OutletLines(corpus).strip_all(corpus.articles_dated(since, until, selection.story))
-    if selection.topic:
-        pattern = re.compile(r"\b" + re.escape(selection.topic) + r"\b", re.IGNORECASE)
-        stories = {a.story_id for a in articles if pattern.search(a.title) or pattern.search(a.body)}
-        articles = [a for a in articles if a.story_id in stories]
+    stories = {selection.story} if selection.story else None
+    if selection.topic:  # the full-text index finds the stories that mention it: cost follows the matches
+        found = search.matching_stories(corpus, f'"{selection.topic}"', since, until)
+        stories = found & stories if stories is not None else found
+    articles = OutletLines(corpus).strip_all(corpus.articles_dated(since, until, stories))
     return articles
 
 

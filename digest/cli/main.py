@@ -14,6 +14,7 @@ from digest import config as config_mod
 from digest.cli import archive as archive_commands
 from digest.cli import corpus as corpus_commands
 from digest.cli import ops
+from digest.cli import search as search_commands
 from digest.cli.ops import progress_bar, record_run
 from digest.errors import DigestError
 from digest.ingest import inbox
@@ -310,7 +311,7 @@ def status(obj):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
-for _command in ops.COMMANDS + corpus_commands.COMMANDS + archive_commands.COMMANDS:
+for _command in ops.COMMANDS + corpus_commands.COMMANDS + archive_commands.COMMANDS + search_commands.COMMANDS:
     cli.add_command(_command)
 
 

@@ -163,26 +163,34 @@ class Corpus:
         """Insert one article (inside the caller's transaction)."""
         values = [getattr(article, c) for c in ARTICLE_COLUMNS]
         values = [_iso(v) if isinstance(v, datetime) else v for v in values]
-        self.db.execute(
+        cursor = self.db.execute(
             f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
             f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
             values,
         )
+        self.db.execute("INSERT INTO article_fts(rowid, title, body) VALUES (?, ?, ?)",  # store/search.py
+                        (cursor.lastrowid, article.title, article.body))
 
     def article(self, article_id: str) -> Article | None:
         """One article by id."""
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         return article_from_row(row) if row else None
 
-    def articles_dated(self, since: str | None, before: str | None, story_id: str | None = None) -> list[Article]:
-        """Articles whose day (published, else ingested) is in [since, before), of one story if named."""
+    def articles_dated(self, since: str | None, before: str | None,
+                       story_ids: Iterable[str] | None = None) -> list[Article]:
+        """Articles whose day (published, else ingested) is in [since, before), of some stories if
+        named, in the order they were stored."""
         sql, args = ["SELECT * FROM articles WHERE 1=1"], []
         when = "substr(coalesce(published, ingested_at), 1, 10)"
-        for clause, value in ((f"{when} >= ?", since), (f"{when} < ?", before), ("story_id = ?", story_id)):
+        for clause, value in ((f"{when} >= ?", since), (f"{when} < ?", before)):
             if value:
                 sql.append(f"AND {clause}")
                 args.append(value)
-        return [article_from_row(r) for r in self.db.execute(" ".join(sql), args)]
+        if story_ids is not None:
+            ids = sorted(set(story_ids))
+            sql.append(f"AND story_id IN ({','.join('?' * len(ids))})")
+            args += ids
+        return [article_from_row(r) for r in self.db.execute(" ".join(sql) + " ORDER BY rowid", args)]
 
     def articles(self, ids: Iterable[str]) -> list[Article]:
         """Articles by id, in the order given."""

@@ -231,4 +231,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        42,
+        "a full-text index of article titles and bodies (SQLite FTS5) for `digest search` and briefs",
+        """
+        CREATE VIRTUAL TABLE article_fts USING fts5(title, body, content='articles', content_rowid='rowid',
+                                                    tokenize='unicode61 remove_diacritics 2');
+        INSERT INTO article_fts(article_fts) VALUES ('rebuild');
+        """,
+    ),
 ]

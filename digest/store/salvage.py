@@ -73,8 +73,8 @@ def copy_rows(damaged: Path, new: Path) -> dict[str, int]:
             return counts  # the schema itself is unreadable: nothing to copy
         dst.execute("BEGIN")
         for table, has_rowid in tables:
-            if table not in wanted:
-                continue
+            if table not in wanted or table.startswith("article_fts"):
+                continue  # the full-text index is rebuilt from the copied articles below
             try:
                 cols = [c for c in _columns(src, table) if c in wanted[table]]
             except sqlite3.DatabaseError:
@@ -83,5 +83,7 @@ def copy_rows(damaged: Path, new: Path) -> dict[str, int]:
             rows = (_rowid_rows if has_rowid else _plain_rows)(src, table, quoted)
             insert = f'INSERT OR IGNORE INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(cols))})'
             counts[table] = sum(dst.execute(insert, row).rowcount for row in rows)
+        if "article_fts" in wanted:
+            dst.execute("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
         dst.execute("COMMIT")
     return counts

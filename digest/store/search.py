@@ -1,0 +1,46 @@
+"""Full-text search of the corpus (SQLite FTS5 over titles and bodies, migration 42), kept in step
+with ingestion: Corpus.insert_article indexes each article in the same transaction."""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from digest.errors import DigestError
+from digest.store.corpus import Corpus
+
+FTS = "article_fts"
+_PHRASE = re.compile(r'"([^"]+)"')
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str) -> str:
+    """A user's query as FTS5 syntax: "quoted phrases" kept, every other word required, nothing
+    else interpreted (so "U.S.-China" or a stray '-' is never a syntax error)."""
+    phrases = [" ".join(_WORD.findall(p)) for p in _PHRASE.findall(text)]
+    words = _WORD.findall(_PHRASE.sub(" ", text))
+    terms = [f'"{p}"' for p in phrases if p] + [f'"{w}"' for w in words]
+    if not terms:
+        raise DigestError(f"search {text!r}: give at least one word to look for")
+    return " ".join(terms)
+
+
+def search(corpus: Corpus, text: str, since: str | None = None, before: str | None = None,
+           limit: int = 20) -> list[sqlite3.Row]:
+    """Articles matching a query, best first (bm25, title words weigh 3x), with a snippet; dated
+    (published, else ingested) in [since, before) when given."""
+    when = "substr(coalesce(a.published, a.ingested_at), 1, 10)"
+    sql = (f"SELECT a.id, a.title, a.outlet, a.url, a.story_id, {when} AS day, "
+           f"snippet({FTS}, 1, '[', ']', ' … ', 12) AS snippet, bm25({FTS}, 3.0, 1.0) AS score "
+           f"FROM {FTS} JOIN articles a ON a.rowid = {FTS}.rowid WHERE {FTS} MATCH ?")
+    args: list = [fts_query(text)]
+    for clause, value in ((f"{when} >= ?", since), (f"{when} < ?", before)):
+        if value:
+            sql += f" AND {clause}"
+            args.append(value)
+    return corpus.db.execute(sql + " ORDER BY score, a.rowid LIMIT ?", (*args, limit)).fetchall()
+
+
+def matching_stories(corpus: Corpus, text: str, since: str | None, before: str | None) -> set[str]:
+    """Stories with at least one article matching the query in the date range."""
+    return {r["story_id"] for r in search(corpus, text, since, before, limit=-1) if r["story_id"]}
+
