@@ -13,12 +13,12 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from importlib import metadata
 from typing import Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from digest import __version__
 from digest.errors import InputError
 from digest.models import utcnow
 from digest.sources import netguard
@@ -29,15 +29,7 @@ MAX_REDIRECTS = 5
 RETRY_AFTER_MAX = timedelta(hours=24)
 
 
-def _version() -> str:
-    """The installed digest version, for the User-Agent."""
-    try:
-        return metadata.version("digest")
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
-USER_AGENT = f"digest/{_version()} (daily news digest; feed reader; python-httpx)"
+USER_AGENT = f"digest/{__version__} (daily news digest; feed reader; python-httpx)"
 
 
 @dataclass(frozen=True)
