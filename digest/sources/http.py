@@ -5,7 +5,8 @@ Every request has a size limit, a clear User-Agent and one deadline for the whol
 the fetch round, [feeds] round_timeout). feedparser has no timeout of its own, so it never
 fetches: it parses the bytes read here. Redirects are followed by hand so that a permanent
 move (301, 308) is noticed and remembered. Every hop connects through netguard: a private
-or local address is refused unless it is the host and port the user configured the feed on.
+or local address is refused unless it is the host and port the user configured the feed on,
+written as a private address (netguard.written_private).
 """
 from __future__ import annotations
 

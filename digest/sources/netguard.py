@@ -5,7 +5,9 @@ The transport made here connects through GuardedBackend, which for every connect
 
 - resolves the host name once and checks every address it got: loopback, private,
   link-local, reserved, multicast and unspecified addresses are refused unless host and
-  port are those of the [[feed]] url the user configured (Guard.trusted);
+  port are those of the [[feed]] url the user configured (Guard.trusted) and that url names
+  a private address itself (`127.0.0.1`, `10.0.0.5`, `localhost`): a public name that
+  resolves to a private address is refused, whoever configured it;
 - connects to the checked address itself, so a DNS answer that changes between the
   check and the connect (DNS rebinding) cannot slip through; TLS still names the host;
 - gives DNS, connect, TLS and every read and write only the time left before the
@@ -88,9 +90,22 @@ def origin(url: str) -> tuple[str, int]:
     return parsed.raw_host.decode("ascii").lower(), parsed.port or DEFAULT_PORTS.get(parsed.scheme, 80)
 
 
+def written_private(host: str) -> bool:
+    """The host as a [[feed]] url writes it is itself a private address or `localhost`: the user
+    chose a private origin explicitly (a public name that resolves to one did not)."""
+    host = host.lower().strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return is_private(host)
+    except ValueError:
+        return False
+
+
 def refusal(host: str, port: int, addresses: Iterable[str], trusted: tuple[str, int] | None) -> str | None:
-    """The first private address a host resolved to, unless host and port are the configured feed's."""
-    if trusted is not None and (host.lower(), port) == trusted:
+    """The first private address a host resolved to, unless host and port are those of the
+    configured feed and its url names a private address itself."""
+    if trusted is not None and (host.lower(), port) == trusted and written_private(host):
         return None
     return next((a for a in addresses if is_private(a)), None)
 

@@ -171,8 +171,10 @@ def test_full_article_links_reach_only_the_configured_private_host(tmp_path, ser
     assert inside.requests == []  # a redirect hop of a page to another private address
 
 
-def test_a_name_is_resolved_once_checked_and_the_connection_pinned(server):
+def test_a_name_is_resolved_once_checked_and_the_connection_pinned(server, monkeypatch):
     from digest.sources import netguard
+
+    real = netguard.is_private
 
     assert netguard.refusal("news.example", 443, ["10.0.0.7"], None) == "10.0.0.7"
     assert netguard.refusal("news.example", 443, ["93.184.215.14", "127.0.0.1"], None) == "127.0.0.1"
@@ -180,6 +182,9 @@ def test_a_name_is_resolved_once_checked_and_the_connection_pinned(server):
     assert netguard.refusal("news.example", 443, ["93.184.215.14", "2606:2800:220:1::"], None) is None
     assert netguard.refusal("127.0.0.1", 8080, ["127.0.0.1"], ("127.0.0.1", 8080)) is None
     assert netguard.refusal("127.0.0.1", 8081, ["127.0.0.1"], ("127.0.0.1", 8080)) == "127.0.0.1"
+    assert netguard.refusal("localhost", 8080, ["127.0.0.1"], ("localhost", 8080)) is None
+    # a configured public name re-pointed at a private address (DNS rebinding of the feed host itself)
+    assert netguard.refusal("news.example", 443, ["169.254.169.254"], ("news.example", 443)) == "169.254.169.254"
     port = int(server.base.rsplit(":", 1)[1])
     server.routes["/rss2.xml"] = static("rss2.xml")
     asked = []
@@ -191,7 +196,13 @@ def test_a_name_is_resolved_once_checked_and_the_connection_pinned(server):
     limits = http.Limits(timeout=2, max_bytes=10**6, concurrency=1, min_chars=80)
     feed = f"http://feeds.example:{port}/rss2.xml"  # no DNS knows this name: only the pinned address answers
     with http.make_client(limits, resolve=resolver) as client:
-        got = http.http_get(client, feed, limits, trusted=feed)
+        with pytest.raises(InputError, match="private or local address"):
+            http.http_get(client, feed, limits, trusted=feed)  # a name resolving to loopback is not trusted
+        assert server.hits("/rss2.xml") == []
+        asked.clear()
+        with monkeypatch.context() as patch:  # the pinning itself, with loopback taken for a public address
+            patch.setattr(netguard, "is_private", lambda address: address != "127.0.0.1" and real(address))
+            got = http.http_get(client, feed, limits, trusted=feed)
         assert got.status == 200 and asked == ["feeds.example"]
         assert server.hits("/rss2.xml")[0]["Host"] == f"feeds.example:{port}"
         with pytest.raises(InputError, match="private or local address"):
