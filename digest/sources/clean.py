@@ -57,59 +57,9 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Per-line results are cached: readers clean a text's head for its title, then the whole text.
 LINE_CACHE = 1024
 
-_CTA_WORDS = frozenset(
-    "share shares sharing follow subscribe unsubscribe subscribed subscription subscribers join sign signup "
-    "newsletter newsletters comment comments like tweet facebook twitter telegram instagram "
-    "whatsapp linkedin youtube tiktok viber download app notifications register login donate "
-    "click tap channel friends feed rss bookmark inbox alerts podcast"
-    .split()
-)
-_READER = frozenset("you your yours us our".split())
-_IMPERATIVE = frozenset(
-    "share follow subscribe join sign leave click tap download get read watch listen like "
-    "support donate register stay keep tell send add don't never".split()
-)
-_UI_LINE = re.compile(
-    r"^(source|original|permanent|short)\s+link"
-    r"|^(video|photo|image|picture)s?\s+of\s+(the\s+)?(day|week)"
-    r"|^(show|load|see|view|read)\s+(more|all|also|full|next|previous)\b"
-    r"|^(more|latest|top|related|recommended|trending|popular|other)\s+(news|stories|articles|posts|videos|reads?)\b"
-    r"|^(published|updated|posted|modified|last\s+updated|created)\s*(on|at)?\s*:?"
-    r"|^(advertisement|advert|sponsored|promoted|ad)$"
-    r"|^(related|read\s+also|also\s+read|see\s+also|most\s+read|tags?|topics?|share\s+this)\s*:?"
-    r"|^(skip\s+to|jump\s+to|back\s+to\s+top|print|email|menu|close|loading)\b"
-    r"|^(watch|listen)\s*:?\s*$"
-    r"|^(source|sources|filed\s+under|categories|category)\s*:"
-    r"|^(more|also)\s*:?$"
-    r"|^\d+\s*min(ute)?s?\s+(read|de\s+lecture|de\s+leitura)\b|reading\s+time|tempo\s+de\s+leitura"
-    r"|tiempo\s+de\s+lectura|temps\s+de\s+lecture|lesezeit|время\s+чтения",
-    re.IGNORECASE,
-)
 UI_MAX_WORDS = 6
-# Link teasers to other articles: "Read more: ...", "[Related: ...]", "Also on example.com ...".
-_TEASER = re.compile(
-    r"^[\[(]?\s*(?:(?:read\s+more|related|see\s+also|also\s+read|read\s+also|more\s+on\s+this|"
-    r"recommended|lesen\s+sie\s+auch|mehr\s+zum\s+thema|lire\s+aussi|à\s+lire\s+aussi|lee\s+también|"
-    r"leia\s+também|читайте\s+также|читайте\s+також)\s*[:|»›>–—-]"
-    r"|you\s+(?:may|might)\s+also\s+like|also\s+on\s+\S+\.[a-z]{2,}\b)",
-    re.IGNORECASE,
-)
 TEASER_MAX_WORDS = 30
-# An author's contact line: "Jane Doe can be reached at jdoe@example.com".
-_CONTACT_SCREEN = "@"
-_CONTACT = re.compile(r"\b(reached|contact(ed)?|write\s+to|e-?mail)\b[^@]{0,60}\S+@\S+\.\w+", re.IGNORECASE)
-# Image captions without a credit: "(left)", "pictured", "Above: ...", "File photo".
-_CAPTION_SCREEN = ("(", "pictured", "file")
-_CAPTION_CUE = re.compile(
-    r"\((?:left|right|centre|center|top|bottom|above|below|pictured|inset)\)"
-    r"|\b(?:pictured|file\s+photo)\b",
-    re.IGNORECASE,
-)
-_CAPTION_START = re.compile(
-    r"(?:above|top|left|right|pictured|main\s+image|inset|in\s+pictures?)\s*:", re.IGNORECASE
-)
 CAPTION_MAX_WORDS = 30
-_STRONG_CTA = re.compile(r"\bclick\s+here\b|\bsign\s+up\b|\bsubscribe\b", re.IGNORECASE)
 _LANG_CODE = re.compile(r"^[A-Za-z]{2}$")
 _FUNCTION_END = frozenset(
     "of the a an to and or in on for with at by from as that than into about de la le les el "
@@ -188,13 +138,13 @@ def _is_cta(line: str, words: tuple[str, ...]) -> bool:
     if not words or len(words) > 25:
         return False
     lowered = " ".join(words).casefold().split(" ")
-    hits = sum(map(_CTA_WORDS.__contains__, lowered))
+    hits = sum(map(furniture.CTA_WORDS.__contains__, lowered))
     if not hits:
         return False
-    addressed = bool(_READER.intersection(lowered)) or lowered[0] in _IMPERATIVE
+    addressed = bool(furniture.READER.intersection(lowered)) or lowered[0] in furniture.IMPERATIVE
     if len(lowered) <= 4 and not is_sentence(line.rstrip("!")):
         return addressed or hits == len(lowered)
-    if _STRONG_CTA.search(line) and (lowered[0] in _IMPERATIVE or {"our", "us"} & set(lowered)):
+    if furniture.STRONG_CTA.search(line) and (lowered[0] in furniture.IMPERATIVE or {"our", "us"} & set(lowered)):
         return True
     return addressed and hits >= 2 and hits / len(lowered) >= 0.15
 
@@ -281,14 +231,14 @@ def _flag_anywhere(line: str) -> bool:
         return True
     if len(words) <= 45 and _is_credit(line):
         return True
-    if len(words) <= UI_MAX_WORDS and _UI_LINE.search(line) and not is_sentence(line):
+    if len(words) <= UI_MAX_WORDS and furniture.UI_LINE.search(line) and not is_sentence(line):
         return True
     if len(words) <= TEASER_MAX_WORDS and (
-        _TEASER.match(line) or (_CONTACT_SCREEN in line and _CONTACT.search(line))
+        furniture.TEASER.match(line) or (furniture.CONTACT_SCREEN in line and furniture.CONTACT.search(line))
     ):
         return True
     if len(words) <= CAPTION_MAX_WORDS and (
-        _CAPTION_START.match(line) or _screened(line, lowered, _CAPTION_SCREEN, _CAPTION_CUE)
+        furniture.CAPTION_START.match(line) or _screened(line, lowered, furniture.CAPTION_SCREEN, furniture.CAPTION_CUE)
     ):
         return True
     return (

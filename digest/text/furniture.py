@@ -38,6 +38,58 @@ CREDIT_START = re.compile(
     re.IGNORECASE,
 )
 
+# Calls to action, interface lines, link teasers, contact lines and captions (cleaner).
+CTA_WORDS = frozenset(
+    "share shares sharing follow subscribe unsubscribe subscribed subscription subscribers join sign signup "
+    "newsletter newsletters comment comments like tweet facebook twitter telegram instagram "
+    "whatsapp linkedin youtube tiktok viber download app notifications register login donate "
+    "click tap channel friends feed rss bookmark inbox alerts podcast"
+    .split()
+)
+READER = frozenset("you your yours us our".split())
+IMPERATIVE = frozenset(
+    "share follow subscribe join sign leave click tap download get read watch listen like "
+    "support donate register stay keep tell send add don't never".split()
+)
+UI_LINE = re.compile(
+    r"^(source|original|permanent|short)\s+link"
+    r"|^(video|photo|image|picture)s?\s+of\s+(the\s+)?(day|week)"
+    r"|^(show|load|see|view|read)\s+(more|all|also|full|next|previous)\b"
+    r"|^(more|latest|top|related|recommended|trending|popular|other)\s+(news|stories|articles|posts|videos|reads?)\b"
+    r"|^(published|updated|posted|modified|last\s+updated|created)\s*(on|at)?\s*:?"
+    r"|^(advertisement|advert|sponsored|promoted|ad)$"
+    r"|^(related|read\s+also|also\s+read|see\s+also|most\s+read|tags?|topics?|share\s+this)\s*:?"
+    r"|^(skip\s+to|jump\s+to|back\s+to\s+top|print|email|menu|close|loading)\b"
+    r"|^(watch|listen)\s*:?\s*$"
+    r"|^(source|sources|filed\s+under|categories|category)\s*:"
+    r"|^(more|also)\s*:?$"
+    r"|^\d+\s*min(ute)?s?\s+(read|de\s+lecture|de\s+leitura)\b|reading\s+time|tempo\s+de\s+leitura"
+    r"|tiempo\s+de\s+lectura|temps\s+de\s+lecture|lesezeit|время\s+чтения",
+    re.IGNORECASE,
+)
+# Link teasers to other articles: "Read more: ...", "[Related: ...]", "Also on example.com ...".
+TEASER = re.compile(
+    r"^[\[(]?\s*(?:(?:read\s+more|related|see\s+also|also\s+read|read\s+also|more\s+on\s+this|"
+    r"recommended|lesen\s+sie\s+auch|mehr\s+zum\s+thema|lire\s+aussi|à\s+lire\s+aussi|lee\s+también|"
+    r"leia\s+também|читайте\s+также|читайте\s+також)\s*[:|»›>–—-]"
+    r"|you\s+(?:may|might)\s+also\s+like|also\s+on\s+\S+\.[a-z]{2,}\b)",
+    re.IGNORECASE,
+)
+# An author's contact line: "Jane Doe can be reached at jdoe@example.com".
+CONTACT_SCREEN = "@"
+CONTACT = re.compile(r"\b(reached|contact(ed)?|write\s+to|e-?mail)\b[^@]{0,60}\S+@\S+\.\w+", re.IGNORECASE)
+# Image captions without a credit: "(left)", "pictured", "Above: ...", "File photo".
+CAPTION_SCREEN = ("(", "pictured", "file")
+CAPTION_CUE = re.compile(
+    r"\((?:left|right|centre|center|top|bottom|above|below|pictured|inset)\)"
+    r"|\b(?:pictured|file\s+photo)\b",
+    re.IGNORECASE,
+)
+CAPTION_START = re.compile(
+    r"(?:above|top|left|right|pictured|main\s+image|inset|in\s+pictures?)\s*:", re.IGNORECASE
+)
+STRONG_CTA = re.compile(r"\bclick\s+here\b|\bsign\s+up\b|\bsubscribe\b", re.IGNORECASE)
+
 # --- the summariser: sentences ----------------------------------------------------------
 # Agency marks of a credit inside a sentence, shared by JUNK and CREDIT.
 _AGENCY_MARKS = r"getty images|shutterstock|\bap photo\b|/afp\b|afp via|pool/|/reuters\b|reuters/|\bepa-efe\b"

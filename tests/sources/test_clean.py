@@ -320,8 +320,8 @@ def test_screened_patterns_never_skip_a_match():
     matches must hold one, and the made-up boilerplate must be matched (not a vacuous check)."""
     from digest.sources import clean
 
-    pairs = [(furniture.COPYRIGHT_SCREEN, furniture.COPYRIGHT), (clean._CAPTION_SCREEN, clean._CAPTION_CUE),
-             ((clean._CONTACT_SCREEN,), clean._CONTACT)]
+    pairs = [(furniture.COPYRIGHT_SCREEN, furniture.COPYRIGHT), (furniture.CAPTION_SCREEN, furniture.CAPTION_CUE),
+             ((furniture.CONTACT_SCREEN,), furniture.CONTACT)]
     pairs += [((screen,), pattern) for screen, pattern in furniture.CREDIT_SCREENED]
     matched = 0
     for line in _sample_lines():
