@@ -24,23 +24,31 @@ def fts_query(text: str) -> str:
     return " ".join(terms)
 
 
-def search(corpus: Corpus, text: str, since: str | None = None, before: str | None = None,
-           limit: int = 20) -> list[sqlite3.Row]:
-    """Articles matching a query, best first (bm25, title words weigh 3x), with a snippet; dated
-    (published, else ingested) in [since, before) when given."""
+def _matching(text: str, since: str | None, before: str | None) -> tuple[str, list]:
+    """The FROM/WHERE of articles matching a query in [since, before) (day: published, else
+    ingested), and its arguments."""
     when = "substr(coalesce(a.published, a.ingested_at), 1, 10)"
-    sql = (f"SELECT a.id, a.title, a.outlet, a.url, a.story_id, {when} AS day, "
-           f"snippet({FTS}, 1, '[', ']', ' … ', 12) AS snippet, bm25({FTS}, 3.0, 1.0) AS score "
-           f"FROM {FTS} JOIN articles a ON a.rowid = {FTS}.rowid WHERE {FTS} MATCH ?")
+    sql = f" FROM {FTS} JOIN articles a ON a.rowid = {FTS}.rowid WHERE {FTS} MATCH ?"
     args: list = [fts_query(text)]
     for clause, value in ((f"{when} >= ?", since), (f"{when} < ?", before)):
         if value:
             sql += f" AND {clause}"
             args.append(value)
-    return corpus.db.execute(sql + " ORDER BY score, a.rowid LIMIT ?", (*args, limit)).fetchall()
+    return sql, args
+
+
+def search(corpus: Corpus, text: str, since: str | None = None, before: str | None = None,
+           limit: int = 20) -> list[sqlite3.Row]:
+    """Articles matching a query, best first (bm25, title words weigh 3x), with a snippet."""
+    where, args = _matching(text, since, before)
+    sql = ("SELECT a.id, a.title, a.outlet, a.url, a.story_id, "
+           "substr(coalesce(a.published, a.ingested_at), 1, 10) AS day, "
+           f"snippet({FTS}, 1, '[', ']', ' … ', 12) AS snippet, bm25({FTS}, 3.0, 1.0) AS score")
+    return corpus.db.execute(sql + where + " ORDER BY score, a.rowid LIMIT ?", (*args, limit)).fetchall()
 
 
 def matching_stories(corpus: Corpus, text: str, since: str | None, before: str | None) -> set[str]:
-    """Stories with at least one article matching the query in the date range."""
-    return {r["story_id"] for r in search(corpus, text, since, before, limit=-1) if r["story_id"]}
-
+    """Stories with at least one article matching the query in the date range (no ranking, no snippets)."""
+    where, args = _matching(text, since, before)
+    rows = corpus.db.execute("SELECT DISTINCT a.story_id" + where + " AND a.story_id IS NOT NULL", args)
+    return {r[0] for r in rows}

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from digest.store.corpus import Corpus
 
-MEMBER_COLUMNS = ("m.article_id, m.story_id, m.day, m.terms, a.language, a.title, a.ingested_at, "
+_MEMBERS_SELECT = ("SELECT m.article_id, m.story_id, m.day, m.terms, a.language, a.title, a.ingested_at, "
                   "a.published_is_guess FROM story_members m JOIN articles a ON a.id = m.article_id")
 
 
@@ -58,13 +58,13 @@ def save_member(corpus: Corpus, member: tuple, title: str, now: str) -> None:
 
 def members_by_day(corpus: Corpus, first: str, last: str) -> Iterable[tuple]:
     """Members dated first..last, with their article's language, title, arrival and date guess."""
-    return corpus.db.execute(f"SELECT {MEMBER_COLUMNS} WHERE m.day BETWEEN ? AND ?", (first, last))
+    return corpus.db.execute(f"{_MEMBERS_SELECT} WHERE m.day BETWEEN ? AND ?", (first, last))
 
 
 def members_by_arrival(corpus: Corpus, start: str, end: str, only_guessed: bool) -> Iterable[tuple]:
     """Members that arrived in [start, end), only those whose date is a guess when asked."""
     guessed = " AND a.published_is_guess = 1" if only_guessed else ""
-    return corpus.db.execute(f"SELECT {MEMBER_COLUMNS} WHERE a.ingested_at >= ? AND a.ingested_at < ?{guessed}",
+    return corpus.db.execute(f"{_MEMBERS_SELECT} WHERE a.ingested_at >= ? AND a.ingested_at < ?{guessed}",
                              (start, end))
 
 
