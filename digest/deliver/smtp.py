@@ -26,7 +26,6 @@ from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
 
-SECURITY = ("none", "starttls", "ssl")
 EML_NAME = "digest.eml"
 
 
