@@ -195,8 +195,7 @@ def feeds_remove(obj, url):
 @click.pass_obj
 def feeds_disable(obj, url):
     """Keep the feed of URL listed in digest.toml but stop fetching it (enabled = false)."""
-    with workspace.locked(obj.config):
-        feedtoml.set_enabled(_config_file(obj.config), url, False)
+    _switch(obj.config, url, False)
     click.echo(f"disabled {url.strip()}: `digest fetch` skips it until `digest feeds enable`")
 
 
@@ -205,9 +204,14 @@ def feeds_disable(obj, url):
 @click.pass_obj
 def feeds_enable(obj, url):
     """Fetch the feed of URL again after `digest feeds disable` (enabled = true)."""
-    with workspace.locked(obj.config):
-        feedtoml.set_enabled(_config_file(obj.config), url, True)
+    _switch(obj.config, url, True)
     click.echo(f"enabled {url.strip()}; run `digest fetch` to poll it")
+
+
+def _switch(config, url: str, enabled: bool) -> None:
+    """Set one feed's `enabled` in digest.toml under the workspace lock."""
+    with workspace.locked(config):
+        feedtoml.set_enabled(_config_file(config), url, enabled)
 
 
 @click.command()
