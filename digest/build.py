@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from digest import render
 from digest.config import Config
@@ -23,6 +23,8 @@ from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 from digest.store.feedstate import topics_for
 from digest.summarize import condense as summarize
+from digest.summarize import novelty
+from digest.summarize.novelty import Sent
 
 log = logging.getLogger(__name__)
 
@@ -79,28 +81,39 @@ def _ranked(groups: dict[str, list[Article]]) -> list[tuple[str, list[Article]]]
     return sorted(groups.items(), key=lambda kv: (-summarize.story_importance(kv[1]), kv[0]))
 
 
-def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories: set[str],
+def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories: Mapping[str, Sent] | set[str],
                  feed_topics: dict[str, str] | None = None) -> tuple[list[Story], list[Story]]:
     """The groups ranked once: the most important condensed into Stories within the story budget,
     the rest as headline-only stories, so that they are listed once ("Also in the news") and
-    marked as sent instead of piling up for later digests."""
+    marked as sent instead of piling up for later digests. A story sent before (`sent_stories`
+    with what was sent) is condensed from what is new only; with nothing new it is left out."""
     feed_topics = feed_topics or {}
     ranked = _ranked(groups)
     budget = config.settings.summary.stories_per_digest
-    stories = []
-    for story_id, articles in ranked[:budget]:
-        condensed = summarize.condense(articles, config)
+    stories, rest = [], []
+    for story_id, articles in ranked:
+        if len(stories) >= budget:
+            rest.append((story_id, articles))
+            continue
+        before = sent_stories.get(story_id) if isinstance(sent_stories, Mapping) else None
+        condensed = summarize.condense(articles, config, before.texts if before else ())
+        if before and not (condensed.lede or condensed.sections):
+            log.info("story %s: nothing new since it was first sent on %s; not sent again", story_id,
+                     before.first_sent)
+            continue
         stories.append(Story(
             id=story_id, title=condensed.title, lede=condensed.lede, articles=tuple(articles),
             sections=condensed.sections, is_update=story_id in sent_stories, read=condensed.read,
             topic=next((feed_topics[a.id] for a in articles if a.id in feed_topics), None)
-            or summarize.story_topic(articles, config),
+            or summarize.story_topic(articles, config), first_sent=before.first_sent if before else None,
         ))
     also = []
-    for story_id, articles in ranked[budget:]:
+    for story_id, articles in rest:
         first = next((a for a in articles if not a.copy_of), articles[0])
+        before = sent_stories.get(story_id) if isinstance(sent_stories, Mapping) else None
         also.append(Story(id=story_id, title=summarize.clean_title(first.title, first.outlet) or first.title,
-                          lede="", articles=tuple(articles), is_update=story_id in sent_stories))
+                          lede="", articles=tuple(articles), is_update=story_id in sent_stories,
+                          first_sent=before.first_sent if before else None))
     return by_topic(stories, config), also
 
 
@@ -115,11 +128,6 @@ def by_topic(stories: list[Story], config: Config) -> list[Story]:
         return (0, order.index(story.topic)) if story.topic in order else (1, story.topic)
 
     return sorted(stories, key=rank)
-
-
-def _sent_stories(corpus: Corpus, story_ids: Sequence[str]) -> set[str]:
-    """Stories among these that an earlier digest already carried."""
-    return digests.sent_stories(corpus, list(story_ids))
 
 
 def _new_digest_id(corpus: Corpus, day: date) -> str:
@@ -182,7 +190,7 @@ def build(config: Config, corpus: Corpus, day: date | None = None, since: date |
     day = day or today(config)
     articles = OutletLines(corpus).strip_all(recent(config, corpus, day, since))
     groups = group_by_story(articles)
-    sent = _sent_stories(corpus, list(groups)) if groups else set()
+    sent = novelty.sent_before(corpus, list(groups))
     stories, also = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
     digest = Digest(date=day, title=config.settings.digest.title, stories=tuple(stories),
                     generated_at=output_time(), also=tuple(also))
@@ -192,16 +200,17 @@ def build(config: Config, corpus: Corpus, day: date | None = None, since: date |
     digest_id = _new_digest_id(corpus, day)
     outdir = config.path("outbox") / digest_id
     result = _render(digest, config, corpus, outdir, digest_id, again=False)
-    _record(corpus, digest_id, digest, outdir)
+    _record(corpus, digest_id, digest, outdir, groups)
     archive.after_build(config, corpus)
     return result
 
 
-def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path) -> None:
-    """Mark the digest's articles as sent, in one transaction."""
+def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path, groups: dict[str, list[Article]]) -> None:
+    """Mark the digest's articles as sent, in one transaction: those of every story it covered,
+    an update with nothing new included (its articles were read; it has nothing to add)."""
     data = json.dumps(digest_to_dict(digest, digest_id=digest_id), ensure_ascii=False)
     digests.record(corpus, digest_id, digest.date.isoformat(), str(outdir), data,
-                   [(a.id, s.id) for s in digest.stories + digest.also for a in s.articles])
+                   [(a.id, story_id) for story_id, articles in groups.items() for a in articles])
 
 
 def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
@@ -212,8 +221,8 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
         known = [r["id"] for r in digests.recent(corpus)]
         raise DigestError(f"no digest {digest_id!r} in the corpus; recent ones: {', '.join(known) or 'none'}")
     articles = OutletLines(corpus).strip_all(corpus.articles(digests.article_ids(corpus, digest_id)))
-    earlier = digests.sent_stories(corpus, [], before_digest=digest_id)
     groups = group_by_story(articles)
+    earlier = novelty.sent_before(corpus, list(groups), before_digest=digest_id)
     stories, also = make_stories(groups, config, earlier, topics_for(corpus, [a.id for a in articles]))
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.settings.digest.title, stories=tuple(stories),

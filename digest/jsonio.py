@@ -38,6 +38,7 @@ def _story(story: Story, why: dict[str, Any] | None) -> dict[str, Any]:
         "title": story.title,
         "lede": story.lede,
         "is_update": story.is_update,
+        "first_sent": story.first_sent.isoformat() if story.first_sent else None,
         "topic": story.topic,
         "articles": [_article(a, why) for a in story.articles],
         "articles_read": len(story.articles) if story.read is None else len(story.read),
@@ -83,7 +84,8 @@ def _read_story(s: dict[str, Any]) -> Story:
     return Story(id=s["id"], title=s.get("title", ""), lede=s.get("lede", ""),
                  articles=tuple(_read_article(a) for a in s.get("articles", [])),
                  sections=sections, is_update=bool(s.get("is_update")), topic=s.get("topic"),
-                 read=None if s.get("read") is None else tuple(s["read"]))
+                 read=None if s.get("read") is None else tuple(s["read"]),
+                 first_sent=date.fromisoformat(s["first_sent"]) if s.get("first_sent") else None)
 
 
 def digest_from_dict(data: dict[str, Any]) -> Digest:

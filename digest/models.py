@@ -61,6 +61,7 @@ class Story:
     is_update: bool = False
     topic: str | None = None
     read: tuple[str, ...] | None = None  # ids of the articles condensed, when not all were read
+    first_sent: date | None = None  # an update's first digest date
 
 
 @dataclass(frozen=True)

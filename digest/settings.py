@@ -76,6 +76,7 @@ class StorySettings:
     max_span_days: int = _number(0, 3650)
     recent_members: int = _number(1, 1000)
     half_life_days: float = _number(above=0, at_most=3650)
+    follow_similarity: float = _number(above=0, at_most=1)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class SummarySettings:
     max_articles_read: int = _number(1, 100_000)
     max_sentences_read: int = _number(10, 1_000_000)
     topics: Mapping[str, Any]
+    update_repeat: float = _number(above=0, at_most=1)
 
 
 @dataclass(frozen=True)

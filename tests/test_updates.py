@@ -59,7 +59,7 @@ def test_updated_version_of_a_sent_article_brings_only_its_new_text(runner, exam
     [article] = update["articles"]
     assert update["is_update"] is True and article["copy_of"] is not None
     assert article["why"]["dedup"]["new_text"].strip().startswith("Union members voted 82 percent")
-    points = [p["text"] for s in update["sections"] for p in s["points"]]
+    points = [update["lede"]] + [p["text"] for s in update["sections"] for p in s["points"]]
     assert any("82 percent" in text for text in points)
     assert not any("Commuters across the country" in text for text in points)
 

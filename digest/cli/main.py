@@ -13,6 +13,7 @@ import click
 from digest import config as config_mod
 from digest.cli import archive as archive_commands
 from digest.cli import corpus as corpus_commands
+from digest.cli import follow as follow_commands
 from digest.cli import ops
 from digest.cli import search as search_commands
 from digest.cli.ops import progress_bar, record_run
@@ -304,14 +305,15 @@ def status(obj):
             click.echo(f"  #{row['id']} {row['kind']:7} {row['started_at']} {row['status']} {row['counts']}")
             for error in json.loads(row["errors"])[:5]:
                 click.echo(f"      {error}")
-        for line in ops.status_lines(config, corpus):
+        for line in ops.status_lines(config, corpus) + follow_commands.followed_lines(corpus):
             click.echo(line)
         click.echo("last duplicate decisions:")
         for row in audit.recent_copies(corpus):
             click.echo(f"  {row['article_id']} {row['kind']}: {row['reason']}")
 
 
-for _command in ops.COMMANDS + corpus_commands.COMMANDS + archive_commands.COMMANDS + search_commands.COMMANDS:
+for _command in (ops.COMMANDS + corpus_commands.COMMANDS + archive_commands.COMMANDS + search_commands.COMMANDS
+                 + follow_commands.COMMANDS):
     cli.add_command(_command)
 
 

@@ -163,6 +163,7 @@ class StoryView:
     sources: tuple[SourceView, ...]
     articles_count: int = 0  # every article of the story, copies included
     read_count: int | None = None  # articles condensed, when a cap left some out
+    since: str = ""  # an update's first digest ("3 Dec"), shown as "Update · first sent 3 Dec"
 
 
 def _published(article: Article) -> str:
@@ -236,7 +237,8 @@ def _story_view(number: int, story: Story, sources: _Sources) -> StoryView:
     return StoryView(anchor=f"story-{number}", number=number, title=story.title, lede=story.lede,
                      is_update=story.is_update, topic=story.topic, sections=sections,
                      sources=story_sources, articles_count=len(story.articles),
-                     read_count=None if story.read is None else len(story.read))
+                     read_count=None if story.read is None else len(story.read),
+                     since=f"{story.first_sent.day} {story.first_sent:%b}" if story.first_sent else "")
 
 
 def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[StoryView, ...], tuple[SourceView, ...]]:

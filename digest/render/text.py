@@ -56,6 +56,8 @@ def _story(story: StoryView) -> list[str]:
     """The lines of one story."""
     badge = " (UPDATE)" if story.is_update else ""
     lines = ["", RULE, _fill(f"{story.number}. {story.title.upper()}{badge}"), RULE]
+    if story.is_update and story.since:
+        lines.append(_fill(f"Update \u00b7 first sent {story.since}"))
     if story.topic:
         lines.append(_fill(f"Topic: {story.topic}"))
     if story.lede:

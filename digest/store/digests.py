@@ -51,19 +51,6 @@ def mark_attempt(corpus: Corpus, digest_id: str, began: bool) -> None:
                    (utcnow().isoformat() if began else None, digest_id))
 
 
-def sent_stories(corpus: Corpus, story_ids: list[str], before_digest: str | None = None) -> set[str]:
-    """Stories a digest already carried: among `story_ids`, or every story carried by digests built
-    before `before_digest`."""
-    if before_digest is not None:
-        rows = corpus.db.execute(
-            "SELECT DISTINCT da.story_id FROM digest_articles da JOIN digests d ON d.id = da.digest_id "
-            "WHERE d.built_at < (SELECT built_at FROM digests WHERE id = ?)", (before_digest,))
-    else:
-        rows = corpus.db.execute(f"SELECT DISTINCT story_id FROM digest_articles WHERE story_id IN "
-                                 f"({','.join('?' * len(story_ids))})", list(story_ids))
-    return {r[0] for r in rows}
-
-
 def ids_on(corpus: Corpus, day: str) -> list[str]:
     """The digests built for one date, oldest first."""
     return [r[0] for r in corpus.db.execute("SELECT id FROM digests WHERE date = ? ORDER BY built_at, id", (day,))]

@@ -240,4 +240,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         INSERT INTO article_fts(article_fts) VALUES ('rebuild');
         """,
     ),
+    (
+        43,
+        "stories the reader follows: kept open past [stories] window_days for strongly matching articles",
+        """
+        CREATE TABLE followed_stories (
+            story_id TEXT PRIMARY KEY,
+            followed_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]

@@ -43,6 +43,7 @@ from digest.config import Config
 from digest.models import Article, article_day, utcnow
 from digest.store import story_tables as tables
 from digest.store.corpus import Corpus
+from digest.stories.follow import Follows
 from digest.stories.link import (
     average_link,
     cosine,
@@ -251,6 +252,7 @@ class StoryIndex:
         self.max_span = config.settings.stories.max_span_days
         self.recent = config.settings.stories.recent_members
         self.half_life = config.settings.stories.half_life_days
+        self._follows = Follows(corpus, config)
         self._batching = False
         self._start_fresh()
 
@@ -322,6 +324,11 @@ class StoryIndex:
                                  f"{', '.join(shared_terms(vector, self._vector(self._members[matched])))})"
                                  f"{evidence}{bridged}{apart}",
                                  merged)
+        followed = self._follows.match(vector, article.title, self.df.weights)
+        if followed:
+            return StoryDecision(followed.story_id, followed.article_id, round(followed.similarity, 4), False,
+                                 f"continues followed story {followed.story_id} past the window: "
+                                 f"{followed.evidence} with article {followed.article_id}{apart}")
         closest = f"; closest story {linked[0][1]} at {linked[0][0]:.2f}" if linked else ""
         return StoryDecision(new_story_id(article), None, round(linked[0][0], 4) if linked else None,
                              True, f"new story: no story within {self.window_days} days reaches "
@@ -350,6 +357,7 @@ class StoryIndex:
             self._lines.update(keys)
             if not self._batching:
                 self.flush()
+        self._follows.add(article.id, decision.story_id, stored, article.language, article.title)
         if decision.merged:
             self._merge(decision.story_id, decision.merged)
         if decision.story_id in self._spans and not article.published_is_guess:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping, Sequence
 
@@ -39,7 +39,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from digest.config import Config
 from digest.errors import ConfigError
 from digest.models import Article, KeyPoint, Section, SectionKind
-from digest.summarize import reading, speakers
+from digest.summarize import novelty, reading, speakers
 from digest.summarize import sentences as sent
 from digest.summarize.clauses import (
     YEAR,
@@ -449,8 +449,9 @@ def _story_year(articles: Sequence[Article]) -> int | None:
     return max(years) if years else None
 
 
-def condense(articles: Sequence[Article], config: Config) -> Condensed:
-    """Headline, lede and sections (main speakers, general, background) of one story."""
+def condense(articles: Sequence[Article], config: Config, known: Sequence[str] = ()) -> Condensed:
+    """Headline, lede and sections (main speakers, general, background) of one story; with `known`
+    (texts an earlier digest sent of it), only from sentences those do not carry (none: no lede)."""
     language = dominant_language(articles)
     articles = _in_language(articles, language)
     summary = config.settings.summary
@@ -464,6 +465,12 @@ def condense(articles: Sequence[Article], config: Config) -> Condensed:
     per_section, max_sections = _budgets(config)
     names = {c.speaker for c in cands if c.speaker}
     rows, vector_of = _vectorize([c.text for c in cands], language, names)
+    if known:
+        both, _ = _vectorize([c.text for c in cands] + list(known), language, names)  # IDF over both
+        old = novelty.known(both[:len(cands)], both[len(cands):], summary.update_repeat)
+        cands = [replace(c, eligible=False) if o else c for c, o in zip(cands, old)]
+        if not any(c.eligible for c in cands):
+            return Condensed(_headline(articles, cands, rows, vector_of), "", (), read)
     sim = rows @ rows.T
     sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
     repeats = _Repeats(cands, sim, language, names)
