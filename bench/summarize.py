@@ -1,6 +1,7 @@
 """ROUGE of digest's condensation against LexRank, TextRank and Lead-3, plus condensation speed.
 
 Usage: python bench/summarize.py [DATA.jsonl] [--words 250]
+       python bench/summarize.py --updates FILE [--words 100]   (update texts: see bench/updates.py)
 
 Each line of DATA.jsonl is {"id", "documents": [text, ...], "summary": reference} (one story).
 Without DATA the story is built at run time from ../shared/seeds: the seed that condenses
@@ -247,12 +248,27 @@ def load_stories(data: Path | None) -> list[dict] | str:
     return stories or f"{data}: no stories (one JSON object per line expected)"
 
 
+def _updates(path: Path, words: int) -> int:
+    """The --updates mode (bench/updates.py)."""
+    import updates  # noqa: PLC0415  (bench/updates.py: it reuses this module's baselines)
+    if not path.is_file():
+        print(f"{path}: no such file; `python bench/updates_example.py` writes an example", file=sys.stderr)
+        return 2
+    topics = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return updates.run(topics, words)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the ROUGE table and timings; non-zero exit when a floor is missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", type=Path, nargs="?", help="JSONL stories (default: the seed story)")
-    parser.add_argument("--words", type=int, default=250)
+    parser.add_argument("--words", type=int, help="word budget (default 250; 100 with --updates)")
+    parser.add_argument("--updates", type=Path, metavar="FILE",
+                        help="topics read over three sessions: score update texts (see bench/updates.py)")
     args = parser.parse_args(argv)
+    if args.updates:
+        return _updates(args.updates, args.words or 100)
+    args.words = args.words or 250
     stories = load_stories(args.data)
     if isinstance(stories, str):
         print(stories, file=sys.stderr)

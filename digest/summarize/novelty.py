@@ -69,7 +69,7 @@ def sent_before(corpus: Corpus, story_ids: Sequence[str], before_digest: str | N
     out = {}
     for story_id, day in first.items():
         texts = _digest_texts(story_id, [data[d] for d in dict.fromkeys(digests[story_id]) if d in data])
-        texts += _article_texts([bodies[a] for a in dict.fromkeys(article_ids[story_id]) if a in bodies])
+        texts += article_texts([bodies[a] for a in dict.fromkeys(article_ids[story_id]) if a in bodies])
         out[story_id] = Sent(day, tuple(texts))
     return out
 
@@ -85,7 +85,7 @@ def _digest_texts(story_id: str, digests: list[dict]) -> list[str]:
     return [t for t in texts if t]
 
 
-def _article_texts(articles: list[Article]) -> list[str]:
+def article_texts(articles: list[Article]) -> list[str]:
     """Titles and sentences of the articles sent before."""
     texts = []
     for a in articles:

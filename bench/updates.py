@@ -1,0 +1,163 @@
+"""`bench/summarize.py --updates FILE`: digest's update text against LexRank, novelty-filtered LexRank and Lead.
+
+Each line of FILE is a topic followed over three reading sessions, read in order:
+{"id", "part": "tune"|"test" (optional), "sets": {"A": {"documents": [{"title", "date",
+"outlet", "text"}]}, "B": {...}, "C": {...}}, "summaries": {"B": [reference, ...], "C": [...]}}.
+The references say what set B (then C) reports to a reader who has read the sets before it
+(bench/updates_example.py builds such a file from ../shared/data/allsides).
+
+For B and C every system writes --words words from that set's documents:
+- digest: the update text a digest sends (lede, then points in section order), condensed from
+  the new set with everything read before as known text (`condense(..., known=...)`: the
+  titles and sentences of the earlier sets, a superset of the points digest sent of them);
+- LexRank: sumy's LexRank over the new set alone;
+- LexRank-novel: LexRank over the new set's sentences whose TF-IDF cosine with every sentence
+  read before stays under a threshold (a novelty filter);
+- Lead: the first sentences of the new set's documents, taken in turn.
+ROUGE-1/2/L F (rouge-score, stemmed) is averaged over the references, then over sets.
+`[summary] update_repeat` and the baseline's threshold are each chosen on the "tune" lines
+(best mean of the three scores) and reported on the "test" lines, which were not looked at.
+Exits 1 when digest is not above every baseline on all three scores of the test part.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rouge_score import rouge_scorer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+
+from digest.config import from_mapping
+from digest.models import Article
+from digest.summarize.condense import condense
+from digest.summarize.novelty import article_texts
+
+REPEAT_GRID = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+NOVEL_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+KEYS = ("rouge1", "rouge2", "rougeL")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One later reading session: its new documents, what was read before, the references."""
+
+    topic: str
+    part: str
+    new: tuple[dict, ...]
+    before: tuple[dict, ...]
+    references: tuple[str, ...]
+
+
+def sessions(topics: list[dict]) -> list[Session]:
+    """Sessions B and C of every topic (C has read A and B before)."""
+    out = []
+    for topic in topics:
+        read: list[dict] = list(topic["sets"]["A"]["documents"])
+        for key in ("B", "C"):
+            new = topic["sets"][key]["documents"]
+            out.append(Session(topic["id"], topic.get("part", "test"), tuple(new), tuple(read),
+                               tuple(topic["summaries"][key])))
+            read += new
+    return out
+
+
+def _articles(documents, prefix: str) -> list[Article]:
+    """Articles as ingest would store them (title, outlet, date, language)."""
+    from summarize import _language  # noqa: PLC0415  (bench/summarize.py, on sys.path when run)
+    return [Article(id=f"{prefix}{i}", title=d.get("title", ""), outlet=d.get("outlet") or f"outlet{i}",
+                    body=d["text"], language=_language(d["text"]),
+                    published=datetime.fromisoformat(d["date"]) if d.get("date") else None)
+            for i, d in enumerate(documents)]
+
+
+def digest_update(session: Session, words: int, repeat: float) -> str:
+    """digest's update text for the new set, what was read before being known."""
+    from summarize import truncate  # noqa: PLC0415
+    config = from_mapping({"summary": {"update_repeat": repeat}}, Path("."))
+    known = article_texts(_articles(session.before, "old"))
+    condensed = condense(_articles(session.new, "new"), config, known)
+    texts = [condensed.lede] + [p.text for s in condensed.sections for p in s.points]
+    return truncate([t for t in texts if t], words)
+
+
+def novel_lexrank(session: Session, words: int, threshold: float) -> str:
+    """LexRank over the new sentences not close (TF-IDF cosine) to any sentence read before."""
+    from summarize import PysbdTokenizer, sumy_summary  # noqa: PLC0415
+    split = PysbdTokenizer().to_sentences
+    new = [list(split(d["text"])) for d in session.new]
+    old = [s for d in session.before for s in (d.get("title", ""), *split(d["text"])) if s]
+    flat = [s for doc in new for s in doc]
+    if not flat:
+        return ""
+    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(flat + old)
+    near = (vectors[:len(flat)] @ vectors[len(flat):].T).toarray().max(axis=1) if old else [0.0] * len(flat)
+    keep, k = [], 0
+    for doc in new:
+        keep.append(" ".join(s for j, s in enumerate(doc) if near[k + j] < threshold))
+        k += len(doc)
+    return sumy_summary(LexRankSummarizer, [d for d in keep if d.strip()] or [" "], words)
+
+
+def lexrank(session: Session, words: int) -> str:
+    """LexRank over the new set alone."""
+    from summarize import sumy_summary  # noqa: PLC0415
+    return sumy_summary(LexRankSummarizer, [d["text"] for d in session.new], words)
+
+
+def lead(session: Session, words: int) -> str:
+    """First sentences of the new documents in turn."""
+    from summarize import lead3_summary  # noqa: PLC0415
+    return lead3_summary([d["text"] for d in session.new], words)
+
+
+_SCORER = rouge_scorer.RougeScorer(list(KEYS), use_stemmer=True)
+
+
+def score(summary: str, references: tuple[str, ...]) -> dict[str, float]:
+    """ROUGE F of one summary, averaged over its references."""
+    rows = [_SCORER.score(ref, summary) for ref in references]
+    return {k: 100 * statistics.mean(r[k].fmeasure for r in rows) for k in KEYS}
+
+
+def mean(system, chosen: list[Session]) -> dict[str, float]:
+    """Mean ROUGE F of a system (session -> text) over sessions."""
+    rows = [score(system(s), s.references) for s in chosen]
+    return {k: statistics.mean(r[k] for r in rows) for k in KEYS}
+
+
+def _best(grid, make, tune: list[Session]) -> tuple[float, dict[str, float]]:
+    """The grid value whose system scores best (mean of the three F) on the tuning sessions."""
+    results = [(value, mean(make(value), tune)) for value in grid]
+    return max(results, key=lambda vr: (statistics.mean(vr[1].values()), -vr[0]))
+
+
+def run(topics: list[dict], words: int) -> int:
+    """Tune on the "tune" part, print both parts, exit code by the test part."""
+    every = sessions(topics)
+    tune = [s for s in every if s.part == "tune"] or every
+    test = [s for s in every if s.part != "tune"] or every
+    repeat, _ = _best(REPEAT_GRID, lambda r: lambda s: digest_update(s, words, r), tune)
+    novel, _ = _best(NOVEL_GRID, lambda t: lambda s: novel_lexrank(s, words, t), tune)
+    systems = {
+        "digest": lambda s: digest_update(s, words, repeat),
+        "LexRank": lambda s: lexrank(s, words),
+        "LexRank-novel": lambda s: novel_lexrank(s, words, novel),
+        "Lead": lambda s: lead(s, words),
+    }
+    print(f"{len(topics)} topics, {len(tune)} tuning / {len(test)} test sessions (B and C), {words}-word budget, "
+          f"ROUGE F (stemmed) x100; tuned: update_repeat {repeat}, novelty threshold {novel}")
+    tables = {}
+    for name, part in (("tune", tune), ("test", test)):
+        tables[name] = {sys_name: mean(system, part) for sys_name, system in systems.items()}
+        print(f"{name} part:\n{'system':<14} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
+        for sys_name, row in tables[name].items():
+            print(f"{sys_name:<14} {row['rouge1']:8.2f} {row['rouge2']:8.2f} {row['rougeL']:8.2f}")
+    failures = [f"digest {k} {tables['test']['digest'][k]:.2f} not above {other} {row[k]:.2f} (test part)"
+                for other, row in tables["test"].items() if other != "digest"
+                for k in KEYS if tables["test"]["digest"][k] <= row[k]]
+    for failure in failures:
+        print("FAIL:", failure)
+    return 1 if failures else 0
