@@ -62,6 +62,7 @@ SUPPORT_SIMILARITY = 0.30  # cosine at or above which another outlet counts as c
 MIN_WORDS, MAX_WORDS = 7, 60
 MIN_TOPIC_HITS = 2  # keyword mentions (a title counts three times) needed to file a story under a topic
 STEM = 5  # letters kept of each word: "publish" and "publicly" count as one term
+NOVELTY_WEIGHT = 0.8  # in an update, salience lost per share of a sentence already sent (bench --updates, tune part)
 QUOTE_PENALTY = 0.05  # preference for reported speech over direct quotes among equals
 DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
 REPEAT_SHARE = 0.45  # share of the shorter sentence's term weight (IDF) that makes it a repeat
@@ -467,14 +468,14 @@ def condense(articles: Sequence[Article], config: Config, known: Sequence[str] =
     rows, vector_of = _vectorize([c.text for c in cands], language, names)
     if known:
         both, _ = _vectorize([c.text for c in cands] + list(known), language, names)  # IDF over both
-        old = novelty.known(both[:len(cands)], both[len(cands):], summary.update_repeat)
-        cands = [replace(c, eligible=False) if o else c for c, o in zip(cands, old)]
+        seen = novelty.overlap(both[:len(cands)], both[len(cands):])
+        cands = [replace(c, eligible=False) if o >= summary.update_repeat else c for c, o in zip(cands, seen)]
         if not any(c.eligible for c in cands):
             return Condensed(_headline(articles, cands, rows, vector_of), "", (), read)
     sim = rows @ rows.T
     sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
     repeats = _Repeats(cands, sim, language, names)
-    scores = _scores(cands, sim)
+    scores = _scores(cands, sim) - (NOVELTY_WEIGHT * seen if known else 0.0)
     lede_ids = _lede(cands, scores)
     bodies = [a.body for a in articles if not a.copy_of]
     main = _main_speakers(cands, scores, bodies, max_sections)

@@ -33,17 +33,18 @@ class Sent:
     texts: tuple[str, ...]
 
 
-def known(rows, known_rows, repeat: float) -> np.ndarray:
-    """Per row (L2-normalised TF-IDF of a candidate sentence), whether a known row holds most of it."""
+def overlap(rows, known_rows) -> np.ndarray:
+    """Per row (L2-normalised TF-IDF of a candidate sentence), the largest share of its weight on terms
+    one known row has, or 1 when its cosine with a known row reaches SAME_COSINE."""
     n = rows.shape[0]
     if known_rows is None or known_rows.shape[0] == 0 or n == 0:
-        return np.zeros(n, dtype=bool)
+        return np.zeros(n)
     cosine = _dense(rows @ known_rows.T)
     present = (known_rows > 0).astype(float)
     shared = _dense(rows @ present.T)
     total = np.asarray(rows.sum(axis=1)).ravel()
     share = np.divide(shared, total[:, None], out=np.zeros_like(shared), where=total[:, None] > 0)
-    return (share.max(axis=1) >= repeat) | (cosine.max(axis=1) >= SAME_COSINE)
+    return np.where(cosine.max(axis=1) >= SAME_COSINE, 1.0, share.max(axis=1))
 
 
 def _dense(matrix) -> np.ndarray:
