@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from digest.config import Config
 from digest.store import follows
 from digest.store.corpus import Corpus
 from digest.stories.link import cosine, different_entities
@@ -43,9 +42,9 @@ class _Followed:
 class Follows:
     """The articles of the followed stories, read once per index, matched against new articles."""
 
-    def __init__(self, corpus: Corpus, config: Config):
+    def __init__(self, corpus: Corpus, threshold: float):
         self.corpus = corpus
-        self.threshold = config.settings.stories.follow_similarity
+        self.threshold = threshold
         self._members: dict[str, _Followed] | None = None
 
     def _load(self) -> dict[str, _Followed]:

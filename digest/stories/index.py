@@ -252,13 +252,14 @@ class StoryIndex:
         self.max_span = config.settings.stories.max_span_days
         self.recent = config.settings.stories.recent_members
         self.half_life = config.settings.stories.half_life_days
-        self._follows = Follows(corpus, config)
+        self.follow_similarity = config.settings.stories.follow_similarity
         self._batching = False
         self._start_fresh()
 
     def _start_fresh(self) -> None:
         """Empty the in-memory state: the corpus is read again as needed."""
         self.df = DocFreq(self.corpus)
+        self._follows = Follows(self.corpus, self.follow_similarity)
         self._members: dict[str, _Member] = {}
         self._stories: dict[str, list[str]] = {}
         self._postings: dict[str, set[str]] = {}

@@ -18,6 +18,9 @@ sentences (earlier dates, "since", "last week") go to a last section with speake
 unattributed points and self-attributed points of minor speakers; it leads when its
 points outweigh the main speaker's.
 
+Updates: given the texts an earlier digest sent of the story (`known`), sentences they carry
+may become neither point nor lede and partly sent ones rank lower (summarize.novelty).
+
 Languages: a story is condensed in its dominant language, the one most of its outlets
 wrote in (ties: the one with most text; articles of undetected language count for none
 and are read with it). Articles in other languages stay the story's articles but give no

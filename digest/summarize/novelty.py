@@ -4,9 +4,10 @@ A story already sent comes back with new articles; the reader has its earlier po
 ledes, and the articles they cited. A new sentence is known when most of its content is in
 one sentence sent before: the share of its TF-IDF weight on terms that sentence has reaches
 `[summary] update_repeat` (containment, so a long recap that restates an old point with a
-few words added is still known), or its cosine with that sentence reaches MERGE-level
-similarity. Only the sentences that are not known may become points or the lede, so an
-update opens with what is new and keeps background only when that is new too.
+few words added is still known), or its cosine with that sentence reaches SAME_COSINE.
+Only the sentences that are not known may become points or the lede, so an update opens
+with what is new and keeps background only when that is new too; among them, the share
+already sent lowers a sentence's salience (condense.NOVELTY_WEIGHT).
 """
 from __future__ import annotations
 
