@@ -87,3 +87,14 @@ def test_an_update_with_nothing_new_is_not_sent_again(runner, example_workspace)
     [update] = third["stories"]
     assert update["id"] == rail["id"] and "82 percent" in update["lede"]
     assert not any("called off" in t or "6.5 percent" in t for t in _texts(update))
+
+
+def test_a_rebuilt_update_is_the_update_that_was_sent(runner, example_workspace):
+    _run(runner, example_workspace, "2026-03-06")
+    (example_workspace / "inbox" / "vote.txt").write_text(VOTE)
+    [sent] = _run(runner, example_workspace, "2026-03-07")["stories"]
+    again = runner.invoke(cli, ["--config", str(example_workspace / "digest.toml"), "build", "--date", "2026-03-07",
+                                "--again", "--json"])
+    assert again.exit_code == 0, again.output
+    [rebuilt] = json.loads(again.stdout)["stories"]
+    assert (rebuilt["lede"], rebuilt["first_sent"], _texts(rebuilt)) == (sent["lede"], "2026-03-06", _texts(sent))
