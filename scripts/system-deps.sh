@@ -3,7 +3,7 @@
 #   scripts/system-deps.sh runtime   WeasyPrint's libraries and fonts (make demo)
 #   scripts/system-deps.sh test      the same, plus poppler-utils (PDF checks) and chromium (browser tests)
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core)
 if [[ ${1:-runtime} == test ]]; then
   packages+=(poppler-utils chromium)
 fi
