@@ -8,7 +8,7 @@ story costs. Each sentence keeps only its TOP_K most similar sentences (TF-IDF c
 CHUNK rows at a time), so the graph and its LexRank power iteration stay linear in the sentences.
 A sentence's score adds its centrality in that graph, how many other stories and outlets carry a
 close sentence, and how early it comes in its article. Points are chosen greedily by score with
-a redundancy cost (MMR), at most PER_STORY from one story, until [summary] overview_words words;
+a redundancy cost (MMR) and a cost for each point already taken from the same story, until [summary] overview_words words;
 each cites its article and every article of the brief with a near-repeat. They are listed in
 date order, so the overview reads as the topic's course.
 """
@@ -42,10 +42,10 @@ SUPPORT_SIMILARITY = 0.30  # cosine at which another story or outlet counts as c
 SOURCE_SIMILARITY = 0.40  # cosine at which another article is cited for a point
 MERGE_SIMILARITY = 0.38  # cosine at which a sentence repeats a point already chosen
 SUPPORT_SATURATION = 3  # other stories (or outlets) carrying a sentence for full support
-WEIGHT_CENTRAL, WEIGHT_STORIES, WEIGHT_OUTLETS, WEIGHT_LEAD = 0.4, 0.2, 0.2, 0.2
+WEIGHT_CENTRAL, WEIGHT_STORIES, WEIGHT_OUTLETS, WEIGHT_LEAD = 0.8, 0.2, 0.2, 1.0  # tuned on bench/topics.py tune
 LEAD_DECAY = 3  # a sentence's lead weight is 1 / (1 + position / LEAD_DECAY)
 DIVERSITY = 1.0  # MMR weight of the similarity to points already chosen
-PER_STORY = 3  # points at most from one story
+STORY_COST = 0.1  # score a point costs for each point already chosen from its story (spreads the overview)
 
 
 def reading_order(stories: Sequence[Story], cap: int) -> list[tuple[int, Article]]:
@@ -127,21 +127,23 @@ def _scores(cands: list[Candidate], graph: sparse.csr_matrix, stories: list[str]
 
 
 def _choose(cands: list[Candidate], scores: np.ndarray, rows, story_of: list[int], words: int) -> list[int]:
-    """Greedy MMR choice up to the word budget, at most PER_STORY points per story."""
+    """Greedy MMR choice up to the word budget; each point chosen from a story costs its next STORY_COST."""
     pool = np.array([i for i, c in enumerate(cands) if c.eligible and c.standalone], dtype=int)
     near = np.zeros(len(pool))
     alive = np.ones(len(pool), dtype=bool)
     picked: list[int] = []
-    per_story: dict[int, int] = {}
+    stories = np.array([story_of[i] for i in pool], dtype=int)
+    taken = np.zeros(len(pool))  # points already chosen from each candidate's story
     total = 0
     while alive.any() and total < words:
-        best = int(np.argmax(np.where(alive, scores[pool] - DIVERSITY * near, -np.inf)))
+        gain = scores[pool] - DIVERSITY * near - STORY_COST * taken
+        best = int(np.argmax(np.where(alive, gain, -np.inf)))
         alive[best] = False
         i = int(pool[best])
-        if near[best] >= MERGE_SIMILARITY or per_story.get(story_of[i], 0) >= PER_STORY:
+        if near[best] >= MERGE_SIMILARITY:
             continue
         picked.append(i)
-        per_story[story_of[i]] = per_story.get(story_of[i], 0) + 1
+        taken[stories == story_of[i]] += 1
         total += cands[i].n_words
         sim = rows[pool] @ rows[i].T
         near = np.maximum(near, sim.toarray().ravel() if sparse.issparse(sim) else np.asarray(sim).ravel())
