@@ -8,7 +8,8 @@ story costs. Each sentence keeps only its TOP_K most similar sentences (TF-IDF c
 CHUNK rows at a time), so the graph and its LexRank power iteration stay linear in the sentences.
 A sentence's score adds its centrality in that graph, how many other stories and outlets carry a
 close sentence, and how early it comes in its article. Points are chosen greedily by score with
-a redundancy cost (MMR) and a cost for each point already taken from the same story, until [summary] overview_words words;
+a redundancy cost (MMR; a sentence that restates a chosen point, as summarize.condense judges
+repeats, is skipped) and a cost for each point already taken from the same story, until [summary] overview_words words;
 each cites its article and every article of the brief with a near-repeat. They are listed in
 date order, so the overview reads as the topic's course.
 """
@@ -28,6 +29,7 @@ from digest.summarize.condense import (
     LONG_WORDS,
     Candidate,
     _collect,
+    _Repeats,
     _in_language,
     _vectorize,
     dominant_language,
@@ -126,7 +128,22 @@ def _scores(cands: list[Candidate], graph: sparse.csr_matrix, stories: list[str]
             + WEIGHT_OUTLETS * _carried(graph, outlets) + WEIGHT_LEAD * lead + clarity)
 
 
-def _choose(cands: list[Candidate], scores: np.ndarray, rows, story_of: list[int], words: int) -> list[int]:
+class _PairSimilarity:
+    """sim[i, j] computed on demand from the sparse rows: _Repeats asks for a few pairs only."""
+
+    def __init__(self, rows):
+        """Keep the L2-normalised TF-IDF rows."""
+        self.rows = rows
+
+    def __getitem__(self, pair: tuple[int, int]) -> float:
+        """Cosine of sentences i and j."""
+        i, j = pair
+        value = self.rows[i] @ self.rows[j].T
+        return float(value.toarray()[0, 0] if sparse.issparse(value) else np.asarray(value).ravel()[0])
+
+
+def _choose(cands: list[Candidate], scores: np.ndarray, rows, story_of: list[int], words: int,
+            repeats: _Repeats) -> list[int]:
     """Greedy MMR choice up to the word budget; each point chosen from a story costs its next STORY_COST."""
     pool = np.array([i for i, c in enumerate(cands) if c.eligible and c.standalone], dtype=int)
     near = np.zeros(len(pool))
@@ -140,7 +157,7 @@ def _choose(cands: list[Candidate], scores: np.ndarray, rows, story_of: list[int
         best = int(np.argmax(np.where(alive, gain, -np.inf)))
         alive[best] = False
         i = int(pool[best])
-        if near[best] >= MERGE_SIMILARITY:
+        if near[best] >= MERGE_SIMILARITY or (near[best] > 0 and repeats.closest(i, picked) is not None):
             continue
         picked.append(i)
         taken[stories == story_of[i]] += 1
@@ -166,7 +183,8 @@ def overview(stories: Sequence[Story], config: Config) -> tuple[KeyPoint, ...]:
     story_of = [pairs[c.article][0] for c in cands]
     outlets = [(articles[c.article].outlet or c.origin).strip().lower() for c in cands]
     scores = _scores(cands, graph, [str(s) for s in story_of], outlets)
-    picked = _choose(cands, scores, rows, story_of, summary.overview_words)
+    repeats = _Repeats(cands, _PairSimilarity(rows), language, set())
+    picked = _choose(cands, scores, rows, story_of, summary.overview_words, repeats)
     points = []
     for i in picked:
         lo, hi = graph.indptr[i], graph.indptr[i + 1]
