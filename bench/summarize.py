@@ -7,7 +7,8 @@ Usage: python bench/summarize.py [DATA.jsonl] [--words 250]
 "text"}], "summaries": [reference, ...]} (bench/topics.py builds such files from the shared
 AllSides data). digest ingests the documents into a fresh corpus (real dedup and story
 grouping), composes the brief of the whole corpus and is scored on its overview's first
---words words; LexRank, TextRank and Lead (first sentences of every document in date order,
+--words words ("stories": the brief's opening without the overview, its stories' ledes and
+points in turn, as briefs began before); LexRank, TextRank and Lead (first sentences of every document in date order,
 then second sentences, ...) read the same texts on the same budget. Scores are averaged over
 the references of a topic, then over topics. Exits 1 when digest is not above every baseline
 on all three scores.
@@ -152,18 +153,36 @@ def lead3_summary(documents: list[str], words: int) -> str:
     return truncate(ordered, words)
 
 
+_BRIEFS: dict[str, object] = {}
+
+
+def topic_brief(documents: list[dict]):
+    """digest's brief of the documents, ingested into a fresh corpus (composed once per topic)."""
+    key = json.dumps(documents, sort_keys=True)
+    if key not in _BRIEFS:
+        with tempfile.TemporaryDirectory(prefix="digest-topic-") as tmp:
+            config = from_mapping({}, Path(tmp))
+            with Corpus(Path(tmp) / "corpus.sqlite") as corpus:
+                store = Store(corpus, config)
+                for d in documents:
+                    when = datetime.fromisoformat(d["date"]) if d.get("date") else None
+                    store.put(Article(id="", title=d.get("title", ""), outlet=d.get("outlet", ""), body=d["text"],
+                                      published=when, language=_language(d["text"])))
+                _BRIEFS[key] = compose(config, corpus, Selection())
+    return _BRIEFS[key]
+
+
 def digest_topic_summary(documents: list[dict], words: int) -> str:
-    """The overview of digest's brief over the documents, ingested into a fresh corpus."""
-    with tempfile.TemporaryDirectory(prefix="digest-topic-") as tmp:
-        config = from_mapping({}, Path(tmp))
-        with Corpus(Path(tmp) / "corpus.sqlite") as corpus:
-            store = Store(corpus, config)
-            for d in documents:
-                store.put(Article(id="", title=d.get("title", ""), outlet=d.get("outlet", ""), body=d["text"],
-                                  published=datetime.fromisoformat(d["date"]) if d.get("date") else None,
-                                  language=_language(d["text"])))
-            brief = compose(config, corpus, Selection())
-    return truncate([p.text for p in brief.overview], words)
+    """The overview of digest's brief, cut to the budget."""
+    return truncate([p.text for p in topic_brief(documents).overview], words)
+
+
+def stories_topic_summary(documents: list[dict], words: int) -> str:
+    """The brief's opening without its overview (what a brief began with before): each story's
+    lede and points in turn."""
+    brief = topic_brief(documents)
+    texts = [t for s in brief.stories for t in [s.lede] + [p.text for x in s.sections for p in x.points]]
+    return truncate([t for t in texts if t], words)
 
 
 def _dated_texts(documents: list[dict]) -> list[str]:
@@ -173,6 +192,7 @@ def _dated_texts(documents: list[dict]) -> list[str]:
 
 TOPIC_SYSTEMS = {
     "digest": digest_topic_summary,
+    "stories": stories_topic_summary,
     "LexRank": lambda docs, words: sumy_summary(LexRankSummarizer, _dated_texts(docs), words),
     "TextRank": lambda docs, words: sumy_summary(TextRankSummarizer, _dated_texts(docs), words),
     "Lead": lambda docs, words: lead3_summary(_dated_texts(docs), words),

@@ -216,7 +216,8 @@ def run(obj, day, as_json):
               help="File to write (default brief.pdf or brief.html; with --json, none unless given).")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]),
               help="pdf or html (default: the suffix of -o, else pdf).")
-@click.option("--json", "as_json", is_flag=True, help="Print the brief as digest JSON (overview and timeline included).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the brief as digest JSON (overview and timeline included).")
 @click.pass_obj
 def brief(obj, since, until, topic, story_id, output, fmt, as_json):
     """Write a one-off briefing (PDF or HTML) from the corpus for a date range, a topic or one story:
