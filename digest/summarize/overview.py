@@ -9,9 +9,9 @@ CHUNK rows at a time), so the graph and its LexRank power iteration stay linear 
 A sentence's score adds its centrality in that graph, how many other stories and outlets carry a
 close sentence, and how early it comes in its article. Points are chosen greedily by score with
 a redundancy cost (MMR; a sentence that restates a chosen point, as summarize.condense judges
-repeats, is skipped) and a cost for each point already taken from the same story, until [summary] overview_words words;
-each cites its article and every article of the brief with a near-repeat. They are listed in
-date order, so the overview reads as the topic's course.
+repeats, is skipped) and a cost for each point already taken from the same story, until
+[summary] overview_words words; each cites its article and every article of the brief with a
+near-repeat. They are listed in date order, so the overview reads as the topic's course.
 """
 from __future__ import annotations
 
