@@ -35,6 +35,9 @@ bench:
 	$(BIN)/python bench/dedup.py --sizes 10000,100000
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/summarize.py
+	$(BIN)/python bench/topics.py --out build/topics
+	$(BIN)/python bench/summarize.py --topic build/topics/report.jsonl
+	$(BIN)/python bench/search.py --sizes 10000,100000
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/bigstory.py
 	$(BIN)/python bench/day.py

@@ -2,6 +2,17 @@
 
 Usage: python bench/summarize.py [DATA.jsonl] [--words 250]
        python bench/summarize.py --updates FILE [--words 100]   (update texts: see bench/updates.py)
+       python bench/summarize.py --topic FILE [--words 250]
+
+--topic FILE scores topic briefs: each line is {"id", "documents": [{"title", "date", "outlet",
+"text"}], "summaries": [reference, ...]} (bench/topics.py builds such files from the shared
+AllSides data). digest ingests the documents into a fresh corpus (real dedup and story
+grouping), composes the brief of the whole corpus and is scored on its overview's first
+--words words ("stories": the brief's opening without the overview, its stories' ledes and
+points in turn, as briefs began before); LexRank, TextRank and Lead (first sentences of every document in date order,
+then second sentences, ...) read the same texts on the same budget. Scores are averaged over
+the references of a topic, then over topics. Exits 1 when digest is not above every baseline
+on all three scores.
 
 Each line of DATA.jsonl is {"id", "documents": [text, ...], "summary": reference} (one story).
 Without DATA the story is built at run time from ../shared/seeds: the seed that condenses
@@ -28,7 +39,9 @@ import json
 import re
 import statistics
 import sys
+import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from rouge_score import rouge_scorer
@@ -40,7 +53,10 @@ from sumy.utils import get_stop_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from digest.brief import Selection, compose  # noqa: E402
 from digest.config import from_mapping  # noqa: E402
+from digest.ingest.inbox import Store  # noqa: E402
+from digest.store.corpus import Corpus  # noqa: E402
 from digest.models import Article  # noqa: E402
 from digest.summarize import (
     clauses,
@@ -136,6 +152,97 @@ def lead3_summary(documents: list[str], words: int) -> str:
     leads = [list(tokenizer.to_sentences(d))[:3] for d in documents]
     ordered = [lead[k] for k in range(3) for lead in leads if k < len(lead)]
     return truncate(ordered, words)
+
+
+_BRIEFS: dict[str, object] = {}
+
+
+def topic_brief(documents: list[dict]):
+    """digest's brief of the documents, ingested into a fresh corpus (composed once per topic)."""
+    key = json.dumps(documents, sort_keys=True)
+    if key not in _BRIEFS:
+        with tempfile.TemporaryDirectory(prefix="digest-topic-") as tmp:
+            config = from_mapping({}, Path(tmp))
+            with Corpus(Path(tmp) / "corpus.sqlite") as corpus:
+                store = Store(corpus, config)
+                for d in documents:
+                    when = datetime.fromisoformat(d["date"]) if d.get("date") else None
+                    store.put(Article(id="", title=d.get("title", ""), outlet=d.get("outlet", ""), body=d["text"],
+                                      published=when, language=_language(d["text"])))
+                _BRIEFS[key] = compose(config, corpus, Selection())
+    return _BRIEFS[key]
+
+
+def digest_topic_summary(documents: list[dict], words: int) -> str:
+    """The overview of digest's brief, cut to the budget."""
+    return truncate([p.text for p in topic_brief(documents).overview], words)
+
+
+def stories_topic_summary(documents: list[dict], words: int) -> str:
+    """The brief's opening without its overview (what a brief began with before): each story's
+    lede and points in turn."""
+    brief = topic_brief(documents)
+    texts = [t for s in brief.stories for t in [s.lede] + [p.text for x in s.sections for p in x.points]]
+    return truncate([t for t in texts if t], words)
+
+
+def _dated_texts(documents: list[dict]) -> list[str]:
+    """The documents' texts, oldest first."""
+    return [d["text"] for d in sorted(documents, key=lambda d: d.get("date") or "")]
+
+
+TOPIC_SYSTEMS = {
+    "digest": digest_topic_summary,
+    "stories": stories_topic_summary,
+    "LexRank": lambda docs, words: sumy_summary(LexRankSummarizer, _dated_texts(docs), words),
+    "TextRank": lambda docs, words: sumy_summary(TextRankSummarizer, _dated_texts(docs), words),
+    "Lead": lambda docs, words: lead3_summary(_dated_texts(docs), words),
+}
+
+
+def score_topics(topics: list[dict], words: int) -> dict[str, dict[str, float]]:
+    """Mean ROUGE-1/2/L F per system: over each topic's references, then over topics."""
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    totals = {name: {"rouge1": [], "rouge2": [], "rougeL": []} for name in TOPIC_SYSTEMS}
+    for topic in topics:
+        for name, system in TOPIC_SYSTEMS.items():
+            summary = system(topic["documents"], words)
+            per_ref = [scorer.score(ref, summary) for ref in topic["summaries"]]
+            for key in totals[name]:
+                totals[name][key].append(statistics.mean(r[key].fmeasure for r in per_ref))
+    return {name: {k: 100 * statistics.mean(v) for k, v in keys.items()} for name, keys in totals.items()}
+
+
+def _print_table(table: dict[str, dict[str, float]]) -> list[str]:
+    """Print the ROUGE table; the failures when digest is not above every baseline."""
+    print(f"{'system':<10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
+    for name, row in table.items():
+        print(f"{name:<10} {row['rouge1']:8.2f} {row['rouge2']:8.2f} {row['rougeL']:8.2f}")
+    failures = []
+    for key in ("rouge1", "rouge2", "rougeL"):
+        best = max(row[key] for name, row in table.items() if name != "digest")
+        if table["digest"][key] <= best:
+            failures.append(f"digest {key} {table['digest'][key]:.2f} not above best baseline {best:.2f}")
+    return failures
+
+
+def topic_main(path: Path, words: int) -> int:
+    """The --topic mode: the ROUGE table of the topic briefs; 1 when digest is not above every baseline."""
+    if not path.is_file():
+        print(f"{path}: no such file; build one with bench/topics.py", file=sys.stderr)
+        return 2
+    topics = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not topics:
+        print(f"{path}: no topics (one JSON object per line expected)", file=sys.stderr)
+        return 2
+    cpu = time.process_time()
+    table = score_topics(topics, words)
+    print(f"{len(topics)} topics ({sum(len(t['documents']) for t in topics)} documents), {words}-word budget, "
+          f"ROUGE F (stemmed) averaged over references, x100; {time.process_time() - cpu:.1f} s CPU")
+    failures = _print_table(table)
+    for failure in failures:
+        print("FAIL:", failure, file=sys.stderr)
+    return 1 if failures else 0
 
 
 SYSTEMS = {
@@ -265,24 +372,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, help="word budget (default 250; 100 with --updates)")
     parser.add_argument("--updates", type=Path, metavar="FILE",
                         help="topics read over three sessions: score update texts (see bench/updates.py)")
+    parser.add_argument("--topic", type=Path, help="JSONL topic sets: score the brief overview instead")
     args = parser.parse_args(argv)
     if args.updates:
         return _updates(args.updates, args.words or 100)
     args.words = args.words or 250
+    if args.topic:
+        return topic_main(args.topic, args.words)
     stories = load_stories(args.data)
     if isinstance(stories, str):
         print(stories, file=sys.stderr)
         return 2
     table = score_all(stories, args.words)
     print(f"{len(stories)} stories, {args.words}-word budget, ROUGE F (stemmed), x100")
-    print(f"{'system':<10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
-    for name, row in table.items():
-        print(f"{name:<10} {row['rouge1']:8.2f} {row['rouge2']:8.2f} {row['rougeL']:8.2f}")
-    failures = []
-    for key in ("rouge1", "rouge2", "rougeL"):
-        best = max(row[key] for name, row in table.items() if name != "digest")
-        if table["digest"][key] <= best:
-            failures.append(f"digest {key} {table['digest'][key]:.2f} not above best baseline {best:.2f}")
+    failures = _print_table(table)
     story = time_story(stories[0]["documents"])
     cpu, wall, count = time_day(stories)
     print(f"10-article story: {story['cpu']:.1f} ms CPU, {story['wall']:.1f} ms wall "

@@ -1,4 +1,5 @@
-"""One-off PDF briefings from the corpus: by date range, topic phrase or story, no scheduled run needed."""
+"""One-off briefings (PDF or HTML) from the corpus: by date range, topic phrase or story, no scheduled
+run needed. A brief opens with an overview of all its stories and a dated timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from digest.errors import DigestError
 from digest.files import write_atomic
 from digest.models import Article, Digest, utcnow
 from digest.sources.boilerplate import OutletLines
+from digest.summarize import overview
 from digest.store import search
 from digest.store.corpus import Corpus
 
@@ -49,15 +51,38 @@ def select(corpus: Corpus, selection: Selection) -> list[Article]:
     return articles
 
 
-def brief(config: Config, corpus: Corpus, selection: Selection, output: Path) -> Digest:
-    """Write a PDF briefing of the selected stories to output; the corpus is not changed."""
+FORMATS = ("pdf", "html")
+
+
+def compose(config: Config, corpus: Corpus, selection: Selection) -> Digest:
+    """The briefing of the selected stories: overview, timeline, then the stories (corpus unchanged)."""
     articles = select(corpus, selection)
     if not articles:
         raise DigestError(f"no article in the corpus matches {selection.describe() or 'the selection'}; "
                           "check `digest status` or widen --since/--until")
-    stories, _ = make_stories(group_by_story(articles), config, sent_stories=set())
+    stories, also = make_stories(group_by_story(articles), config, sent_stories=set())
+    everything = tuple(stories) + tuple(also)
     title = config.settings.digest.title + (f": {selection.describe()}" if selection.describe() else "")
-    digest = Digest(date=selection.until or utcnow().date(), title=title, stories=tuple(stories),
-                    generated_at=output_time())
-    write_atomic(Path(output), render.render_pdf(digest, config))
+    return Digest(date=selection.until or utcnow().date(), title=title, stories=tuple(stories),
+                  also=tuple(also), generated_at=output_time(), overview=overview.overview(everything, config),
+                  timeline=overview.timeline(everything))
+
+
+def output_format(output: Path | None, chosen: str | None) -> str:
+    """The format asked for (--format), else the output's suffix when it names one, else PDF."""
+    if chosen:
+        return chosen
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    if suffix in ("htm", "html"):
+        return "html"
+    return "pdf"
+
+
+def brief(config: Config, corpus: Corpus, selection: Selection, output: Path, fmt: str = "pdf") -> Digest:
+    """Write the briefing of the selected stories to output as PDF or HTML; the corpus is not changed."""
+    if fmt not in FORMATS:
+        raise DigestError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    digest = compose(config, corpus, selection)
+    data = render.render_pdf(digest, config) if fmt == "pdf" else render.pdf_html(digest, config).encode("utf-8")
+    write_atomic(Path(output), data)
     return digest

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from digest.models import Article, Digest, KeyPoint, Section, SectionKind, Story
+from digest.models import Article, Digest, KeyPoint, Section, SectionKind, Story, TimelineEntry
 from digest.text.unicode_safety import scrub
 
 
@@ -24,12 +24,17 @@ def _article(article: Article, why: dict[str, Any] | None) -> dict[str, Any]:
     return data
 
 
+def _points(points: tuple[KeyPoint, ...]) -> list[dict[str, Any]]:
+    return [{"text": p.text, "sources": list(p.sources)} for p in points]
+
+
 def _section(section: Section) -> dict[str, Any]:
-    return {
-        "speaker": section.speaker,
-        "kind": section.kind,
-        "points": [{"text": p.text, "sources": list(p.sources)} for p in section.points],
-    }
+    return {"speaker": section.speaker, "kind": section.kind, "points": _points(section.points)}
+
+
+def _entry(entry: TimelineEntry) -> dict[str, Any]:
+    return {"date": entry.date.isoformat(), "story": entry.story, "title": entry.title,
+            "sources": list(entry.sources)}
 
 
 def _story(story: Story, why: dict[str, Any] | None) -> dict[str, Any]:
@@ -58,6 +63,8 @@ def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: A
         "notes": list(digest.notes),
         "stories": [_story(s, why) for s in digest.stories],
         "also": [_story(s, why) for s in digest.also],
+        "overview": _points(digest.overview),
+        "timeline": [_entry(e) for e in digest.timeline],
     }
     data.update(extra)
     return data
@@ -76,10 +83,18 @@ def _read_article(a: dict[str, Any]) -> Article:
                    language=a.get("language") or "und", copy_of=a.get("copy_of"))
 
 
+def _read_points(points: list[dict[str, Any]]) -> tuple[KeyPoint, ...]:
+    return tuple(KeyPoint(p["text"], tuple(p.get("sources", ()))) for p in points)
+
+
+def _read_entry(e: dict[str, Any]) -> TimelineEntry:
+    return TimelineEntry(date=date.fromisoformat(e["date"]), story=e["story"], title=e.get("title", ""),
+                         sources=tuple(e.get("sources", ())))
+
+
 def _read_story(s: dict[str, Any]) -> Story:
     sections = tuple(Section(speaker=x.get("speaker"), kind=SectionKind(x.get("kind", "speaker")),
-                             points=tuple(KeyPoint(p["text"], tuple(p.get("sources", ())))
-                                          for p in x.get("points", [])))
+                             points=_read_points(x.get("points", [])))
                      for x in s.get("sections", []))
     return Story(id=s["id"], title=s.get("title", ""), lede=s.get("lede", ""),
                  articles=tuple(_read_article(a) for a in s.get("articles", [])),
@@ -93,4 +108,6 @@ def digest_from_dict(data: dict[str, Any]) -> Digest:
     return Digest(date=date.fromisoformat(data["date"]), title=data.get("title", ""),
                   stories=tuple(_read_story(s) for s in data.get("stories", [])),
                   generated_at=_when(data.get("generated_at")), notes=tuple(data.get("notes", ())),
-                  also=tuple(_read_story(s) for s in data.get("also", [])))
+                  also=tuple(_read_story(s) for s in data.get("also", [])),
+                  overview=_read_points(data.get("overview", [])),
+                  timeline=tuple(_read_entry(e) for e in data.get("timeline", [])))

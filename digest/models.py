@@ -65,6 +65,16 @@ class Story:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One story of a topic brief's timeline: the day it began, its headline, its articles."""
+
+    date: date
+    story: str  # the story's id
+    title: str
+    sources: tuple[str, ...]  # article ids, oldest first
+
+
+@dataclass(frozen=True)
 class Digest:
     """One day's digest: what the renderers and the JSON output receive."""
 
@@ -75,6 +85,9 @@ class Digest:
     notes: tuple[str, ...] = field(default=())
     # stories past [summary] stories_per_digest: listed by headline and sources only (no sections)
     also: tuple[Story, ...] = field(default=())
+    # a topic brief opens with the most central points of all its stories and a dated timeline
+    overview: tuple[KeyPoint, ...] = field(default=())
+    timeline: tuple[TimelineEntry, ...] = field(default=())
 
 
 def utcnow() -> datetime:

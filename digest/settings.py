@@ -91,6 +91,7 @@ class SummarySettings:
     stories_per_digest: int = _number(1, 100_000)
     max_articles_read: int = _number(1, 100_000)
     max_sentences_read: int = _number(10, 1_000_000)
+    overview_words: int = _number(0, 100_000)
     topics: Mapping[str, Any]
     update_repeat: float = _number(above=0, at_most=1)
 

@@ -213,18 +213,32 @@ def run(obj, day, as_json):
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included.")
 @click.option("--topic", help="Only stories whose articles contain this keyword or phrase.")
 @click.option("--story", "story_id", help="Only this story id (see digest.json or dedup-report).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="brief.pdf",
-              show_default=True, help="PDF file to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default brief.pdf or brief.html; with --json, none unless given).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]),
+              help="pdf or html (default: the suffix of -o, else pdf).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the brief as digest JSON (overview and timeline included).")
 @click.pass_obj
-def brief(obj, since, until, topic, story_id, output):
-    """Write a one-off PDF briefing from the corpus for a date range, a topic or one story."""
+def brief(obj, since, until, topic, story_id, output, fmt, as_json):
+    """Write a one-off briefing (PDF or HTML) from the corpus for a date range, a topic or one story:
+    an overview of all its stories, a dated timeline, then the stories."""
     from digest import brief as brief_mod
+    from digest.jsonio import digest_to_dict
 
     selection = brief_mod.Selection(since.date() if since else None, until.date() if until else None,
                                     topic, story_id)
+    fmt = brief_mod.output_format(output, fmt)
     with workspace.open_corpus(obj.config) as corpus:
-        digest = brief_mod.brief(obj.config, corpus, selection, output)
-    click.echo(f"{len(digest.stories)} stories written to {output}")
+        if as_json and output is None:
+            digest = brief_mod.compose(obj.config, corpus, selection)
+        else:
+            output = output or Path(f"brief.{fmt}")
+            digest = brief_mod.brief(obj.config, corpus, selection, output, fmt)
+    if as_json:
+        click.echo(json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{len(digest.stories)} stories written to {output}")
 
 
 @cli.command()

@@ -11,11 +11,11 @@ from digest.errors import RenderError
 from digest.files import write_atomic
 from digest.models import Digest
 from digest.render.email import build_message, fit_email, inline_css, render_html
-from digest.render.pdf import make_fetcher, render_pdf
+from digest.render.pdf import make_fetcher, pdf_html, render_pdf
 from digest.render.text import render_text
 from digest.store.faults import storage_error
 
-__all__ = ["build_message", "inline_css", "make_fetcher", "render_html", "render_pdf", "render_text",
+__all__ = ["build_message", "inline_css", "make_fetcher", "pdf_html", "render_html", "render_pdf", "render_text",
            "write_atomic", "write_outputs"]
 
 log = logging.getLogger(__name__)

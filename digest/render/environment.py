@@ -245,11 +245,42 @@ def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[StoryView,
     """Views of every story, of the headline-only stories past the budget ("also"), and the
     numbered source list of the condensed stories (the appendix and footnotes: on a busy day the
     "also" stories have thousands of sources, listed with their story instead)."""
+    views = brief_views(digest)
+    return views.stories, views.also, views.sources
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """One line of a brief's timeline: day, headline, the story's anchor when it is condensed."""
+
+    date: date
+    title: str
+    anchor: str | None
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class BriefViews:
+    """Everything a template shows, sources numbered in reading order (overview first)."""
+
+    overview: tuple[PointView, ...]
+    timeline: tuple[TimelineView, ...]
+    stories: tuple[StoryView, ...]
+    also: tuple[StoryView, ...]
+    sources: tuple[SourceView, ...]
+
+
+def brief_views(digest: Digest) -> BriefViews:
+    """Views of the overview, the stories, the cited sources, then the timeline and "also"."""
     sources = _Sources(digest.stories + digest.also)
+    overview = tuple(PointView(text=p.text, sources=sources.for_ids(p.sources)) for p in digest.overview)
     views = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.stories, start=1))
     cited = tuple(sorted(sources.views.values(), key=lambda v: v.number))
+    anchors = {s.id: v.anchor for s, v in zip(digest.stories, views)}
+    timeline = tuple(TimelineView(date=e.date, title=e.title, anchor=anchors.get(e.story),
+                                  sources=sources.for_ids(e.sources)) for e in digest.timeline)
     also = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.also, start=len(views) + 1))
-    return views, also, cited
+    return BriefViews(overview, timeline, views, also, cited)
 
 
 def top_line(digest: Digest, limit: int = 140) -> str:
@@ -263,14 +294,16 @@ def top_line(digest: Digest, limit: int = 140) -> str:
 
 def base_context(digest: Digest, config: Config) -> dict[str, Any]:
     """Values every template receives."""
-    stories, also, sources = story_views(digest)
+    views = brief_views(digest)
     return {
         "digest": digest,
         "title": digest.title or config.settings.digest.title,
         "date": digest.date,
-        "stories": stories,
-        "also": also,
-        "sources": sources,
+        "overview": views.overview,
+        "timeline": views.timeline,
+        "stories": views.stories,
+        "also": views.also,
+        "sources": views.sources,
         "top_line": top_line(digest),
         "notes": digest.notes,
         "config": config,
