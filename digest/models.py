@@ -64,6 +64,29 @@ class Story:
 
 
 @dataclass(frozen=True)
+class RoundupLine:
+    """One report of a roundup: whom it is about, its key line, and its story's articles (cited)."""
+
+    entity: str
+    text: str
+    story_id: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Roundup:
+    """One outlet's reports of one template on one day ("Earnings: 42 companies reported"), listed
+    a line each as one digest entry; each report stays its own story in the corpus."""
+
+    id: str
+    label: str
+    heading: str
+    outlet: str
+    day: date
+    lines: tuple[RoundupLine, ...]
+
+
+@dataclass(frozen=True)
 class Digest:
     """One day's digest: what the renderers and the JSON output receive."""
 
@@ -74,6 +97,8 @@ class Digest:
     notes: tuple[str, ...] = field(default=())
     # stories past [summary] stories_per_digest: listed by headline and sources only (no sections)
     also: tuple[Story, ...] = field(default=())
+    # one template's reports of a day, each gathered into one entry ([stories] roundups)
+    roundups: tuple[Roundup, ...] = field(default=())
 
 
 def utcnow() -> datetime:
