@@ -75,7 +75,7 @@ def group_by_story(articles: Sequence[Article]) -> dict[str, list[Article]]:
     return groups
 
 
-def _ranked(groups: dict[str, list[Article]]) -> list[tuple[str, list[Article]]]:
+def ranked_groups(groups: dict[str, list[Article]]) -> list[tuple[str, list[Article]]]:
     """Story groups, most important first (ties by story id)."""
     return sorted(groups.items(), key=lambda kv: (-summarize.story_importance(kv[1]), kv[0]))
 
@@ -95,7 +95,7 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
     (less one entry per roundup), the rest as headline-only stories, so that they are listed once
     ("Also in the news") and marked as sent instead of piling up for later digests."""
     feed_topics = feed_topics or {}
-    ranked = _ranked(groups)
+    ranked = ranked_groups(groups)
     budget = max(1, config.settings.summary.stories_per_digest - roundups)
     stories = []
     for story_id, articles in ranked[:budget]:
