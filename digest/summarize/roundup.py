@@ -127,6 +127,7 @@ class _Report:
 
     @property
     def where(self) -> tuple[str, date]:
+        """A template is one outlet's on one day: the outlet and day of the report."""
         return self.first.outlet, article_day(self.first)
 
 
@@ -156,10 +157,11 @@ def _choose_templates(reports: list[_Report], minimum: int) -> None:
         report.template = next((s for s in report.shapes if counts[report.where, s] >= minimum), ())
 
 
-def _group_key(report: _Report) -> tuple:
-    """Reports of one kind gather across templates; others by their template."""
+def _group_key(report: _Report) -> tuple[str, date, str, tuple[str, ...]]:
+    """(outlet, day, kind label, template): reports of one kind gather across templates, others
+    (kind label '') by their template."""
     kind = kind_of(report.template[1:] + report.form_words)
-    return report.where + ((kind.label,) if kind else report.template)
+    return report.where + ((kind.label, ()) if kind else ("", report.template))
 
 
 def common_words(titles: list[str]) -> list[str]:
@@ -189,13 +191,20 @@ def entity(title: str, common: set[str]) -> str:
     return title[:tokens[cut - 1].end()].strip(" -:,")
 
 
+def _has_figure(line: str) -> bool:
+    """A line with a figure that is not a date ("Shr 1.20 dlrs", not "Period ended Dec 28")."""
+    words = masked(line)
+    return any(w == NUMBER and (i == 0 or words[i - 1] not in calendar_words()) for i, w in enumerate(words))
+
+
 def key_line(body: str) -> str:
-    """The lines that carry a report's figures: a form's opening lines, else its first sentence."""
+    """The lines that carry a report's figures: a form's first lines with a figure that is not a
+    date, else its first sentence."""
     lines = _lines(body)
     if not lines:
         return ""
     if form_shape(body):
-        text = "; ".join(lines[:KEY_LINES])
+        text = "; ".join(([line for line in lines[:2 * FORM_LINES] if _has_figure(line)] or lines)[:KEY_LINES])
     else:
         text = re.split(r"(?<=[.!?])\s+(?=[A-Z])", lines[0], maxsplit=1)[0]
     return text if len(text) <= KEY_CHARS else text[:KEY_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
@@ -209,20 +218,20 @@ def _label(template: tuple[str, ...], common: list[str]) -> str:
 
 
 def _heading(kind: Kind | None, label: str, count: int) -> str:
-    """'Earnings: 42 companies reported'; another template: 'Cattle up dlr usda: 5 reports'."""
+    """'Earnings: 42 companies reported'; another template: 'Sets stock split: 3 reports'."""
     if kind:
         return f"{label}: {count:,} {kind.one if count == 1 else kind.many} {kind.verb}"
     return f"{label}: {count:,} reports"
 
 
-def _roundup(key: tuple, members: list[_Report]) -> Roundup:
+def _roundup(key: tuple[str, date, str, tuple[str, ...]], members: list[_Report]) -> Roundup:
     """One roundup of a group's reports, oldest first."""
-    outlet, day = key[0], key[1]
+    outlet, day, kind_label, template = key
     members.sort(key=lambda r: (r.first.published.isoformat() if r.first.published else "", r.story_id))
     titles = [r.first.title for r in members]
     common = common_words(titles)
-    kind = next((k for k in kinds() if k.label == key[2]), None) if len(key) == 3 else None
-    label = kind.label if kind else _label(key[2:], common)
+    kind = next((k for k in kinds() if k.label == kind_label), None)
+    label = kind.label if kind else _label(template, common)
     lines = tuple(RoundupLine(entity=entity(r.first.title, set(common)) or r.first.title,
                               text=key_line(r.first.body), story_id=r.story_id, articles=tuple(r.articles))
                   for r in members)
@@ -235,7 +244,7 @@ def gather(groups: dict[str, list[Article]], minimum: int) -> tuple[list[Roundup
     """The roundups of the stories' template reports (largest first) and the stories left."""
     reports = _candidates(groups)
     _choose_templates(reports, minimum)
-    by_key: dict[tuple, list[_Report]] = defaultdict(list)
+    by_key: dict[tuple[str, date, str, tuple[str, ...]], list[_Report]] = defaultdict(list)
     for report in reports:
         if report.template:
             by_key[_group_key(report)].append(report)

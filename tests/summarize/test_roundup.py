@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timezone
 
 from digest.models import Article
-from digest.summarize.roundup import entity, form_shape, gather, headline_shapes
+from digest.summarize.roundup import entity, form_shape, gather, headline_shapes, key_line
 
 CATTLE = [
     ("SIOUX CITY CATTLE UP 0.50/1.00 DLR - USDA", "Sioux City", "4,500"),
@@ -105,3 +105,12 @@ def test_shapes_mask_entities_and_figures():
                       "dlrs from a year earlier.\n\nShr 1.20 dlrs") == ()
     assert entity("FRANKLIN INSURED TAX-FREE SETS PAYOUT", {"sets", "payout", "franklin"}) == "FRANKLIN INSURED TAX-FREE"
     assert entity("<FRANKLIN GOLD FUND> CUTS DIVIDEND", set()) == "FRANKLIN GOLD FUND"
+
+
+def test_key_line_quotes_the_form_lines_with_figures_not_the_period_or_dates():
+    assert key_line("Period ended Dec 28\n\nShr 42 cts vs 35 cts\n\nNet 941,000 vs 786,000\n\nRevs 8.1 mln") == (
+        "Shr 42 cts vs 35 cts; Net 941,000 vs 786,000")
+    assert key_line("Qtly div 20 cts vs 20 cts prior\n\nPay May 11\n\nRecord April 24") == "Qtly div 20 cts vs 20 cts prior"
+    prose = ("Colonial Municipal Income Trust said an initial public offering of 26 mln shares is under way. "
+             "Underwriters are led by Morgan Keegan Inc.")
+    assert key_line(prose) == "Colonial Municipal Income Trust said an initial public offering of 26 mln shares is under way."
