@@ -240,6 +240,20 @@ def _roundup(key: tuple[str, date, str, tuple[str, ...]], members: list[_Report]
                    outlet=outlet, day=day, lines=lines)
 
 
+def _join_kinds(reports: list[_Report], by_key: dict, minimum: int) -> None:
+    """A single report of a rarer shape whose marked headline or form names a kind with a roundup
+    that day joins it ("<PORX> SETS INITIAL DIVIDEND" among the day's dividends); an unmarked
+    headline or a story of several articles is news of its own, never pulled in."""
+    for report in reports:
+        if report.template or len(report.articles) != 1:
+            continue
+        shapes = [s[1:] for s in report.shapes if s[0] == "form" or MARK in masked(report.first.title)]
+        kind = kind_of(tuple(w for s in shapes for w in s) + report.form_words)
+        key = report.where + (kind.label, ()) if kind else None
+        if key in by_key and len(by_key[key]) >= minimum:
+            by_key[key].append(report)
+
+
 def gather(groups: dict[str, list[Article]], minimum: int) -> tuple[list[Roundup], dict[str, list[Article]]]:
     """The roundups of the stories' template reports (largest first) and the stories left."""
     reports = _candidates(groups)
@@ -248,6 +262,7 @@ def gather(groups: dict[str, list[Article]], minimum: int) -> tuple[list[Roundup
     for report in reports:
         if report.template:
             by_key[_group_key(report)].append(report)
+    _join_kinds(reports, by_key, minimum)
     roundups = [_roundup(key, members) for key, members in by_key.items() if len(members) >= minimum]
     taken = {line.story_id for r in roundups for line in r.lines}
     roundups.sort(key=lambda r: (-len(r.lines), r.day, r.label, r.id))

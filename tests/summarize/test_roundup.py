@@ -114,3 +114,29 @@ def test_key_line_quotes_the_form_lines_with_figures_not_the_period_or_dates():
     prose = ("Colonial Municipal Income Trust said an initial public offering of 26 mln shares is under way. "
              "Underwriters are led by Morgan Keegan Inc.")
     assert key_line(prose) == "Colonial Municipal Income Trust said an initial public offering of 26 mln shares is under way."
+
+
+def _dividends() -> dict[str, list[Article]]:
+    groups = {}
+    for n, (name, ticker) in enumerate([("JIM WALTER CORP", "JWC"), ("REGIS CORP", "RGIS"), ("MEM CO INC", "MEM")]):
+        body = f"Qtly div {30 + n} cts vs {30 + n} cts prior\n\nPay April {n + 10}\n\nRecord March {n + 14}  Reuter"
+        groups[f"s{n}"] = [_article(n, f"{name} <{ticker}> QTLY DIV", body)]
+    return groups
+
+
+def test_a_report_of_a_rarer_shape_joins_its_kinds_roundup_when_its_marked_headline_names_the_kind():
+    body = ("Porex Technologies Corp said its board declared an initial annual dividend of 10 cts per share, "
+            "payable April 20 to holders of record April six.")
+    groups = _dividends() | {"s9": [_article(9, "POREX TECHNOLOGIES <PORX> SETS INITIAL DIVIDEND", body)]}
+    roundups, rest = gather(groups, 3)
+    assert roundups[0].heading == "Dividends: 4 companies declared" and rest == {}
+    assert roundups[0].lines[-1].entity == "POREX TECHNOLOGIES <PORX>"
+
+
+def test_unmarked_news_or_a_story_of_several_articles_is_never_pulled_into_a_kind():
+    body = ("BBC AG Brown Boveri und Cie said it will omit its dividend for 1986 and plans a warrant bond, after "
+            "losses at its power plant business.")
+    groups = _dividends() | {"s9": [_article(9, "BROWN BOVERI OMITS DIVIDEND, PLANS WARRANT BOND", body)]}
+    groups["s8"] = [_article(8, "NYNEX <NYN> RAISES DIVIDEND", body), _article(18, "NYNEX <NYN> RAISES DIVIDEND", body)]
+    roundups, rest = gather(groups, 3)
+    assert roundups[0].heading == "Dividends: 3 companies declared" and set(rest) == {"s8", "s9"}
