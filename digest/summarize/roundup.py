@@ -171,10 +171,11 @@ def common_words(titles: list[str]) -> list[str]:
     return [w for w in dict.fromkeys(first) if w not in (MARK, NUMBER, ORDINAL) and counts[w] * 2 >= len(titles)]
 
 
-def entity(title: str, common: set[str]) -> str:
-    """Whom a report is about: its headline up to its last company mark, else up to the first
-    figure or word most of the template's headlines share ("CITY OF QUEBEC" of "... ISSUES 40
-    MLN CANADIAN"); without a cut after the first word, the headline less its closing such words."""
+def entity(title: str, common: set[str], template: tuple[str, ...] = ()) -> str:
+    """Whom a report is about: its headline up to its last company mark, else, before the ending
+    its template is (`template`, a headline shape), up to the first figure or word most of the
+    roundup's headlines share ("CITY OF QUEBEC" of "... ISSUES 40 MLN CANADIAN"); without a cut
+    after the first word, the headline less its closing such words."""
     tokens = list(_TOKEN.finditer(title))
     marks = [t for t in tokens if t.group().startswith("<")]
     if marks:
@@ -182,6 +183,8 @@ def entity(title: str, common: set[str]) -> str:
         return head if head != marks[-1].group() else marks[-1].group()[1:-1].strip()
     if not tokens:
         return title.strip()
+    if template[:1] == ("headline",) and 0 < len(tokens) - len(template) + 1 < len(tokens):
+        tokens = tokens[:len(tokens) - len(template) + 1]
     shared = [bool(_DIGIT.search(t.group())) or t.group().casefold() in common for t in tokens]
     cut = next((i for i in range(1, len(tokens)) if shared[i]), 0)
     if not cut:
@@ -232,7 +235,7 @@ def _roundup(key: tuple[str, date, str, tuple[str, ...]], members: list[_Report]
     common = common_words(titles)
     kind = next((k for k in kinds() if k.label == kind_label), None)
     label = kind.label if kind else _label(template, common)
-    lines = tuple(RoundupLine(entity=entity(r.first.title, set(common)) or r.first.title,
+    lines = tuple(RoundupLine(entity=entity(r.first.title, set(common), r.template) or r.first.title,
                               text=key_line(r.first.body), story_id=r.story_id, articles=tuple(r.articles))
                   for r in members)
     ident = hashlib.sha256("\n".join(sorted(r.story_id for r in members)).encode()).hexdigest()[:16]
