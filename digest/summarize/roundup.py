@@ -94,24 +94,31 @@ def form_shape(body: str) -> tuple[str, ...]:
     return shape if shape and shape[0] != NUMBER else ()
 
 
-def _content(words: tuple[str, ...]) -> int:
+@cache
+def _dates() -> frozenset[str]:
+    """Month and day names of every language, read once."""
+    return calendar_words()
+
+
+def _content(words: tuple[str, ...], language: str) -> int:
     """How many of a shape's words say what the report is: not numbers and their units ("MLN
-    DLRS" after a figure), dates or function words."""
-    frequent = background_frequencies("en")
+    DLRS" after a figure), dates or function words of the headline's language."""
+    frequent = background_frequencies(language)
     return sum(w not in (MARK, NUMBER, ORDINAL) and (i == 0 or words[i - 1] != NUMBER)
-               and w not in calendar_words() and frequent.get(w, 0.0) < FUNCTION_WORD
+               and w not in _dates() and frequent.get(w, 0.0) < FUNCTION_WORD
                for i, w in enumerate(words))
 
 
-def headline_shapes(title: str) -> list[tuple[str, ...]]:
+def headline_shapes(title: str, language: str = "en") -> list[tuple[str, ...]]:
     """The shapes a headline may share with its template's others, longest first: the words after
     its last company mark, or, unmarked, each ending after an opening word that does not start at a
     figure ("195 MLN DLRS"); with two words of content."""
     words = masked(title)
     if MARK in words:
         tail = words[len(words) - words[::-1].index(MARK):]
-        return [tail] if _content(tail) >= 2 else []
-    return [words[i:] for i in range(1, len(words) - 1) if NUMBER not in words[i - 1:i + 1] and _content(words[i:]) >= 2]
+        return [tail] if _content(tail, language) >= 2 else []
+    return [words[i:] for i in range(1, len(words) - 1)
+            if NUMBER not in words[i - 1:i + 1] and _content(words[i:], language) >= 2]
 
 
 @dataclass
@@ -140,7 +147,7 @@ def _candidates(groups: dict[str, list[Article]]) -> list[_Report]:
             continue
         first = originals[0]
         form = form_shape(first.body)
-        shapes = ([("form",) + form] if form else []) + [("headline",) + s for s in headline_shapes(first.title)]
+        shapes = ([("form",) + form] if form else []) + [("headline",) + s for s in headline_shapes(first.title, first.language)]
         words = masked(" ".join(_lines(first.body)[:FORM_LINES])) if form else ()
         reports.append(_Report(story_id, articles, first, shapes, words))
     return reports
@@ -197,7 +204,7 @@ def entity(title: str, common: set[str], template: tuple[str, ...] = ()) -> str:
 def _has_figure(line: str) -> bool:
     """A line with a figure that is not a date ("Shr 1.20 dlrs", not "Period ended Dec 28")."""
     words = masked(line)
-    return any(w == NUMBER and (i == 0 or words[i - 1] not in calendar_words()) for i, w in enumerate(words))
+    return any(w == NUMBER and (i == 0 or words[i - 1] not in _dates()) for i, w in enumerate(words))
 
 
 def key_line(body: str) -> str:
