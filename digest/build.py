@@ -15,7 +15,7 @@ from digest.config import Config
 from digest.errors import ConfigError, DigestError
 from digest.files import remove_stale_temps, write_atomic
 from digest.jsonio import digest_to_dict
-from digest.models import Article, Digest, Story, article_day, utcnow
+from digest.models import Article, Digest, Roundup, Story, article_day, utcnow
 from digest.render import archive
 from digest.sources.boilerplate import OutletLines
 from digest.store import audit, backlog, digests
@@ -25,6 +25,7 @@ from digest.store.feedstate import topics_for
 from digest.summarize import condense as summarize
 from digest.summarize import novelty
 from digest.summarize.novelty import Sent
+from digest.summarize import roundup
 
 log = logging.getLogger(__name__)
 
@@ -76,22 +77,31 @@ def group_by_story(articles: Sequence[Article]) -> dict[str, list[Article]]:
     return groups
 
 
-def _ranked(groups: dict[str, list[Article]]) -> list[tuple[str, list[Article]]]:
+def ranked_groups(groups: dict[str, list[Article]]) -> list[tuple[str, list[Article]]]:
     """Story groups, most important first (ties by story id)."""
     return sorted(groups.items(), key=lambda kv: (-summarize.story_importance(kv[1]), kv[0]))
 
 
+def gather_roundups(groups: dict[str, list[Article]], config: Config) -> tuple[list[Roundup], dict[str, list[Article]]]:
+    """[stories] roundups: one outlet's template reports of a day as one entry each, and the
+    story groups left (the reports stay stories in the corpus: this is only how they are shown)."""
+    settings = config.settings.stories
+    if not settings.roundups:
+        return [], groups
+    return roundup.gather(groups, settings.roundup_min)
+
+
 def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories: Mapping[str, Sent] | set[str],
-                 feed_topics: dict[str, str] | None = None) -> tuple[list[Story], list[Story]]:
-    """The groups ranked once: the most important condensed into Stories within the story budget,
-    the rest as headline-only stories, so that they are listed once ("Also in the news") and
-    marked as sent instead of piling up for later digests. A story sent before (`sent_stories`
-    with what was sent) is condensed from what is new only; with nothing new it is left out."""
+                 feed_topics: dict[str, str] | None = None, roundups: int = 0) -> tuple[list[Story], list[Story]]:
+    """The groups ranked once: the most important condensed into Stories within the story budget
+    (less one entry per roundup), the rest as headline-only stories, so that they are listed once
+    ("Also in the news") and marked as sent instead of piling up for later digests. A story sent
+    before (`sent_stories` with what was sent) is condensed from what is new only; with nothing
+    new it is left out."""
     feed_topics = feed_topics or {}
-    ranked = _ranked(groups)
-    budget = config.settings.summary.stories_per_digest
+    budget = max(1, config.settings.summary.stories_per_digest - roundups)
     stories, rest = [], []
-    for story_id, articles in ranked:
+    for story_id, articles in ranked_groups(groups):
         if len(stories) >= budget:
             rest.append((story_id, articles))
             continue
@@ -144,7 +154,8 @@ def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest
             again: bool) -> BuildResult:
     """Write the outputs and digest.json of a digest, with each article's dedup and story reasons."""
     outputs = dict(render.write_outputs(digest, config, outdir))
-    why = audit.explain(corpus, [a.id for s in digest.stories for a in s.articles])
+    why = audit.explain(corpus, [a.id for s in digest.stories for a in s.articles]
+                        + [a.id for r in digest.roundups for line in r.lines for a in line.articles])
     result = BuildResult(digest, digest_id, outdir, outputs, again, why)
     data = digest_to_dict(digest, why=why, digest_id=digest_id)
     json_path = outdir / "digest.json"
@@ -191,10 +202,11 @@ def build(config: Config, corpus: Corpus, day: date | None = None, since: date |
     articles = OutletLines(corpus).strip_all(recent(config, corpus, day, since))
     groups = group_by_story(articles)
     sent = novelty.sent_before(corpus, list(groups))
-    stories, also = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))
+    roundups, shown = gather_roundups(groups, config)
+    stories, also = make_stories(shown, config, sent, topics_for(corpus, [a.id for a in articles]), len(roundups))
     digest = Digest(date=day, title=config.settings.digest.title, stories=tuple(stories),
-                    generated_at=output_time(), also=tuple(also))
-    if not stories:
+                    generated_at=output_time(), also=tuple(also), roundups=tuple(roundups))
+    if not stories and not roundups:
         log.info("nothing new since the last digest: no stories, no outputs")
         return BuildResult(digest, None, None, {})
     digest_id = _new_digest_id(corpus, day)
@@ -207,7 +219,7 @@ def build(config: Config, corpus: Corpus, day: date | None = None, since: date |
 
 def _record(corpus: Corpus, digest_id: str, digest: Digest, outdir: Path, groups: dict[str, list[Article]]) -> None:
     """Mark the digest's articles as sent, in one transaction: those of every story it covered,
-    an update with nothing new included (its articles were read; it has nothing to add)."""
+    roundup reports and an update with nothing new included (its articles were read)."""
     data = json.dumps(digest_to_dict(digest, digest_id=digest_id), ensure_ascii=False)
     digests.record(corpus, digest_id, digest.date.isoformat(), str(outdir), data,
                    [(a.id, story_id) for story_id, articles in groups.items() for a in articles])
@@ -223,10 +235,11 @@ def rebuild(config: Config, corpus: Corpus, digest_id: str) -> BuildResult:
     articles = OutletLines(corpus).strip_all(corpus.articles(digests.article_ids(corpus, digest_id)))
     groups = group_by_story(articles)
     earlier = novelty.sent_before(corpus, list(groups), before_digest=digest_id)
-    stories, also = make_stories(groups, config, earlier, topics_for(corpus, [a.id for a in articles]))
+    roundups, shown = gather_roundups(groups, config)
+    stories, also = make_stories(shown, config, earlier, topics_for(corpus, [a.id for a in articles]), len(roundups))
     day = date.fromisoformat(row["date"])
     digest = Digest(date=day, title=config.settings.digest.title, stories=tuple(stories),
-                    generated_at=output_time(), also=tuple(also))
+                    generated_at=output_time(), also=tuple(also), roundups=tuple(roundups))
     return _render(digest, config, corpus, config.path("outbox") / digest_id, digest_id, again=True)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from digest.models import Article, Digest, KeyPoint, Section, SectionKind, Story, TimelineEntry
+from digest.models import (Article, Digest, KeyPoint, Roundup, RoundupLine, Section, SectionKind, Story,
+                           TimelineEntry)
 from digest.text.unicode_safety import scrub
 
 
@@ -52,6 +53,18 @@ def _story(story: Story, why: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def _roundup(roundup: Roundup, why: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "id": roundup.id,
+        "label": roundup.label,
+        "heading": roundup.heading,
+        "outlet": roundup.outlet,
+        "day": roundup.day.isoformat(),
+        "lines": [{"entity": line.entity, "text": line.text, "story_id": line.story_id,
+                   "articles": [_article(a, why) for a in line.articles]} for line in roundup.lines],
+    }
+
+
 def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
     """The digest as plain JSON-ready data; `why` explains each article's dedup and story decisions,
     `extra` adds top-level fields."""
@@ -65,6 +78,7 @@ def digest_to_dict(digest: Digest, why: dict[str, Any] | None = None, **extra: A
         "also": [_story(s, why) for s in digest.also],
         "overview": _points(digest.overview),
         "timeline": [_entry(e) for e in digest.timeline],
+        "roundups": [_roundup(r, why) for r in digest.roundups],
     }
     data.update(extra)
     return data
@@ -103,6 +117,14 @@ def _read_story(s: dict[str, Any]) -> Story:
                  first_sent=date.fromisoformat(s["first_sent"]) if s.get("first_sent") else None)
 
 
+def _read_roundup(r: dict[str, Any]) -> Roundup:
+    lines = tuple(RoundupLine(entity=x.get("entity", ""), text=x.get("text", ""), story_id=x["story_id"],
+                              articles=tuple(_read_article(a) for a in x.get("articles", [])))
+                  for x in r.get("lines", []))
+    return Roundup(id=r["id"], label=r.get("label", ""), heading=r.get("heading", ""), outlet=r.get("outlet", ""),
+                   day=date.fromisoformat(r["day"]), lines=lines)
+
+
 def digest_from_dict(data: dict[str, Any]) -> Digest:
     """The Digest of a digest.json (article bodies are not stored, so they come back empty)."""
     return Digest(date=date.fromisoformat(data["date"]), title=data.get("title", ""),
@@ -110,4 +132,5 @@ def digest_from_dict(data: dict[str, Any]) -> Digest:
                   generated_at=_when(data.get("generated_at")), notes=tuple(data.get("notes", ())),
                   also=tuple(_read_story(s) for s in data.get("also", [])),
                   overview=_read_points(data.get("overview", [])),
-                  timeline=tuple(_read_entry(e) for e in data.get("timeline", [])))
+                  timeline=tuple(_read_entry(e) for e in data.get("timeline", [])),
+                  roundups=tuple(_read_roundup(r) for r in data.get("roundups", [])))

@@ -75,6 +75,29 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class RoundupLine:
+    """One report of a roundup: whom it is about, its key line, and its story's articles (cited)."""
+
+    entity: str
+    text: str
+    story_id: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Roundup:
+    """One outlet's reports of one template on one day ("Earnings: 42 companies reported"), listed
+    a line each as one digest entry; each report stays its own story in the corpus."""
+
+    id: str
+    label: str
+    heading: str
+    outlet: str
+    day: date
+    lines: tuple[RoundupLine, ...]
+
+
+@dataclass(frozen=True)
 class Digest:
     """One day's digest: what the renderers and the JSON output receive."""
 
@@ -88,6 +111,8 @@ class Digest:
     # a topic brief opens with the most central points of all its stories and a dated timeline
     overview: tuple[KeyPoint, ...] = field(default=())
     timeline: tuple[TimelineEntry, ...] = field(default=())
+    # one template's reports of a day, each gathered into one entry ([stories] roundups)
+    roundups: tuple[Roundup, ...] = field(default=())
 
 
 def utcnow() -> datetime:

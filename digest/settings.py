@@ -77,6 +77,8 @@ class StorySettings:
     recent_members: int = _number(1, 1000)
     half_life_days: float = _number(above=0, at_most=3650)
     follow_similarity: float = _number(above=0, at_most=1)
+    roundups: bool
+    roundup_min: int = _number(2, 100_000)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class EmailSettings:
     attach_pdf: bool
     list_unsubscribe: str
     inliner: str = _choice("premailer", "css-inline")
+    roundup_lines: int = _number(0, 100_000)
 
 
 @dataclass(frozen=True)

@@ -171,10 +171,11 @@ def _echo_build(result, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
-    if not result.digest.stories:
+    if not result.digest.stories and not result.digest.roundups:
         click.echo("Nothing new since the last digest: no stories.")
         return
-    click.echo(f"{len(result.digest.stories)} stories in digest {result.digest_id}")
+    roundups = f" and {len(result.digest.roundups)} roundups" if result.digest.roundups else ""
+    click.echo(f"{len(result.digest.stories)} stories{roundups} in digest {result.digest_id}")
     for kind, path in sorted(result.outputs.items()):
         click.echo(f"  {kind:5} {path}")
 

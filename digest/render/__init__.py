@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 def _message(digest: Digest, config: Config, pdf: bytes | None) -> tuple[str, str, EmailMessage]:
     """HTML, text and .eml of the digest; the text lists the same "also" stories as the HTML."""
     fit = fit_email(digest, config, attached=pdf is not None)
-    text = render_text(digest, config, also_limit=fit.also)
+    text = render_text(digest, config, also_limit=fit.also, roundup_lines=fit.roundup_lines)
     return fit.html, text, build_message(digest, config, fit.html, text, pdf)
 
 

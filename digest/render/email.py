@@ -70,10 +70,13 @@ def _unsubscribe_url(config: Config) -> str | None:
 
 
 def email_context(digest: Digest, config: Config, keep: int | None, keep_also: int | None = None,
-                   attached: bool | None = None, base: dict[str, Any] | None = None) -> dict[str, Any]:
+                   attached: bool | None = None, base: dict[str, Any] | None = None,
+                   roundup_lines: int | None = None) -> dict[str, Any]:
     """Template values, with the stories split into shown and omitted at `keep` and the "also"
-    stories listed up to `keep_also` (None: all); `attached` says whether the PDF goes with it."""
+    stories listed up to `keep_also` (None: all), each roundup's first `roundup_lines` lines
+    (None: [email] roundup_lines); `attached` says whether the PDF goes with it."""
     ctx = dict(base) if base is not None else base_context(digest, config)
+    ctx["roundup_lines"] = config.settings.email.roundup_lines if roundup_lines is None else roundup_lines
     stories, also = ctx["stories"], ctx["also"]
     cut = len(stories) if keep is None else keep
     cut_also = len(also) if keep_also is None else keep_also
@@ -90,35 +93,58 @@ def _size(text: str) -> int:
 
 @dataclass(frozen=True)
 class EmailFit:
-    """The email HTML and how much of the digest it holds: condensed stories and "also" stories."""
+    """The email HTML and how much of the digest it holds: condensed stories, "also" stories and
+    the lines listed of each roundup."""
 
     html: str
     stories: int
     also: int
+    roundup_lines: int = 0
 
 
 class _Renders:
-    """Raw and inlined renders of the email by (stories kept, "also" stories kept), each made once."""
+    """Raw and inlined renders of the email by (stories kept, "also" stories kept), each made once,
+    with each roundup listing `lines` lines."""
 
     def __init__(self, digest: Digest, config: Config, attached: bool | None):
         """The view model is built once: on a busy day it holds thousands of "also" stories."""
         self.digest, self.config, self.attached = digest, config, attached
         self.base = base_context(digest, config)
-        self.raw_cache: dict[tuple[int, int], str] = {}
-        self.inlined_cache: dict[tuple[int, int], str] = {}
+        self.lines = config.settings.email.roundup_lines
+        self.raw_cache: dict[tuple[int, int, int], str] = {}
+        self.inlined_cache: dict[tuple[int, int, int], str] = {}
 
     def raw(self, keep: int, also: int) -> str:
         """The template rendered, CSS not yet inlined."""
-        if (keep, also) not in self.raw_cache:
-            ctx = email_context(self.digest, self.config, keep, also, self.attached, self.base)
-            self.raw_cache[keep, also] = render_template(self.config, EMAIL_TEMPLATE, ctx)
-        return self.raw_cache[keep, also]
+        key = keep, also, self.lines
+        if key not in self.raw_cache:
+            ctx = email_context(self.digest, self.config, keep, also, self.attached, self.base, self.lines)
+            self.raw_cache[key] = render_template(self.config, EMAIL_TEMPLATE, ctx)
+        return self.raw_cache[key]
 
     def inlined(self, keep: int, also: int) -> str:
         """The email as sent, CSS inlined (the slow step)."""
-        if (keep, also) not in self.inlined_cache:
-            self.inlined_cache[keep, also] = inline_css(self.raw(keep, also), self.config.settings.email.inliner)
-        return self.inlined_cache[keep, also]
+        key = keep, also, self.lines
+        if key not in self.inlined_cache:
+            self.inlined_cache[key] = inline_css(self.raw(keep, also), self.config.settings.email.inliner)
+        return self.inlined_cache[key]
+
+    def fit_lines(self, stories: int, limit: int) -> None:
+        """List fewer roundup lines (the rest counted) when the email with every condensed story
+        would pass the limit; none when even that does not fit."""
+        if not self.base["roundups"] or _size(self.inlined(stories, 0)) <= limit:
+            return
+        cap, self.lines = self.lines, 0
+        if _size(self.inlined(stories, 0)) > limit:
+            return
+
+        def sized(k: int, render) -> int:
+            self.lines = k
+            return _size(render(stories, 0))
+
+        best = largest_fitting(cap, lambda k: sized(k, self.raw), lambda k: sized(k, self.inlined), limit)
+        self.lines = best
+        log.info("email: listed %d lines of each roundup to stay under %d KB", best, limit // 1024)
 
 
 def fit_email(digest: Digest, config: Config, attached: bool | None = None) -> EmailFit:
@@ -127,19 +153,20 @@ def fit_email(digest: Digest, config: Config, attached: bool | None = None) -> E
     limit = config.settings.email.max_html_kb * 1024
     renders = _Renders(digest, config, attached)
     stories, also = len(renders.base["stories"]), len(renders.base["also"])
+    renders.fit_lines(stories, limit)
     if _size(renders.inlined(stories, 0)) <= limit:
         kept = largest_fitting(also, lambda k: _size(renders.raw(stories, k)),
                                lambda k: _size(renders.inlined(stories, k)), limit)
         if kept < also:
             log.info("email: listed %d of %d 'also' stories to stay under %d KB", kept, also, limit // 1024)
-        return EmailFit(renders.inlined(stories, kept), stories, kept)
+        return EmailFit(renders.inlined(stories, kept), stories, kept, renders.lines)
     if _size(renders.inlined(0, 0)) > limit:
         raise RenderError(f"[email] max_html_kb = {limit // 1024}: even an email without stories is "
                           f"larger; raise max_html_kb or shorten the email template")
     keep = largest_fitting(stories, lambda k: _size(renders.raw(k, 0)),
                            lambda k: _size(renders.inlined(k, 0)), limit)
     log.info("email: kept %d of %d stories to stay under %d KB", keep, stories, limit // 1024)
-    return EmailFit(renders.inlined(keep, 0), keep, 0)
+    return EmailFit(renders.inlined(keep, 0), keep, 0, renders.lines)
 
 
 def render_html(digest: Digest, config: Config, attached: bool | None = None) -> str:

@@ -15,7 +15,7 @@ import markupsafe
 from digest import __version__
 from digest.config import Config
 from digest.errors import RenderError
-from digest.models import Article, Digest, Section, SectionKind, Story
+from digest.models import Article, Digest, Roundup, Section, SectionKind, Story
 from digest.text.unicode_safety import direction, neutralise
 
 SAFE_SCHEMES = ("http", "https")
@@ -283,10 +283,49 @@ def brief_views(digest: Digest) -> BriefViews:
     return BriefViews(overview, timeline, views, also, cited)
 
 
+@dataclass(frozen=True)
+class RoundupLineView:
+    """One report of a roundup: whom it is about, its key line and a link to it."""
+
+    entity: str
+    text: str
+    outlet: str
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class RoundupView:
+    """A roundup as shown: its heading, outlet and day, and a line per report."""
+
+    anchor: str
+    heading: str
+    label: str
+    outlet: str
+    day: str
+    lines: tuple[RoundupLineView, ...]
+
+
+def _roundup_view(number: int, roundup: Roundup) -> RoundupView:
+    """Each line cites its story's first original article, linked directly (not in the appendix)."""
+    lines = []
+    for line in roundup.lines:
+        first = next((a for a in line.articles if not a.copy_of), line.articles[0]) if line.articles else None
+        lines.append(RoundupLineView(entity=line.entity, text=line.text, outlet=first.outlet if first else "",
+                                     title=first.title if first else "", url=safe_url(first.url) if first else None))
+    return RoundupView(anchor=f"roundup-{number}", heading=roundup.heading, label=roundup.label,
+                       outlet=roundup.outlet, day=long_date(roundup.day), lines=tuple(lines))
+
+
+def roundup_views(digest: Digest) -> tuple[RoundupView, ...]:
+    """Views of the digest's roundups, in digest order."""
+    return tuple(_roundup_view(i, r) for i, r in enumerate(digest.roundups, start=1))
+
+
 def top_line(digest: Digest, limit: int = 140) -> str:
     """The preheader: the first story's title and lede, shortened."""
     if not digest.stories:
-        return "No new stories today."
+        return digest.roundups[0].heading if digest.roundups else "No new stories today."
     first = digest.stories[0]
     text = " ".join(f"{first.title}: {first.lede}".split()) if first.lede else first.title
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
@@ -303,6 +342,8 @@ def base_context(digest: Digest, config: Config) -> dict[str, Any]:
         "timeline": views.timeline,
         "stories": views.stories,
         "also": views.also,
+        "roundups": roundup_views(digest),
+        "roundup_lines": None,
         "sources": views.sources,
         "top_line": top_line(digest),
         "notes": digest.notes,

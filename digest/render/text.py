@@ -6,6 +6,7 @@ import textwrap
 from digest.config import Config
 from digest.models import Digest
 from digest.render.environment import (
+    RoundupView,
     SourceView,
     StoryView,
     base_context,
@@ -77,6 +78,20 @@ def _story(story: StoryView) -> list[str]:
     return lines
 
 
+def _roundups(roundups: tuple[RoundupView, ...], limit: int | None) -> list[str]:
+    """Each roundup: its heading, a line per report with its link (the first `limit`), the rest counted."""
+    lines: list[str] = []
+    for roundup in roundups:
+        listed = roundup.lines if limit is None else roundup.lines[:limit]
+        lines += ["", RULE, _fill(f"ROUNDUP: {roundup.heading.upper()}"), RULE, _fill(f"{roundup.outlet}, {roundup.day}"), ""]
+        for line in listed:
+            text = f"{line.entity}: {line.text}" if line.text else line.entity
+            lines.append(_fill(f"{text} ({line.outlet}: {line.url or 'no link'})", indent="  * ", hanging="    "))
+        if len(roundup.lines) > len(listed):
+            lines += ["", _fill(f"and {len(roundup.lines) - len(listed):,} more in the PDF briefing and in digest.json.")]
+    return lines
+
+
 def _also(stories: tuple[StoryView, ...], more: int) -> list[str]:
     """Headline-only stories past the story budget with their outlets, and how many more are left out."""
     if not stories and not more:
@@ -110,20 +125,24 @@ def _footnotes(sources: tuple[SourceView, ...]) -> list[str]:
     return lines
 
 
-def render_text(digest: Digest, config: Config, also_limit: int | None = None) -> str:
+def render_text(digest: Digest, config: Config, also_limit: int | None = None,
+                roundup_lines: int | None = None) -> str:
     """The whole digest as plain text that reads well on its own; `also_limit` lists only the top
-    "also" stories (as many as the HTML email holds)."""
+    "also" stories and `roundup_lines` the first lines of each roundup (as many as the HTML email
+    holds; None: [email] roundup_lines)."""
     ctx = base_context(digest, config)
     stories, sources = ctx["stories"], ctx["sources"]
     lines = [_fill(ctx["title"].upper()), long_date(digest.date),
-             f"{plural(len(stories), 'story', 'stories')} from {plural(len(sources), 'source')}"]
-    if stories:
+             f"{plural(len(stories), 'story', 'stories')} from {plural(len(sources), 'source')}"
+             + (f", {plural(len(ctx['roundups']), 'roundup')}" if ctx["roundups"] else "")]
+    if stories or ctx["roundups"]:
         lines += ["", "CONTENTS", ""]
-        lines += _contents(stories)
+        lines += _contents(stories) + [_fill(f"Roundup: {r.heading}", indent="    ") for r in ctx["roundups"]]
     else:
         lines += ["", "No new stories since the last digest."]
     for story in stories:
         lines += _story(story)
+    lines += _roundups(ctx["roundups"], config.settings.email.roundup_lines if roundup_lines is None else roundup_lines)
     also = ctx["also"] if also_limit is None else ctx["also"][:also_limit]
     lines += _also(also, len(ctx["also"]) - len(also))
     lines += _footnotes(sources)
