@@ -15,13 +15,6 @@ _VIA = ("Getty Images", "Reuters", "AP", "AFP", "Shutterstock", "Alamy")
 _AFTER_SLASH = ("Getty Images", "Shutterstock", "Alamy", "Reuters", "AFP", "EPA", "AP", "Bloomberg")
 
 # --- the cleaner: whole lines ---------------------------------------------------------
-COPYRIGHT_SCREEN = ("©", "(c)", "copyright", "all rights reserved", "distributed by", "syndicat",
-                    "reprint", "may not be")
-COPYRIGHT = re.compile(
-    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bdistributed by\b|\bsyndicat(ed|ion)\b"
-    r"|\breprint(s|ed)? (rights|permission)|\bmay not be (re)?published\b",
-    re.IGNORECASE,
-)
 # Photo credits. Each unanchored pattern runs only on lines holding its screening
 # substring (lowercased), as scanning every position of every line is the slow part.
 CREDIT_SCREENED = (
