@@ -184,16 +184,17 @@ def main() -> int:
         return 2
     pages = load_pages(args.data)
     print(f"{len(pages)} pages; F1 gained by each item (with minus without), per fold (sha1 of the page id)")
-    print(f"{'item':44} {'fold A':>8} {'fold B':>8}  verdict")
+    print(f"{'item':50} {'fold A':>8} {'fold B':>8}  verdict")
     failed = False
     for name, with_it, without, shipped in measure(pages):
         gains = {f: with_it[f] - without[f] for f in FOLDS}
         helps = all(g >= 0 for g in gains.values())
+        lowered = [f for f in FOLDS if gains[f] < 0]
         verdict = ("no effect" if all(abs(g) < 5e-5 for g in gains.values())
-                   else "helps both folds" if helps else "lowers a fold")
+                   else f"lowers fold {' and '.join(lowered)}" if lowered else "helps, lowers neither fold")
         failed |= shipped and not helps
         label = name if shipped else f"{name} (not shipped)"
-        print(f"{label:44} {gains['A']:+8.4f} {gains['B']:+8.4f}  {verdict}")
+        print(f"{label:50} {gains['A']:+8.4f} {gains['B']:+8.4f}  {verdict}")
     print("FAIL: a shipped item lowers F1 on a fold" if failed else "OK: no shipped item lowers F1 on either fold")
     return 1 if failed else 0
 

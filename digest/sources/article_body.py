@@ -15,11 +15,14 @@ import re
 
 MIN_CHARS = 200
 MIN_SHARE = 0.5
+# Elements that HTML defines as beside the main content (a related-links box, a menu).
+ASIDE = ("aside", "nav")
 _MARKED = re.compile(r"""itemprop\s*=\s*["']?articleBody\b""", re.IGNORECASE)
 
 
 def marked_body(html: str) -> str:
-    """HTML of the page's largest itemprop="articleBody" element ("" when it has none)."""
+    """HTML of the page's largest itemprop="articleBody" element without its asides and menus
+    ("" when it has none)."""
     if not _MARKED.search(html):
         return ""
     import lxml.html
@@ -34,6 +37,8 @@ def marked_body(html: str) -> str:
     if not nodes:
         return ""
     largest = max(nodes, key=lambda node: len(node.text_content()))
+    for aside in list(largest.iter(*ASIDE)):
+        aside.drop_tree()
     return lxml.html.tostring(largest, encoding="unicode")
 
 

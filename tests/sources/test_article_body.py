@@ -68,3 +68,12 @@ def test_a_teaser_sized_container_does_not_replace_the_article():
 def test_the_largest_of_nested_containers_is_taken():
     html = page().replace("<h1>", f'<div itemprop="articleBody"><p>{PARAGRAPHS[0]}</p></div><h1>', 1)
     assert PARAGRAPHS[-1] in marked_body(html)
+
+
+def test_asides_and_menus_inside_the_container_are_left_out():
+    aside = '<aside><p>Most read: the ten best beaches of the coast this summer, ranked by readers.</p></aside>'
+    menu = '<nav><a href="/sport">Sport</a> <a href="/weather">Weather</a></nav>'
+    html = page().replace("<h1>", aside + menu + "<h1>", 1)
+    text = html_to_article_fields(html).text
+    assert "ten best beaches" not in text and "Weather" not in text
+    assert all(p in text for p in PARAGRAPHS)
