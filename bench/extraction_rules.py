@@ -2,7 +2,8 @@
 
 Same pages, folds and metric as bench/extraction.py. For every trafilatura setting
 digest passes (extract.SETTINGS, the recall rescue), the marked article body, two
-alternatives to it that were measured and left out (JSON-LD articleBody, <article>),
+alternatives to it that were measured and left out (JSON-LD articleBody, <article>, a
+check of trafilatura's text against the og:description lead),
 recall mode for short pages (measured, left out), and every rule of the cleaner (sources/clean.py with the patterns of text/furniture.py),
 the F1 digest's text gets with the item minus the F1 without it, on fold A and fold B
 separately. An item earns its place when it does not lower either fold.
@@ -26,7 +27,7 @@ from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction import DEFAULT_DATA, FOLDS, fold, load_pages, mean, score  # noqa: E402
+from extraction import DEFAULT_DATA, FOLDS, fold, load_pages, mean, score, shingles  # noqa: E402
 
 from digest.sources import clean, extract  # noqa: E402
 from digest.sources.article_body import marked_body, prefer_marked  # noqa: E402
@@ -34,6 +35,7 @@ from digest.text import furniture  # noqa: E402
 
 NEVER = re.compile(r"(?!)")
 SHORT_PAGE_CHARS = (1000, 2000)  # "recall first for short pages", measured as an alternative
+LEAD_MIN_WORDS = 8  # an og:description shorter than this is a tagline, not a lead
 
 
 @contextmanager
@@ -125,6 +127,28 @@ def article_element(html: str) -> str:
     return extract.html_fragment_to_text(lxml_html.tostring(largest, encoding="unicode"))
 
 
+def og_description(html: str) -> str:
+    """The page's og:description (its lead, as the page gives it to link previews)."""
+    found = lxml_html.fromstring(html).xpath('//meta[@property="og:description"]/@content')
+    return found[0] if found else ""
+
+
+def covered(text: str, part: str) -> float:
+    """Share of part's shingles found in text (1 for a part too short to have any)."""
+    wanted = shingles(part)
+    return len(shingles(text) & wanted) / len(wanted) if wanted else 1.0
+
+
+def lead_checked(html: str, found) -> tuple:
+    """trafilatura's (doc, text), switched to balanced mode when the precision text misses at least
+    half of the og:description lead and the balanced text holds it (measured, left out)."""
+    lead = og_description(html)
+    if len(lead.split()) < LEAD_MIN_WORDS or covered(found[1], lead) >= 0.5:
+        return found
+    wider = extract.trafilatura_text(html, mode="balanced")
+    return wider if covered(wider[1], lead) >= 0.5 else found
+
+
 def digest_like(html: str, changes: dict, body: str | None = None) -> str:
     """Digest's text for a page (trafilatura, marked body, cleaning), with settings changed."""
     doc, text = extract.trafilatura_text(html, **changes)
@@ -167,6 +191,11 @@ def measure(pages) -> list[tuple[str, dict, dict, bool]]:
                                            (recall[p][0].title or "") if recall[p][0] else ""), truth[p])[2]
                  for p in html}
         results.append((f"recall mode below {below} characters", fold_f1(other), shipped, False))
+    checked = {p: lead_checked(h, found[p]) for p, h in html.items()}
+    other = {p: score(clean.clean_body(prefer_marked(checked[p][1], marked[p]),
+                                       (checked[p][0].title or "") if checked[p][0] else ""), truth[p])[2]
+             for p in html}
+    results.append(("og:description lead check", fold_f1(other), shipped, False))
     for name, changes in RULES.items():
         with patched(*changes):
             without = {p: score(cleaned(p, marked[p]), truth[p])[2] for p in html}
