@@ -92,7 +92,7 @@ JUNK = re.compile(
     r"|\bfile photo\b|\bcredit:|^image:|^caption:"
     r"|\bsign up (?:for|to|here|now|today)\b|\bsubscribe (?:now|here|today|for free)\b"
     r"|\bsubscribe to (?:our|my) |\bsubscribe to the (?:newsletter|channel|podcast|feed)"
-    r"|\b(?:our|free|daily|weekly) newsletter|follow us\b"
+    r"|\b(?:our|free|daily|weekly) newsletter|follow us\b|\bunsubscribe\b"
     r"|share (?:it|this) (?:with|on)|leave a comment|click here|^read more\b|read more:|source link"
     r"|all rights reserved|©|\bcopyright \d|distributed by|telegram channel|join our\b"
     r"|download (?:the|our) app|we use cookies|cookie (?:policy|settings)|^advertisement$|^related:"
