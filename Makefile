@@ -31,6 +31,7 @@ bench:
 	@bash scripts/system-deps.sh runtime
 	@$(MAKE) --no-print-directory setup
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/extraction_rules.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/dedup.py --sizes 10000,100000
 	$(BIN)/python bench/stories.py

@@ -4,7 +4,7 @@ Each line gets a few features (word count, sentence-final punctuation, share of
 call-to-action words, script, date-only shape) and a small rule classifier
 decides whether it is article text. Three zones are treated differently:
 
-- anywhere: copyright / syndication lines, photo credits ("NAME/AGENCY via Getty
+- anywhere: photo credits ("NAME/AGENCY via Getty
   Images", "(Photo by ...)") and the caption block they close, calls to action
   addressed to the reader (share, follow, subscribe, join, comment, newsletter),
   interface labels ("Source link", "Video of the day", "Show more", "Published:"),
@@ -75,6 +75,7 @@ TAIL_WEAK_WORDS = 12
 SCRIPT_SAMPLE_CHARS = 200_000
 WRAP_SLACK = 15
 TAIL_WEAK_BEFORE_FLAG = 2
+OTHER_SCRIPT_MIN_TOKENS = 2
 
 
 def tidy_spaces(line: str) -> str:
@@ -201,8 +202,9 @@ def _dominant_script(lines: list[str]) -> str | None:
 
 
 def _other_script(line: str, dominant: str | None) -> bool:
-    """True when most letters of the line are in a script other than the body's."""
-    if dominant is None:
+    """True when most letters of the line are in a script other than the body's; a lone
+    token (a web or mail address under a Korean article) is not a block in another language."""
+    if dominant is None or len(line.split()) < OTHER_SCRIPT_MIN_TOKENS:
         return False
     counts = _script_counts(line)
     total = sum(counts.values())
@@ -227,8 +229,6 @@ def _flag_anywhere(line: str) -> bool:
     """Boilerplate wherever it stands in the article."""
     words = _words(line)
     lowered = line.lower()
-    if len(words) <= 30 and _screened(line, lowered, furniture.COPYRIGHT_SCREEN, furniture.COPYRIGHT):
-        return True
     if len(words) <= 45 and _is_credit(line):
         return True
     if len(words) <= UI_MAX_WORDS and furniture.UI_LINE.search(line) and not is_sentence(line):

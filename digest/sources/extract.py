@@ -20,6 +20,7 @@ from html import unescape
 from pathlib import Path
 
 from digest.errors import InputError
+from digest.sources.article_body import marked_body, prefer_marked
 from digest.sources.guard import shown
 
 _BOMS = (
@@ -41,6 +42,14 @@ UTF16_MIN_HIGH_NULS = 0.3
 UTF16_MAX_LOW_NULS = 0.05
 UTF16_MIN_HIGH_TOP2 = 0.95
 UTF16_MIN_LOW_VALUES = 16
+# trafilatura's mode: favor_precision measured best on both folds of the shared pages
+# (bench/extraction.py), with its fallback extractors on (fast=False, the library default).
+MODE = "precision"
+MODES = ("precision", "balanced", "recall")
+# The other settings digest passes, each measured on both folds (bench/extraction_rules.py):
+# comments are not the article; tables off (on lowered fold A, no effect on B); no deduplication
+# and the fallback extractors (fast=False) as the library's defaults.
+SETTINGS = {"include_comments": False, "include_tables": False, "deduplicate": False, "fast": False}
 # Second pass when the first gives less than this: favor_recall rescues thin pages.
 RESCUE_BELOW_CHARS = 250
 # Ask htmldate for the time of day too (it gives midnight when the page has only a date).
@@ -164,8 +173,9 @@ def _parse_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _extract(html: str, url: str | None, favor_recall: bool):
-    """Run trafilatura once on a document that is already in memory (no fetching)."""
+def _extract(html: str, url: str | None, mode: str, **changes):
+    """Run trafilatura once, in one of MODES, on a document already in memory (no fetching);
+    `changes` alter SETTINGS (the bench measures each setting that way)."""
     import trafilatura
     from trafilatura.settings import set_date_params
 
@@ -173,13 +183,11 @@ def _extract(html: str, url: str | None, favor_recall: bool):
     return trafilatura.bare_extraction(
         html,
         url=url,
-        include_comments=False,
-        include_tables=True,
-        favor_recall=favor_recall,
-        favor_precision=not favor_recall,
+        favor_recall=mode == "recall",
+        favor_precision=mode == "precision",
         with_metadata=True,
-        deduplicate=False,
         date_extraction_params=date_params,
+        **{**SETTINGS, **changes},
     )
 
 
@@ -236,21 +244,31 @@ def tidy_text(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def trafilatura_text(html: str, url: str | None = None, mode: str = MODE, rescue_below: int = RESCUE_BELOW_CHARS,
+                     **changes):
+    """trafilatura's document and main text in one mode; thin results get a recall pass."""
+    doc = _extract(html, url, mode, **changes)
+    text = _paragraphs(doc.text if doc else None)
+    if len(text) < rescue_below and mode != "recall":
+        rescue = _extract(html, url, "recall", **changes)
+        rescued = _paragraphs(rescue.text if rescue else None)
+        if len(rescued) > len(text):
+            return rescue, rescued
+    return doc, text
+
+
 def html_to_article_fields(html: str | bytes, url: str | None = None) -> PageFields:
-    """Extract the main text and metadata of one HTML page without touching the network."""
+    """Extract the main text and metadata of one HTML page without touching the network:
+    trafilatura's text, or the body container the page marks itself when it holds the article."""
     if isinstance(html, bytes):
         html = decode_bytes(html, url or "<html>")
     if not html.strip():
         return PageFields(text="", url=url)
-    doc = _extract(html, url, favor_recall=False)
-    text = _paragraphs(doc.text if doc else None)
-    if len(text) < RESCUE_BELOW_CHARS:
-        rescue = _extract(html, url, favor_recall=True)
-        rescued = _paragraphs(rescue.text if rescue else None)
-        if len(rescued) > len(text):
-            doc, text = rescue, rescued
+    doc, text = trafilatura_text(html, url)
+    marked = marked_body(html)
+    text = prefer_marked(text, html_fragment_to_text(marked) if marked else "")
     if doc is None:
-        return PageFields(text="", url=url)
+        return PageFields(text=text, url=url)
     return PageFields(
         text=text,
         title=(doc.title or "").strip(),

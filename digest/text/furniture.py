@@ -15,13 +15,6 @@ _VIA = ("Getty Images", "Reuters", "AP", "AFP", "Shutterstock", "Alamy")
 _AFTER_SLASH = ("Getty Images", "Shutterstock", "Alamy", "Reuters", "AFP", "EPA", "AP", "Bloomberg")
 
 # --- the cleaner: whole lines ---------------------------------------------------------
-COPYRIGHT_SCREEN = ("©", "(c)", "copyright", "all rights reserved", "distributed by", "syndicat",
-                    "reprint", "may not be")
-COPYRIGHT = re.compile(
-    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bdistributed by\b|\bsyndicat(ed|ion)\b"
-    r"|\breprint(s|ed)? (rights|permission)|\bmay not be (re)?published\b",
-    re.IGNORECASE,
-)
 # Photo credits. Each unanchored pattern runs only on lines holding its screening
 # substring (lowercased), as scanning every position of every line is the slow part.
 CREDIT_SCREENED = (
@@ -99,7 +92,7 @@ JUNK = re.compile(
     r"|\bfile photo\b|\bcredit:|^image:|^caption:"
     r"|\bsign up (?:for|to|here|now|today)\b|\bsubscribe (?:now|here|today|for free)\b"
     r"|\bsubscribe to (?:our|my) |\bsubscribe to the (?:newsletter|channel|podcast|feed)"
-    r"|\b(?:our|free|daily|weekly) newsletter|follow us\b"
+    r"|\b(?:our|free|daily|weekly) newsletter|follow us\b|\bunsubscribe\b"
     r"|share (?:it|this) (?:with|on)|leave a comment|click here|^read more\b|read more:|source link"
     r"|all rights reserved|©|\bcopyright \d|distributed by|telegram channel|join our\b"
     r"|download (?:the|our) app|we use cookies|cookie (?:policy|settings)|^advertisement$|^related:"

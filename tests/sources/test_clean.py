@@ -20,9 +20,6 @@ BOILERPLATE = [
     "Telegram channel",
     "Follow us on",
     "Getty Images",
-    "©",
-    "Distributed by",
-    "Government Executive Media Group",
     "Дайджест главных новостей",
     "email-рассылка",
     "Рассылка отправляется",
@@ -167,10 +164,18 @@ def test_caption_block_with_photo_credit_is_removed():
     assert flat(cleaned) == flat(BODY)
 
 
-def test_inline_photo_credit_and_copyright_lines_are_removed():
-    text = ("The old lighthouse at the pier. (Photo by Jane Roe/Harbour Press)\n\n" + BODY
-            + "\n\nCopyright 2024 Coastal Media. All rights reserved.\n\nThis story was syndicated by Coast Wire.")
+def test_inline_photo_credit_is_removed():
+    text = "The old lighthouse at the pier. (Photo by Jane Roe/Harbour Press)\n\n" + BODY
     assert flat(clean_body(text)) == flat(BODY)
+
+
+def test_copyright_lines_stay_for_the_summariser_to_drop():
+    """Issue 18: removing copyright lines lowered F1 on a fold of the benchmark pages, whose
+    article text keeps lines like "© Reuters"; the cleaner keeps them, the summariser's JUNK drops them."""
+    line = "© 2022 Government Executive Media Group LLC Distributed by Tribune Content Agency, LLC."
+    cleaned = clean_body(BODY + "\n\n" + line)
+    assert flat(cleaned) == flat(BODY + "\n\n" + line)
+    assert furniture.JUNK.search(line.lower())
 
 
 def test_calls_to_action_and_interface_labels_are_removed():
@@ -320,7 +325,7 @@ def test_screened_patterns_never_skip_a_match():
     matches must hold one, and the made-up boilerplate must be matched (not a vacuous check)."""
     from digest.sources import clean
 
-    pairs = [(furniture.COPYRIGHT_SCREEN, furniture.COPYRIGHT), (furniture.CAPTION_SCREEN, furniture.CAPTION_CUE),
+    pairs = [(furniture.CAPTION_SCREEN, furniture.CAPTION_CUE),
              ((furniture.CONTACT_SCREEN,), furniture.CONTACT)]
     pairs += [((screen,), pattern) for screen, pattern in furniture.CREDIT_SCREENED]
     matched = 0
