@@ -5,6 +5,8 @@ Usage: python bench/wire.py [--days 26-FEB-1987,2-MAR-1987,...] [--before REV] [
 Each day's reports of ../shared/data/reuters/reuters21578-first-half.jsonl (never copied into
 the repository) are written to the inbox of one workspace as .txt files (Title and Date
 header lines) and ingested by digest's normal path; the corpus carries over from day to day.
+After each day's ingest, its stories are regrouped as that day's build would ([stories] regroup:
+the stories of earlier days count as sent, so they keep their articles).
 After each day it prints the number of stories that got members that day, the five largest,
 and the template mixes: stories whose members' headlines name two or more different
 companies: two headlines whose wire marks (<CBCO>, <SCHULT HOMES CORP>, (DIA)) have none in
@@ -132,12 +134,23 @@ def day_report(corpus: Corpus, day: str) -> tuple[int, list[tuple[int, str]], li
     return len(stories), sorted(sizes, reverse=True)[:5], mixes
 
 
+def _build(config, corpus: Corpus, sent: set[str]) -> set[str]:
+    """What the day's build does to stories: the unsent ones regrouped ([stories] regroup), the
+    earlier days' stories counted as sent; the stories sent after it."""
+    articles = [a for a in corpus.unsent_articles() if a.story_id not in sent]
+    if getattr(config.settings.stories, "regroup", False):  # (an earlier commit's code has none: --before)
+        from digest.stories.regroup import regroup_unsent
+        regroup_unsent(corpus, config, articles, sent)
+        articles = corpus.articles([a.id for a in articles])
+    return sent | {a.story_id for a in articles}
+
+
 def run(days: list[str], folder: Path) -> int:
     """Ingest the days one by one into one workspace; print each day's figures; the total of mixes."""
     by_day = wire_days()
     workspace.init(folder)
     config = config_mod.load(folder / "digest.toml")
-    total = 0
+    total, sent = 0, set()
     with Corpus(config.path("corpus")) as corpus:
         for day in days:
             for n, item in enumerate(by_day[day]):
@@ -145,6 +158,7 @@ def run(days: list[str], folder: Path) -> int:
                     f"Title: {item['title']}\nOutlet: Reuters\nDate: {item['when']}\n\n{item['text']}",
                     encoding="utf-8")
             inbox.ingest(config, corpus)
+            sent = _build(config, corpus, sent)
             count, largest, mixes = day_report(corpus, day)
             total += len(mixes)
             print(f"{day}: {len(by_day[day])} reports, {count} stories, {len(mixes)} template mixes; largest: "

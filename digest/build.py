@@ -5,7 +5,7 @@ import json
 import logging
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Sequence
@@ -22,6 +22,7 @@ from digest.store import audit, backlog, digests
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 from digest.store.feedstate import topics_for
+from digest.stories.regroup import regroup_unsent
 from digest.summarize import condense as summarize
 
 log = logging.getLogger(__name__)
@@ -176,11 +177,20 @@ def recent(config: Config, corpus: Corpus, day: date, since: date | None = None)
     return [a for a in articles if article_day(a) >= cutoff]
 
 
+def _regrouped(config: Config, corpus: Corpus, articles: list[Article]) -> list[Article]:
+    """The articles with their stories grouped again over the window ([stories] regroup), stories
+    already sent left as they are."""
+    if not config.settings.stories.regroup or not articles:
+        return articles
+    moved = regroup_unsent(corpus, config, articles, _sent_stories(corpus, sorted({a.story_id or a.id for a in articles})))
+    return [replace(a, story_id=moved[a.id]) if a.id in moved else a for a in articles]
+
+
 def build(config: Config, corpus: Corpus, day: date | None = None, since: date | None = None) -> BuildResult:
     """Build the digest of the recent unsent articles (see `recent`), render it and record it."""
     _remove_stale_temps(config)
     day = day or today(config)
-    articles = OutletLines(corpus).strip_all(recent(config, corpus, day, since))
+    articles = _regrouped(config, corpus, OutletLines(corpus).strip_all(recent(config, corpus, day, since)))
     groups = group_by_story(articles)
     sent = _sent_stories(corpus, list(groups)) if groups else set()
     stories, also = make_stories(groups, config, sent, topics_for(corpus, [a.id for a in articles]))

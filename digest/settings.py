@@ -76,6 +76,9 @@ class StorySettings:
     max_span_days: int = _number(0, 3650)
     recent_members: int = _number(1, 1000)
     half_life_days: float = _number(above=0, at_most=3650)
+    regroup: bool
+    regroup_similarity: float = _number(above=0, at_most=1)
+    regroup_half_life_days: float = _number(above=0, at_most=3650)
 
 
 @dataclass(frozen=True)
