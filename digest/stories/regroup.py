@@ -71,6 +71,7 @@ class Item:
     founded: str = ""  # when its story was created (sorts like the creation order)
     outlet: str = ""
     language: str = ""
+    weight: int = 1    # the article and its copies in the batch (copies follow it)
 
 
 @dataclass(frozen=True)
@@ -181,18 +182,20 @@ def groups(pairs: Pairs) -> list[list[int]]:
         for index, c in zip(component, cut):
             by_cut[int(c)].append(index)
         out.extend(by_cut.values())
-    return sorted(out, key=lambda g: (-len(g), min(g)))
+    return sorted(out, key=lambda g: (-sum(pairs.items[i].weight for i in g), min(g)))
 
 
 def story_ids(items: list[Item], found: list[list[int]], new_id) -> list[str]:
-    """A story id for each group: the story most of its articles were in, larger groups choosing
+    """A story id for each group: the story most of its articles (copies counted) were in, larger groups choosing
     first (ties: the story founded first), else a new id from the group's first article (one that no
     story of the batch had: the index may have given that article's id to a story kept by another group)."""
     taken: set[str] = set()
     existing = {item.story_id for item in items}
     out = []
     for group in found:
-        votes = Counter(items[i].story_id for i in group)
+        votes: Counter[str] = Counter()
+        for i in group:
+            votes[items[i].story_id] += items[i].weight
         founded = {items[i].story_id: items[i].founded for i in group}
         choice = next((sid for sid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], founded[kv[0]], kv[0]))
                        if sid not in taken), None)
@@ -267,6 +270,7 @@ def batch_items(corpus: Corpus, articles: list[Article], sent: set[str]) -> list
     in a story no digest carried."""
     candidates = [a for a in articles if not a.copy_of and a.story_id and a.story_id not in sent]
     rows = {r[0]: r for r in tables.member_rows(corpus, [a.id for a in candidates])}
+    copies = Counter(a.copy_of for a in articles if a.copy_of)
     df = DocFreq(corpus)
     items = []
     for article in candidates:
@@ -277,7 +281,7 @@ def batch_items(corpus: Corpus, articles: list[Article], sent: set[str]) -> list
         terms = json.loads(row[3])
         vector = df.weights(terms, article.language)
         items.append(Item(article.id, row[1], when.day, when.guessed, when.arrived,
-                          article.title, terms, vector, row[4], article.outlet or "", article.language))
+                          article.title, terms, vector, row[4], article.outlet or "", article.language, 1 + copies[article.id]))
     return items
 
 
