@@ -92,6 +92,7 @@ class Pairs:
         self.items, self.threshold = items, threshold
         self.half_life, self.window = half_life, window_days
         self.apart: dict[tuple[int, int], str] = {}  # close pairs that may not join, and why
+        self.blocked: dict[int, list[tuple[int, str]]] = {}  # the same by article: (other article, why)
         self.quoted: set[tuple[int, int]] = set()
         self.matrix = self._pairs()
 
@@ -143,11 +144,9 @@ class Pairs:
             if why:
                 sub[a, b] = sub[b, a] = 0.0
                 self.apart[(component[a], component[b])] = why
+                self.blocked.setdefault(component[a], []).append((component[b], why))
+                self.blocked.setdefault(component[b], []).append((component[a], why))
         return sub
-
-    def of(self, a: int, b: int) -> float:
-        """The similarity of a pair (0 under the threshold)."""
-        return float(self.matrix[a, b]) if (min(a, b), max(a, b)) not in self.apart else 0.0
 
 
 def _codes(values: list[str]) -> np.ndarray:
@@ -213,30 +212,34 @@ def moves(items: list[Item], pairs: Pairs, found: list[list[int]], ids: list[str
     story_of = {i: sid for group, sid in zip(found, ids) for i in group}
     out = []
     for group, sid in zip(found, ids):
-        for i in group:
-            out.append(_move(items, pairs, i, group, sid, story_of))
+        sub = pairs.matrix[group][:, group].toarray()  # one dense look-up per group, not per pair
+        low = float(sub[np.triu_indices(len(group), 1)].min()) if len(group) > 1 else 0.0
+        stories = len({items[j].story_id for j in group})
+        for k, i in enumerate(group):
+            row = sub[k].copy()
+            row[k] = -1.0
+            best = int(np.argmax(row))
+            closest = (group[best], float(row[best])) if len(group) > 1 else None
+            out.append(_move(items, pairs, i, (sid, len(group), low, stories), closest, story_of))
     return out
 
 
-def _move(items, pairs: Pairs, i: int, group: list[int], sid: str, story_of: dict[int, str]) -> Move:
-    """One article's move and its reason."""
+def _move(items, pairs: Pairs, i: int, story: tuple, closest: tuple | None, story_of: dict[int, str]) -> Move:
+    """One article's move and its reason; `story`: (id, size, lowest pair, index stories it joins)."""
     t = pairs.threshold
-    others = [j for j in group if j != i]
+    sid, size, low, stories = story
     apart = _kept_apart(items, pairs, i, story_of)
-    if not others:
+    if closest is None:
         return Move(items[i].article_id, sid, None, None, f"regrouped at build: a story of its own (no article of "
                     f"the window reaches {t} with it, or every pair of a story must){apart}")
-    best = max(others, key=lambda j: (pairs.of(i, j), -j))
-    low = min(pairs.of(a, b) for a in group for b in group if a < b)
-    key = (min(i, best), max(i, best))
+    best, similarity = closest
     words = shared_terms(items[i].vector, items[best].vector)
-    evidence = f"shares a quotation with {items[best].article_id}" if key in pairs.quoted else \
-        f"shared terms {', '.join(words) or 'none'}"
-    merged = len({items[j].story_id for j in group}) > 1
-    origin = f"; joins articles the index had put in {len({items[j].story_id for j in group})} stories" if merged else ""
-    return Move(items[i].article_id, sid, items[best].article_id, round(pairs.of(i, best), 4),
-                f"regrouped at build: closest article {items[best].article_id} at {pairs.of(i, best):.2f} ({evidence}); "
-                f"complete link: all {len(group)} articles pairwise >= {t} (lowest {low:.2f}){origin}{apart}")
+    evidence = f"shares a quotation with {items[best].article_id}" if (min(i, best), max(i, best)) in pairs.quoted \
+        else f"shared terms {', '.join(words) or 'none'}"
+    origin = f"; joins articles the index had put in {stories} stories" if stories > 1 else ""
+    return Move(items[i].article_id, sid, items[best].article_id, round(similarity, 4),
+                f"regrouped at build: closest article {items[best].article_id} at {similarity:.2f} ({evidence}); "
+                f"complete link: all {size} articles pairwise >= {t} (lowest {low:.2f}){origin}{apart}")
 
 
 def _kept_apart(items, pairs: Pairs, i: int, story_of: dict[int, str]) -> str:
@@ -244,7 +247,7 @@ def _kept_apart(items, pairs: Pairs, i: int, story_of: dict[int, str]) -> str:
     row = pairs.matrix.getrow(i)
     outside = [(v, int(j)) for j, v in zip(row.indices, row.data)
                if story_of[int(j)] != story_of[i] and (min(i, j), max(i, j)) not in pairs.apart]
-    blocked = [(a if b == i else b, why) for (a, b), why in pairs.apart.items() if i in (a, b)]
+    blocked = pairs.blocked.get(i, [])
     parts = []
     if outside:
         v, j = max(outside)
@@ -292,7 +295,8 @@ def regroup_unsent(corpus: Corpus, config: Config, articles: list[Article], sent
     items = batch_items(corpus, articles, sent)
     found = regroup(items, settings.regroup_similarity, settings.regroup_half_life_days, settings.window_days,
                     lambda key: new_story_id(replace(articles[0], id=key)))
-    titles = {m.story_id: next(a.title for a in articles if a.id == m.article_id) for m in found}
+    title_of = {a.id: a.title for a in articles}
+    titles = {m.story_id: title_of[m.article_id] for m in found}
     with corpus.transaction():
         tables.regroup(corpus, [(m.article_id, m.story_id, m.matched_article_id, m.similarity, m.reason)
                                 for m in found], titles, utcnow().isoformat())
