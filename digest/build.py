@@ -5,7 +5,7 @@ import json
 import logging
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -18,10 +18,11 @@ from digest.jsonio import digest_to_dict
 from digest.models import Article, Digest, Roundup, Story, article_day, utcnow
 from digest.render import archive
 from digest.sources.boilerplate import OutletLines
-from digest.store import audit, backlog, digests
+from digest.store import audit, backlog, digests, story_tables
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 from digest.store.feedstate import topics_for
+from digest.stories.regroup import regroup_unsent
 from digest.summarize import condense as summarize
 from digest.summarize import novelty
 from digest.summarize.novelty import Sent
@@ -195,11 +196,21 @@ def recent(config: Config, corpus: Corpus, day: date, since: date | None = None)
     return [a for a in articles if article_day(a) >= cutoff]
 
 
+def _regrouped(config: Config, corpus: Corpus, articles: list[Article]) -> list[Article]:
+    """The articles with their stories grouped again over the window ([stories] regroup), stories
+    already sent left as they are."""
+    if not config.settings.stories.regroup or not articles:
+        return articles
+    sent = story_tables.sent(corpus, sorted({a.story_id or a.id for a in articles}))
+    moved = regroup_unsent(corpus, config, articles, sent)
+    return [replace(a, story_id=moved[a.id]) if a.id in moved else a for a in articles]
+
+
 def build(config: Config, corpus: Corpus, day: date | None = None, since: date | None = None) -> BuildResult:
     """Build the digest of the recent unsent articles (see `recent`), render it and record it."""
     _remove_stale_temps(config)
     day = day or today(config)
-    articles = OutletLines(corpus).strip_all(recent(config, corpus, day, since))
+    articles = _regrouped(config, corpus, OutletLines(corpus).strip_all(recent(config, corpus, day, since)))
     groups = group_by_story(articles)
     sent = novelty.sent_before(corpus, list(groups))
     roundups, shown = gather_roundups(groups, config)

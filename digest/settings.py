@@ -79,6 +79,9 @@ class StorySettings:
     follow_similarity: float = _number(above=0, at_most=1)
     roundups: bool
     roundup_min: int = _number(2, 100_000)
+    regroup: bool
+    regroup_similarity: float = _number(above=0, at_most=1)
+    regroup_half_life_days: float = _number(above=0, at_most=3650)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,10 @@ from digest.text.unicode_safety import neutralise, scrub
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".eml", ".json")
 HEAD_CHARS = 6000
+# A first line of more words than this is the text's first paragraph, not a headline: the implicit
+# title is then its first sentence (cut to this many words), and the paragraph stays in the body.
+HEADLINE_WORDS = 30
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 # A text/plain part shorter than this is a stub when an HTML part exists.
 PLAIN_STUB_CHARS = 200
 _TEXT_FIX = "save the article as UTF-8 text, HTML, .eml or JSON"
@@ -258,7 +262,11 @@ def _leading_date(text: str) -> datetime | None:
 def _head_title(text: str) -> str:
     """The implicit title: first line left after cleaning the top of a text (whole if short: reused)."""
     head = text if len(text) <= HEAD_CHARS else text[:HEAD_CHARS].rpartition("\n")[0] or text[:HEAD_CHARS]
-    return _first_line(clean.clean_body(head))
+    line = _first_line(clean.clean_body(head))
+    if len(line.split()) <= HEADLINE_WORDS:
+        return line
+    words = _SENTENCE_END.split(line, 1)[0].split()
+    return " ".join(words) if len(words) <= HEADLINE_WORDS else " ".join(words[:HEADLINE_WORDS]) + " …"
 
 
 def _first_line(text: str) -> str:

@@ -87,3 +87,36 @@ def merge(corpus: Corpus, into: str, other: str) -> None:
     corpus.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, other))
     corpus.db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, other))
     corpus.db.execute("DELETE FROM stories WHERE id = ?", (other,))
+
+
+def member_rows(corpus: Corpus, article_ids: list[str]) -> Iterable[tuple]:
+    """(article_id, story_id, day, terms json, the story's creation rank) of the members among these articles."""
+    return corpus.db.execute("SELECT m.article_id, m.story_id, m.day, m.terms, "
+                             "coalesce(s.created_at, '') || printf('%020d', coalesce(s.rowid, 0)) "
+                             "FROM story_members m LEFT JOIN stories s ON s.id = m.story_id "
+                             "WHERE m.article_id IN (SELECT value FROM json_each(?))", (json.dumps(article_ids),))
+
+
+def regroup(corpus: Corpus, moves: list[tuple], titles: dict[str, str], now: str) -> None:
+    """Put members in their regrouped stories (article_id, story_id, matched_id, similarity, reason),
+    create the new stories and drop those left empty (caller's transaction)."""
+    before = {r[0]: r[1] for r in member_rows(corpus, [m[0] for m in moves])}
+    for story_id in sorted({m[1] for m in moves} - set(before.values())):
+        corpus.db.execute("INSERT OR IGNORE INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                          (story_id, titles.get(story_id, ""), now, now))
+    for article_id, story_id, matched, similarity, reason in moves:
+        corpus.db.execute("UPDATE story_members SET story_id = ?, matched_id = ?, similarity = ?, reason = ? "
+                          "WHERE article_id = ?", (story_id, matched, similarity, reason, article_id))
+        corpus.db.execute("UPDATE articles SET story_id = ? WHERE id = ? OR (copy_of = ? AND story_id = ?)",
+                          (story_id, article_id, article_id, before.get(article_id)))
+        corpus.db.execute("UPDATE story_members SET story_id = ? WHERE article_id IN "
+                          "(SELECT id FROM articles WHERE copy_of = ?) AND story_id = ?",
+                          (story_id, article_id, before.get(article_id)))
+    corpus.db.execute("DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?)) AND id NOT IN "
+                      "(SELECT story_id FROM story_members)", (json.dumps(sorted(set(before.values()))),))
+
+
+def sent(corpus: Corpus, story_ids: list[str]) -> set[str]:
+    """The stories among these that a digest carried."""
+    return {r[0] for r in corpus.db.execute("SELECT DISTINCT story_id FROM digest_articles WHERE story_id IN "
+                                            "(SELECT value FROM json_each(?))", (json.dumps(story_ids),))}

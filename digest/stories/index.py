@@ -315,8 +315,8 @@ class StoryIndex:
         linked, apart = self._linked(vector, when, article.title, self._scores(vector, when))
         if linked and linked[0][0] >= self.threshold:
             similarity, story_id, recent, matched, evidence = linked[0]
-            merged = self._merges(linked)
-            into = self._oldest((story_id, *merged))
+            merged = self._unsent(story_id, self._merges(linked))
+            into = self._sent_or_oldest((story_id, *merged))
             merged = tuple(m for m in (story_id, *merged) if m != into)
             bridged = f"; bridges and merges {', '.join(merged)} into {into}" if merged else ""
             return StoryDecision(into, matched, round(similarity, 4), False,
@@ -556,10 +556,24 @@ class StoryIndex:
                 span = joined_span(span, self._span(other))
         return tuple(merged)
 
-    def _oldest(self, story_ids: tuple[str, ...]) -> str:
-        """The first-created of some stories: merges keep its id, so known ids stay stable."""
+    def _unsent(self, story_id: str, merged: tuple[str, ...]) -> tuple[str, ...]:
+        """The bridged stories that may be merged: a story a digest carried keeps its id and articles,
+        so none is merged into another (at most one sent story among them, which the others join)."""
+        if not merged:
+            return merged
+        sent = tables.sent(self.corpus, [story_id, *merged])
+        keep = [m for m in merged if m not in sent]
+        if sent and story_id not in sent:  # the joined story is unsent: one sent story may absorb it
+            keep.append(min(sent & set(merged)))
+        return tuple(keep)
+
+    def _sent_or_oldest(self, story_ids: tuple[str, ...]) -> str:
+        """The story a merge keeps: the one a digest carried, else the first created, so known ids stay stable."""
         if len(story_ids) == 1:
             return story_ids[0]
+        sent = tables.sent(self.corpus, list(story_ids))
+        if sent:
+            return min(sent)
         return tables.oldest(self.corpus, list(story_ids)) or story_ids[0]
 
     def _merge(self, into: str, others: tuple[str, ...]) -> None:
