@@ -504,7 +504,8 @@ class StoryIndex:
         for _, story_id, members in scored[:MAX_LINKED]:
             if not when.guessed and span_days(self._span(story_id), (when.day, when.day)) > self.max_span:
                 continue
-            recent = sorted(members, key=lambda m: when.days_from(self._members[m]))[:self.recent]
+            # the same members as sorted(...)[:recent] (ties in member order), without sorting a large story
+            recent = heapq.nsmallest(self.recent, members, key=lambda m: when.days_from(self._members[m]))
             why = next(filter(None, (different_entities(title, self._members[m].title) for m in recent)), "")
             if why:
                 apart.append(f"kept apart from story {story_id}: {why}")
