@@ -28,6 +28,8 @@ With the defaults (2,000 into 20,000), Reuters only, this checkout only: into em
 on 2 cores; into 20,000 (8,051 wire + 11,949 undated generated) 6.52 ms: ratio 1.50, at the floor
 (the ingesting process doubles: 4.5 -> 8.6 s, loading and weighing the undated members, all in the
 window); batch peak 522 MB; the 20,000-article corpus build peaked at 770 MB: both floors missed.
+Generated (undated) at the defaults: into empty 6.77 ms, into 20,000 10.10 ms, ratio 1.49; batch peak
+664 MB, corpus build 938 MB: the memory floor missed (every member in the window is held in memory).
 CPU-seconds vary by about 10% between runs under such load (the two processes share the work
 as they keep up, read_ahead), so only the Reuters gain is clearly beyond it.
 Exits 1 when a floor is missed: corpus/empty CPU ratio over FLOOR_RATIO for any text, an ingest
