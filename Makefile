@@ -42,6 +42,7 @@ bench:
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/bigstory.py
 	$(BIN)/python bench/day.py
+	$(BIN)/python bench/flat.py
 
 clean:
 	rm -rf build $(VENV)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import string
+from itertools import accumulate
 
 SPEECH = ["said", "told reporters", "added", "noted", "according to officials"]
 
@@ -23,12 +24,13 @@ class NewsGenerator:
         self.rng = random.Random(seed)
         self.words = vocabulary(self.rng, vocab_size)
         self.weights = [1.0 / (rank + 1) for rank in range(len(self.words))]
+        self.cum_weights = list(accumulate(self.weights))  # what choices(weights=) adds up on every call
         self.names = [w.capitalize() for w in self.rng.sample(self.words[500:], 3000)]
 
     def sentence(self) -> str:
         """One sentence of 8 to 35 words with a name and sometimes a number or a speech verb."""
         n = self.rng.randint(8, 35)
-        words = self.rng.choices(self.words, weights=self.weights, k=n)
+        words = self.rng.choices(self.words, cum_weights=self.cum_weights, k=n)
         words[self.rng.randrange(n)] = self.rng.choice(self.names)
         if self.rng.random() < 0.4:
             words.insert(self.rng.randrange(n), str(self.rng.randint(2, 90000)))

@@ -21,7 +21,7 @@ from digest.sources.readers import ReadDefaults, read_items
 from digest.store import nonarticles
 from digest.store.corpus import Corpus
 from digest.stories.index import StoryDecision, StoryIndex
-from digest.stories.terms import TextTerms, text_terms
+from digest.stories.terms import TextTerms, background_frequencies, text_terms
 from digest.text.hashing import content_hash
 
 log = logging.getLogger(__name__)
@@ -408,6 +408,7 @@ def read_ahead(paths: Sequence[Path], defaults: ReadDefaults,
         yield from repeat(None, len(paths))
         return
     methods = multiprocessing.get_all_start_methods()  # fork: nothing imported again, a fast start
+    background_frequencies("en")  # both processes weigh terms by it: loaded once, before the fork shares it
     pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork") if "fork" in methods else None,
                                initializer=_exit_with_parent, initargs=(os.getpid(),))
     chunks = iter([list(paths[i:i + READ_CHUNK]) for i in range(0, len(paths), READ_CHUNK)])

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
 from operator import itemgetter, mul
+from sys import intern
 from typing import Iterable, Iterator
 
 from digest.config import Config
@@ -66,6 +67,7 @@ QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
 MAX_POSTINGS = 500    # a query term in more window stories than this is skipped in the lookup
 MAX_CANDIDATES = 30   # stories given a full cosine, best term overlap first
 SUMS_PER_STORY = 4    # member sets whose vector sums are cached per story
+CACHED_STORIES = 2000  # stories whose sums are cached, the least recently used dropped: bounds memory
 MAX_LINKED = 6        # closest candidates (by centroid) compared with their members
 
 
@@ -428,7 +430,8 @@ class StoryIndex:
         for aid, story_id, mday, terms, language, title, ingested, guessed in rows:
             if aid not in self._members and terms != "{}":
                 arrived = date.fromisoformat(ingested[:10])
-                self._add_member(aid, _Member(story_id, date.fromisoformat(mday), json.loads(terms), language,
+                terms = {intern(t): w for t, w in json.loads(terms).items()}  # one string per term, not per member
+                self._add_member(aid, _Member(story_id, date.fromisoformat(mday), terms, language,
                                               title or "", arrived, bool(guessed)))
 
     def _add_member(self, article_id: str, member: _Member) -> None:
@@ -490,7 +493,10 @@ class StoryIndex:
         """(vector sum, centroid) of a story's members; members appended since last time
         are added to the cached sum, in the same order a full recount would add them."""
         key = tuple(members)
-        cached = self._centroids.setdefault(story_id, {})
+        cached = self._centroids.pop(story_id, None)
+        cached = self._centroids[story_id] = {} if cached is None else cached  # used last: kept longest
+        if len(self._centroids) > CACHED_STORIES:  # a recount later gives the same sums, bit for bit
+            del self._centroids[next(iter(self._centroids))]
         if key in cached:
             return cached[key]
         base = max((k for k in cached if key[:len(k)] == k), key=len, default=None)
@@ -513,7 +519,8 @@ class StoryIndex:
         for _, story_id, members in scored[:MAX_LINKED]:
             if not when.guessed and span_days(self._span(story_id), (when.day, when.day)) > self.max_span:
                 continue
-            recent = sorted(members, key=lambda m: when.days_from(self._members[m]))[:self.recent]
+            # the same members as sorted(...)[:recent] (ties in member order), without sorting a large story
+            recent = heapq.nsmallest(self.recent, members, key=lambda m: when.days_from(self._members[m]))
             why = next(filter(None, (different_entities(title, self._members[m].title) for m in recent)), "")
             if why:
                 apart.append(f"kept apart from story {story_id}: {why}")
