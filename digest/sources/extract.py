@@ -15,12 +15,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from html import unescape
 from pathlib import Path
 
 from digest.errors import InputError
 from digest.sources.article_body import marked_body, prefer_marked
+from digest.sources.dates import parse_date
 from digest.sources.guard import shown
 
 _BOMS = (
@@ -162,17 +163,6 @@ def decode_bytes(data: bytes, path: Path | str) -> str:
     )
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    """Turn trafilatura's ISO date (or date-time) into a timezone-aware datetime."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def _extract(html: str, url: str | None, mode: str, **changes):
     """Run trafilatura once, in one of MODES, on a document already in memory (no fetching);
     `changes` alter SETTINGS (the bench measures each setting that way)."""
@@ -273,7 +263,7 @@ def html_to_article_fields(html: str | bytes, url: str | None = None) -> PageFie
         text=text,
         title=(doc.title or "").strip(),
         author=(doc.author or "").strip() or None,
-        published=_parse_date(doc.date),
+        published=parse_date(doc.date),
         sitename=(doc.sitename or "").strip(),
         url=doc.url or url,
     )

@@ -16,7 +16,8 @@ from helpers.paths import DATA, SEEDS
 from digest.errors import InputError
 from digest.sources.extract import decode_bytes, html_to_article_fields
 from digest.sources.language import detect
-from digest.sources.readers import ReadDefaults, parse_date, read
+from digest.sources.dates import parse_date
+from digest.sources.readers import ReadDefaults, read
 
 INBOX = DATA / "readers"
 DEFAULTS = ReadDefaults()
