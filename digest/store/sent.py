@@ -10,12 +10,12 @@ from digest.store.corpus import Corpus
 def history(corpus: Corpus, story_ids: list[str], before_digest: str | None = None) -> list[sqlite3.Row]:
     """(story_id, digest_id, date, article_id) of every article earlier digests carried for these
     stories (all digests, or those built before `before_digest`), oldest digest first."""
-    # built_at is kept to the second, so two builds in one second are ordered by insertion (rowid)
-    before = " AND d.rowid < (SELECT rowid FROM digests WHERE id = ?)" if before_digest else ""
+    # built_at is kept to the second: two builds in one second are ordered by id (YYYY-MM-DD, then -2, -3)
+    before = " AND (d.built_at, d.id) < (SELECT built_at, id FROM digests WHERE id = ?)" if before_digest else ""
     return corpus.db.execute(
         "SELECT da.story_id, d.id AS digest_id, d.date, da.article_id FROM digest_articles da "
         "JOIN digests d ON d.id = da.digest_id WHERE da.story_id IN (SELECT value FROM json_each(?))"
-        f"{before} ORDER BY d.rowid, da.article_id",
+        f"{before} ORDER BY d.built_at, d.id, da.article_id",
         (json.dumps(sorted(story_ids)), *([before_digest] if before_digest else []))).fetchall()
 
 
