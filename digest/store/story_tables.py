@@ -2,7 +2,6 @@
 frequencies and the lines already seen (stories/index.py decides; this only reads and writes)."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Iterable
 
@@ -20,38 +19,44 @@ def documents(corpus: Corpus) -> int:
 
 def set_documents(corpus: Corpus, count: int) -> None:
     """Record the articles counted (caller's transaction)."""
-    corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(count),))
+    corpus.db.execute("INSERT INTO story_meta VALUES ('docs', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                      (str(count),))
 
 
 def doc_freqs(corpus: Corpus, terms: list[str]) -> Iterable[tuple[str, int]]:
-    """(term, df) of the stored terms among these (one statement: the terms go in as a JSON array)."""
-    return corpus.db.execute("SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
-                             (json.dumps(terms, ensure_ascii=False),))
+    """(term, df) of the stored terms among these (one statement: the terms go in as one parameter)."""
+    values, param = corpus.dialect.value_set(terms)
+    return corpus.db.execute(f"SELECT term, df FROM story_df WHERE term IN {values}", (param,))
 
 
 def add_doc_freqs(corpus: Corpus, counts: Counter[str]) -> None:
-    """Add to the document frequencies (caller's transaction; the upsert loop runs inside SQLite)."""
-    corpus.db.execute("INSERT INTO story_df SELECT key, value FROM json_each(?) WHERE true "
-                      "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df", (json.dumps(counts, ensure_ascii=False),))
+    """Add to the document frequencies (caller's transaction; the upsert loop runs inside the database)."""
+    pairs, param = corpus.dialect.pairs(counts)
+    corpus.db.execute(f"INSERT INTO story_df SELECT key, CAST(value AS INTEGER) FROM {pairs} WHERE true "
+                      "ON CONFLICT(term) DO UPDATE SET df = story_df.df + excluded.df", (param,))
 
 
 def add_seen_lines(corpus: Corpus, counts: Counter[int]) -> None:
     """Count line keys carried by articles (caller's transaction)."""
-    corpus.db.executemany("INSERT INTO story_lines VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET seen = seen + excluded.seen",
+    corpus.db.executemany("INSERT INTO story_lines VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET seen = story_lines.seen + excluded.seen",
                           sorted(counts.items()))
 
 
 def seen_lines(corpus: Corpus, keys: list[int]) -> set[int]:
     """The line keys among these carried by an earlier article."""
-    rows = corpus.db.execute("SELECT key FROM story_lines WHERE key IN (SELECT value FROM json_each(?))",
-                             (json.dumps(keys),))
+    values, param = corpus.dialect.value_set(keys, "bigint")
+    rows = corpus.db.execute(f"SELECT key FROM story_lines WHERE key IN {values}", (param,))
     return {r[0] for r in rows}
 
 
 def save_member(corpus: Corpus, member: tuple, title: str, now: str) -> None:
     """One member row (article_id, story_id, day, matched_id, similarity, is_new, reason, terms json),
     and its story created or touched (caller's transaction)."""
-    corpus.db.execute("INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*member, now))
+    corpus.db.execute("INSERT INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE "
+                      "SET story_id = excluded.story_id, day = excluded.day, matched_id = excluded.matched_id, "
+                      "similarity = excluded.similarity, is_new = excluded.is_new, reason = excluded.reason, "
+                      "terms = excluded.terms, decided_at = excluded.decided_at", (*member, now))
     corpus.db.execute("INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
                       "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at", (member[1], title, now, now))
 
