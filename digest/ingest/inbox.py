@@ -5,6 +5,7 @@ import hashlib
 import logging
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -92,7 +93,7 @@ class Store:
         # (title, body) -> (body without banners, its furniture figures), worked out ahead
         self._measured: dict[tuple[str, str], tuple[str, tuple[int, float]]] = {}
         self._ahead: dict[str, Ahead] = {}  # final body -> its content hash and dedup sketch, worked out ahead
-        self._version: int | None = None  # the corpus's data_version when this worker last caught up
+        self._seen: int | None = None  # the newest article's rowid at the end of this worker's last turn
 
     def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction.
@@ -148,13 +149,17 @@ class Store:
         if ready is not None:
             self._ahead[ready.body] = ready
 
-    def catch_up(self) -> None:
-        """One of several workers, in its turn: forget what memory holds of the corpus (story
-        windows, document frequencies) when another worker committed since this one last looked."""
-        version = self.corpus.data_version()
-        if version != self._version:
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """One of several workers deciding and committing (inside the caller's transaction): wait for
+        the turn, then forget what memory holds of the corpus (story windows, document frequencies,
+        waiting dedup postings) if another worker stored articles since this one's last turn."""
+        self.corpus.take_turn()
+        if self.corpus.last_rowid() != self._seen:
             self.stories.reload()
-            self._version = version
+            self.dedup.reload()
+        yield
+        self._seen = self.corpus.last_rowid()
 
     def forget_offers(self) -> None:
         """Drop offers never used (the text changed on the way: learned boilerplate was stripped)."""
@@ -518,16 +523,13 @@ def _ingest_claimed(files: Sequence[Path], inbox: Inbox, store: Store, report: I
             reads = [read_file(path, inbox.defaults, seen=corpus.file_status, terms=True,
                                sketch=store.dedup.params, measure=True) for path in chunk]
             settled = []
-            with corpus.transaction():
-                corpus.take_turn()
-                store.catch_up()
-                with store.stories.batch(), store.lines.batch():
-                    for path, got in zip(chunk, reads):
-                        outcome = ingest_file(path, inbox, store, report, got)
-                        if outcome:
-                            settled.append((path, outcome))
-                        if progress:
-                            progress(path)
+            with corpus.transaction(), store.turn(), store.stories.batch(), store.lines.batch():
+                for path, got in zip(chunk, reads):
+                    outcome = ingest_file(path, inbox, store, report, got)
+                    if outcome:
+                        settled.append((path, outcome))
+                    if progress:
+                        progress(path)
             for path, outcome in settled:  # only now that the batch is committed
                 inbox.settle(path, outcome)
         finally:

@@ -117,6 +117,10 @@ class Corpus:
         if self.is_postgres:
             self.db.execute(f"SELECT pg_advisory_xact_lock({engine.DECIDE_LOCK})")
 
+    def last_rowid(self) -> int:
+        """The newest stored article's rowid (0 when none): moves whenever any process stores one."""
+        return self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+
     def claim(self, name: str) -> bool:
         """Claim an inbox file for this process (PostgreSQL: a session advisory lock the server releases
         if the process dies); False when another worker holds it. Always True on SQLite."""

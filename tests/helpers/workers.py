@@ -3,6 +3,7 @@ with planted exact and near duplicates, the worker processes, and what the corpu
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,8 @@ def _paragraph(rng: random.Random) -> str:
 
 def write_inbox(inbox: Path, files: int, seed: int = 16) -> dict:
     """Write `files` articles into `inbox`: about 1 in 10 an exact re-post (other bytes, the same
-    title and text) and 1 in 10 a near copy (a paragraph replaced) of an earlier one. The planted
-    pairs by kind, and how many distinct texts were written."""
+    title and text) and 1 in 10 a near copy (an update: a paragraph added) of an earlier one. The planted
+    pairs by kind, and how many distinct texts and distinct files were written."""
     rng = random.Random(seed)
     inbox.mkdir(parents=True, exist_ok=True)
     texts: list[tuple[str, list[str]]] = []
@@ -33,8 +34,7 @@ def write_inbox(inbox: Path, files: int, seed: int = 16) -> dict:
         if texts and roll < 0.1:
             title, paragraphs, kind = *texts[k], "exact"
         elif texts and roll < 0.2:
-            paragraphs = list(texts[k][1])
-            paragraphs[rng.randrange(len(paragraphs))] = _paragraph(rng)
+            paragraphs = [*texts[k][1], _paragraph(rng)]  # an update: one paragraph added
             title, kind = " ".join(rng.choices(WORDS, k=6)).capitalize(), "near"
         else:
             paragraphs, kind = [_paragraph(rng) for _ in range(rng.randint(5, 8))], None
@@ -45,7 +45,11 @@ def write_inbox(inbox: Path, files: int, seed: int = 16) -> dict:
         head = f"{title}\nSource: Outlet {k % 7 if kind == 'exact' else n % 7}\nDate: 2026-03-0{1 + n % 5}T07:00:00+00:00\n\n"
         (inbox / f"{n:05d}.txt").write_text(head + "\n\n".join(paragraphs) + ("\n\n\n" if kind == "exact" else "\n"),
                                            encoding="utf-8")
-    planted["distinct"] = len({(t, tuple(p)) for t, p in texts})
+    keys = [(t, tuple(p)) for t, p in texts]
+    planted["distinct"] = len(set(keys))
+    planted["same_text"] = {f"{n:05d}.txt": [f"{m:05d}.txt" for m, other in enumerate(keys) if other == key]
+                            for n, key in enumerate(keys)}
+    planted["distinct_files"] = len({p.read_bytes() for p in inbox.glob("*.txt")})  # the same bytes: seen once
     return planted
 
 
@@ -71,3 +75,16 @@ def corpus_state(config: Path) -> dict:
         "exact": {(name_of[o], Path(p).name) for o, p in dropped},
         "stories": {frozenset(s) for s in stories.values()},
     }
+
+
+def make_workspace(folder: Path, url: str) -> Path:
+    """A new workspace whose corpus is the PostgreSQL database at `url`; its config file."""
+    config = workspace.init(folder)
+    config.write_text(re.sub(r'(?m)^corpus = ".*"$', f'corpus = "{url}"', config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    return config
+
+
+def left_in(inbox: Path) -> list[str]:
+    """Files still waiting in the inbox (not in processed/ or failed/)."""
+    return sorted(p.name for p in inbox.glob("*.txt"))
