@@ -212,11 +212,11 @@ class Corpus:
         """Insert one article (inside the caller's transaction)."""
         values = [getattr(article, c) for c in ARTICLE_COLUMNS]
         values = [_iso(v) if isinstance(v, datetime) else v for v in values]
-        rowid = self.db.execute(
-            f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) RETURNING rowid",
-            values,
-        ).fetchone()[0]
+        sql = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
+        if self.is_postgres:
+            rowid = self.db.execute(sql + " RETURNING rowid", values).fetchone()[0]
+        else:  # SQLite's lastrowid spares the RETURNING machinery on the hot path
+            rowid = self.db.execute(sql, values).lastrowid
         self.db.execute(self.dialect.fts_insert, (rowid, article.title, article.body))  # store/search.py
 
     def article(self, article_id: str) -> Article | None:
