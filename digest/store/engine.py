@@ -21,15 +21,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from digest.errors import ConfigError, LockedError
 
-try:
-    import psycopg
-    from psycopg.adapt import Dumper
-    from psycopg.types.numeric import IntDumper
-except ImportError:  # pragma: no cover - psycopg is a dependency; only a broken install lacks it
-    psycopg = None
+psycopg: Any = None  # imported with the first PostgreSQL connection: an SQLite corpus never loads it
 
 URL_SCHEMES = ("postgresql://", "postgres://")
-DRIVER_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error,) + ((psycopg.Error,) if psycopg else ())
+# the database errors a command reports in words; psycopg's join once it is loaded (read it as engine.DRIVER_ERRORS)
+DRIVER_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error,)
 NOTIFY_CHANNEL = "digest_corpus"
 MIGRATION_LOCK = 0x64696765  # advisory lock key held while a migration is applied ("dige")
 WORKSPACE_LOCK = 0x64696766  # advisory lock key of the workspace lock (store/workspace.py)
@@ -220,12 +216,25 @@ def _row_factory(cursor):
     return _row_class(tuple(c.name for c in cursor.description or ()))
 
 
-if psycopg is not None:
-    class _BoolAsInt(IntDumper):
-        """Python booleans stored as 0/1 in the INTEGER (BIGINT) columns that SQLite uses for them."""
+def _load_driver() -> None:
+    """Import psycopg (a dependency, so only a broken install lacks it) and add its errors to DRIVER_ERRORS."""
+    global psycopg, DRIVER_ERRORS
+    if psycopg is None:
+        import psycopg as driver
+        psycopg, DRIVER_ERRORS = driver, (sqlite3.Error, driver.Error)
+
+
+@lru_cache(maxsize=1)
+def _bool_as_int() -> type:
+    """A psycopg dumper storing Python booleans as 0/1 in the BIGINT columns SQLite uses for them."""
+    from psycopg.types.numeric import IntDumper
+
+    class BoolAsInt(IntDumper):
+        """True and False as 1 and 0."""
 
         def dump(self, obj):
             return b"1" if obj else b"0"
+    return BoolAsInt
 
 
 class PgConnection:
@@ -235,7 +244,7 @@ class PgConnection:
     def __init__(self, url: str, secret: str | None):
         kwargs = {"password": secret} if secret is not None else {}
         self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory, **kwargs)
-        self.raw.adapters.register_dumper(bool, _BoolAsInt)
+        self.raw.adapters.register_dumper(bool, _bool_as_int())
         self.others_commits = 0
         me = self.raw.info.backend_pid
         self.raw.add_notify_handler(lambda n: self._noticed(n.pid != me))
@@ -297,8 +306,10 @@ def advisory_lock(url: str, secret: str | None, shared: bool = False, key: int =
 
 def connect_postgres(url: str, secret: str | None) -> PgConnection:
     """A connection to the PostgreSQL corpus, or a ConfigError naming the URL and the fix."""
-    if psycopg is None:
-        raise ConfigError(f"[paths] corpus = {shown(url)!r} needs psycopg: pip install 'psycopg[binary]'")
+    try:
+        _load_driver()
+    except ImportError as exc:
+        raise ConfigError(f"[paths] corpus = {shown(url)!r} needs psycopg: pip install 'psycopg[binary]'") from exc
     try:
         return PgConnection(url, secret)
     except psycopg.OperationalError as exc:
