@@ -13,6 +13,12 @@ Jaccard on a sample.
 
     .venv/bin/python bench/dedup.py                      # 10k, 100k and 1M (~25 min, ~7 GB of disk)
     .venv/bin/python bench/dedup.py --sizes 10000,100000 # quicker
+    .venv/bin/python bench/dedup.py --engine postgresql  # the same into PostgreSQL (a throwaway server,
+                                                         # or --url postgresql://...), SQLite figures beside
+
+With --engine postgresql the same stream goes first into an SQLite corpus, then into a PostgreSQL
+one, and CPU-seconds count the server's backend process too (read from /proc, so only for a
+server on this machine).
 
 Exit status 1 when a target is missed: check time at the largest size more than 2x the
 smallest, fewer than 1,000 articles/s, or precision or recall of planted copies < 0.98.
@@ -30,6 +36,7 @@ per CPU-second / check ms (best-round mean) / planted-copy P and R:
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -251,10 +258,24 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_clock(corpus: Corpus):
+    """CPU-seconds of this process plus, for a PostgreSQL corpus on this machine, its server backend."""
+    if not corpus.is_postgres:
+        return time.process_time
+    stat = Path(f"/proc/{corpus.db.execute('SELECT pg_backend_pid()').fetchone()[0]}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def clock() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split() if stat.exists() else []
+        server = (int(fields[11]) + int(fields[12])) / tick if fields else 0.0
+        return time.process_time() + server
+    return clock
+
+
 def ingest(corpus: Corpus, dedup: Deduplicator, items: list[Item], tally: Tally,
-           roots: dict[str, str]) -> float:
+           roots: dict[str, str], clock=time.process_time) -> float:
     """digest's real path for a batch of articles; returns (wall, CPU) seconds spent."""
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu = time.perf_counter(), clock()
     for i in range(0, len(items), BATCH):
         with corpus.transaction():
             for item in items[i:i + BATCH]:
@@ -269,7 +290,7 @@ def ingest(corpus: Corpus, dedup: Deduplicator, items: list[Item], tally: Tally,
                     roots[article.id] = decision.original_id
                 corpus.insert_article(article)
                 dedup.remember(article)
-    return time.perf_counter() - start, time.process_time() - cpu
+    return time.perf_counter() - start, clock() - cpu
 
 
 def probe(dedup: Deduplicator, stream: Stream, n: int, rounds: int = 5) -> tuple[float, float, float]:
@@ -366,15 +387,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--baseline-size", type=int, default=10_000,
                         help="articles in the datasketch baseline (in-memory)")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: the same stream into SQLite, then into PostgreSQL")
+    parser.add_argument("--url", help="the PostgreSQL database (default: a throwaway server in --workdir)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="digest-bench-dedup-"))
     work.mkdir(parents=True, exist_ok=True)
+    results, kept, dedup = run(work / "corpus.sqlite", sizes, args, work)
+    server = None
+    if args.engine == "postgresql":
+        url = args.url
+        if url is None:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+            from helpers.postgres import Server, binaries
+            server = Server(binaries())
+            url = server.fresh_database()
+        try:
+            results, _, dedup = run(url, sizes, args, work, beside=results)
+        finally:
+            if server is not None:
+                server.stop()
+    baselines(kept, dedup)
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return verdict(results)
+
+
+def run(location, sizes: list[int], args, work: Path, beside: list[tuple] | None = None) -> tuple:
+    """Ingest the stream into one corpus up to each size, timing the check; (results, kept, dedup)."""
     config = from_mapping({}, work)
-    corpus = Corpus(work / "corpus.sqlite")
+    corpus = Corpus(location)
     dedup = Deduplicator(corpus, config)
+    clock = cpu_clock(corpus)
     stream, tally, roots = Stream(), Tally(), {}
-    print(f"digest dedup benchmark: sizes {sizes}, corpus {work / 'corpus.sqlite'}")
+    print(f"digest dedup benchmark ({corpus.dialect.name}): sizes {sizes}, corpus {corpus.name}")
     print(f"settings: shingle {dedup.shingle_size}, num_perm {dedup.num_perm}, LSH {dedup.bands} bands x "
           f"{dedup.rows} rows, near {dedup.near}, containment {dedup.contain}")
     results, kept, total_items = [], [], 0
@@ -385,26 +432,26 @@ def main(argv: list[str] | None = None) -> int:
             chunk = [stream.next() for _ in range(min(10_000, size - total_items))]
             if len(kept) < args.baseline_size:
                 kept.extend(chunk[: args.baseline_size - len(kept)])
-            spent = ingest(corpus, dedup, chunk, tally, roots)
+            spent = ingest(corpus, dedup, chunk, tally, roots, clock)
             wall, cpu = wall + spent[0], cpu + spent[1]
             total_items += len(chunk)
         stored = corpus.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         mean, p50, p95 = probe(dedup, stream, args.probes)
         p, r = tally.pr()
         results.append((size, stored, mean, p50, p95, total_items / cpu, p, r, peak_mb()))
+        other = next((b for b in beside or [] if b[0] == size), None)
         print(f"  {size:>9,} ingested ({stored:,} stored): check {mean:.3f} ms (best-round mean; "
               f"p50 {p50:.3f}, p95 {p95:.3f}); ingest {total_items / cpu:,.0f} articles per CPU-second "
               f"({total_items / wall:,.0f}/s wall; this segment {(total_items - seg_items) / (cpu - seg_cpu):,.0f} "
               f"per CPU-second); planted copies P {p:.4f} R {r:.4f}; "
-              f"peak RSS {peak_mb():,.0f} MB", flush=True)
+              f"peak RSS {peak_mb():,.0f} MB"
+              + (f"; SQLite in this run: check {other[2]:.3f} ms, {other[5]:,.0f} per CPU-second" if other else ""),
+              flush=True)
     print("  planted copies by edit:", dict(sorted(tally.by_kind.items())))
-    print(f"  corpus file {(work / 'corpus.sqlite').stat().st_size / 1e6:,.0f} MB")
+    if not corpus.is_postgres:
+        print(f"  corpus file {(work / 'corpus.sqlite').stat().st_size / 1e6:,.0f} MB")
     corpus.close()
-
-    baselines(kept, dedup)
-    if args.workdir is None:
-        shutil.rmtree(work, ignore_errors=True)
-    return verdict(results)
+    return results, kept, dedup
 
 
 def baselines(kept: list[Item], dedup: Deduplicator) -> None:

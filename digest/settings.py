@@ -41,6 +41,7 @@ class PathSettings:
     inbox: str = _text()
     outbox: str = _text()
     corpus: str = _text()
+    corpus_password_env: str = field()
     templates: str = _text()
     log_file: str = field()
     backups: str = _text()

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages digest needs, only those missing.
 #   scripts/system-deps.sh runtime   WeasyPrint's libraries and fonts (make demo)
-#   scripts/system-deps.sh test      the same, plus poppler-utils (PDF checks) and chromium (browser tests)
+#   scripts/system-deps.sh test      the same, plus poppler-utils (PDF checks), chromium (browser tests) and
+#                                    postgresql (the tests start a throwaway server to run the storage and
+#                                    pipeline suites on PostgreSQL too; its binaries: /usr/lib/postgresql/N/bin)
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core)
 if [[ ${1:-runtime} == test ]]; then
-  packages+=(poppler-utils chromium)
+  packages+=(poppler-utils chromium postgresql)
 fi
 need=()
 for pkg in "${packages[@]}"; do

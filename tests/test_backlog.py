@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from digest.cli.main import cli
 from digest.config import load
-from digest.store.corpus import Corpus
+from digest.store import workspace
 
 WORDS = ("harbour council budget vote rail strike drivers union wage storm flood river bridge school "
          "teachers hospital nurses election mayor court ruling tax energy prices wind solar farm "
@@ -48,7 +48,7 @@ def test_first_build_on_a_backlog_digests_the_recent_days_and_archives_the_rest(
     data = json.loads(_cli(runner, workspace_dir, "build", "--date", last.isoformat(), "--json").stdout)
     cutoff = last - timedelta(days=7)  # the shipped [build] max_age_days
     assert _days(data) == {(cutoff + timedelta(days=k)).isoformat() for k in range(8)}
-    corpus = Corpus(load(workspace_dir / "digest.toml").path("corpus"))
+    corpus = workspace.open_corpus(load(workspace_dir / "digest.toml"))
     try:
         assert corpus.stats()["archived_articles"] == DAYS - 8
         assert corpus.stats()["unsent_articles"] == 0

@@ -1,4 +1,4 @@
-"""`digest corpus check | recover | backup`: look after the corpus file itself.
+"""`digest corpus check | recover | backup | export | import`: look after the corpus itself, and move it.
 
 Each command only wires store.check and store.recovery together; cli/main.py adds the group.
 """
@@ -7,24 +7,35 @@ from __future__ import annotations
 import sqlite3
 import sys
 from contextlib import closing
+from pathlib import Path
 
 import click
 
 from digest.errors import CorpusError
 from digest.store import check as corpus_check
-from digest.store import recovery, workspace
+from digest.store import engine, recovery, transfer, workspace
+
+
+def _file_corpus(config, command: str):
+    """The corpus file; a CorpusError when the corpus is a PostgreSQL database (the server checks its own pages)."""
+    location = engine.locate(config)
+    if engine.is_url(location):
+        raise CorpusError(f"[paths] corpus = {engine.shown(location)!r} is a PostgreSQL database: `digest corpus "
+                          f"{command}` works on an SQLite file; use PostgreSQL's own tools (pg_amcheck, pg_dump, "
+                          "pg_restore) or `digest corpus export`")
+    return location
 
 
 @click.group("corpus")
 def corpus_group():
-    """Check, back up and recover the corpus database."""
+    """Check, back up, recover and move the corpus database."""
 
 
 @corpus_group.command("check")
 @click.pass_obj
 def check(obj):
     """Check every page and index of the corpus (PRAGMA integrity_check); exit 1 when damaged."""
-    path = obj.config.path("corpus")
+    path = _file_corpus(obj.config, "check")
     if not path.exists():
         raise CorpusError(f"{path}: no corpus yet ([paths] corpus); `digest ingest` creates it")
     corpus_check.check_file(path)
@@ -48,6 +59,7 @@ def check(obj):
 def recover(obj, from_backup):
     """Replace a damaged corpus by a new one; the damaged file is kept beside it, renamed."""
     config = obj.config
+    _file_corpus(config, "recover")
     with workspace.locked(config):
         if from_backup:
             source, aside = recovery.restore_backup(config)
@@ -70,6 +82,7 @@ def backup(obj):
     from digest.build import today
 
     config = obj.config
+    _file_corpus(config, "backup")
     with workspace.locked(config), workspace.open_corpus(config) as corpus:
         report = recovery.make_backup(config, corpus, today(config), replace=True)
     for path in report.made:
@@ -78,6 +91,33 @@ def backup(obj):
         click.echo(f"old backup removed: {path}")
     if not report.made:
         click.echo("no backup: [backup] keep = 0")
+
+
+@corpus_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export(obj, file):
+    """Write the whole corpus to FILE (gzipped JSON lines), to move it to another engine or machine."""
+    config = obj.config
+    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+        written = transfer.export(corpus, file)
+    click.echo(f"exported {written['articles'][0]} articles ({sum(n for n, _ in written.values())} rows "
+               f"in {len(written)} tables) to {file}")
+
+
+@corpus_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_(obj, file):
+    """Load FILE (from `digest corpus export`) into this workspace's new, empty corpus; every table's
+    row count and checksum are checked against the file's, else nothing is imported."""
+    config = obj.config
+    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+        found = transfer.import_into(corpus, file)
+        where = corpus.name
+    for table, (count, checksum) in found.items():
+        click.echo(f"  {table:20} {count:8} rows  sha256-sum {checksum[:16]}")
+    click.echo(f"imported {file} into {where}: every table's count and checksum match the export")
 
 
 COMMANDS = (corpus_group,)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ from digest.cli.ops import progress_bar, record_run
 from digest.errors import DigestError
 from digest.ingest import inbox
 from digest.render import archive as archive_mod
-from digest.store import audit, digests, faults, nonarticles, workspace
+from digest.store import audit, digests, engine, faults, nonarticles, workspace
 
 log = logging.getLogger("digest")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -81,7 +80,7 @@ class DigestGroup(click.Group):
         except DigestError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, *engine.DRIVER_ERRORS) as exc:
             error = faults.storage_error(exc, *ctx.obj.where(exc)) if ctx.obj else None
             if error is None:
                 raise
@@ -118,9 +117,9 @@ def ingest(obj, paths):
     """Ingest PATHS (files or folders; the inbox by default) into the corpus."""
     config = obj.config
     files = inbox.inbox_files([Path(p) for p in paths] or [config.path("inbox")])
-    with workspace.locked(config), workspace.open_corpus(config) as corpus, \
-            progress_bar(len(files), "ingest") as progress:
-        report = record_run(corpus, "ingest", lambda: inbox.ingest(config, corpus, paths, progress))
+    with workspace.locked(config, shared=True), workspace.open_corpus(config) as corpus, \
+            progress_bar(len(files), "ingest") as progress:  # shared: ingest workers on PostgreSQL
+        report = record_run(corpus, "ingest", lambda: inbox.ingest(config, corpus, paths, progress), shared=True)
     _echo_ingest(report)
 
 

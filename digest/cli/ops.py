@@ -21,7 +21,7 @@ from digest.files import write_atomic
 from digest.ingest import feeds as feeds_mod
 from digest.ingest import feedtoml, opml
 from digest.models import utcnow
-from digest.store import digests, feedstate, recovery, workspace
+from digest.store import digests, engine, feedstate, recovery, workspace
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 
@@ -38,11 +38,13 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[Any], None] | Non
         yield lambda _item: bar.update(1)
 
 
-def record_run(corpus: Corpus, kind: str, step: Callable[[], Any]) -> Any:
+def record_run(corpus: Corpus, kind: str, step: Callable[[], Any], shared: bool = False) -> Any:
     """Run a step and record it (start, end, counts, errors) in the corpus runs table.
 
-    Called under the workspace lock, so runs still marked 'running' are dead: they are marked 'died'."""
-    corpus.mark_dead_runs(f"a {kind} run")
+    Called under the workspace lock, so runs still marked 'running' are dead: they are marked 'died'
+    (not under a `shared` lock on PostgreSQL: other ingest workers' runs are alive)."""
+    if not (shared and corpus.is_postgres):
+        corpus.mark_dead_runs(f"a {kind} run")
     run_id = corpus.start_run(kind)
     try:
         result = step()
@@ -53,7 +55,7 @@ def record_run(corpus: Corpus, kind: str, step: Callable[[], Any]) -> Any:
         error = storage_error(exc, where, corpus.path)  # a full disk, a damaged corpus: in words
         try:
             corpus.finish_run(run_id, "failed", {}, [str(error or exc) or type(exc).__name__])
-        except sqlite3.Error as again:  # a full disk: the first error is the one to report
+        except engine.DRIVER_ERRORS as again:  # a full disk: the first error is the one to report
             log.warning("run #%s: its failure could not be recorded (%s)", run_id, again)
         if error is not None:
             raise error from exc

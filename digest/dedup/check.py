@@ -197,6 +197,10 @@ class Deduplicator:
         self._decisions[article.id] = decision
         return decision
 
+    def reload(self) -> None:
+        """Another process stored articles: read the waiting postings again at the next check."""
+        self._pending.version = None
+
     def remember(self, article: Article) -> None:
         """Persist signature, band keys, sentence sample and a copy's decision (caller's transaction)."""
         sketch = self._sketches.pop(article.id, None) or self.sketch(article.body)

@@ -5,6 +5,7 @@ import hashlib
 import logging
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -92,6 +93,7 @@ class Store:
         # (title, body) -> (body without banners, its furniture figures), worked out ahead
         self._measured: dict[tuple[str, str], tuple[str, tuple[int, float]]] = {}
         self._ahead: dict[str, Ahead] = {}  # final body -> its content hash and dedup sketch, worked out ahead
+        self._seen: int | None = None  # the newest article's rowid at the end of this worker's last turn
 
     def put(self, article: Article, extra: Callable[[Corpus], None] | None = None) -> Stored:
         """Commit one article (or its duplicate record) with `extra` writes in one transaction.
@@ -146,6 +148,18 @@ class Store:
         self._measured[(article.title, article.body)] = measured
         if ready is not None:
             self._ahead[ready.body] = ready
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """One of several workers deciding and committing (inside the caller's transaction): wait for
+        the turn, then forget what memory holds of the corpus (story windows, document frequencies,
+        waiting dedup postings) if another worker stored articles since this one's last turn."""
+        self.corpus.take_turn()
+        if self.corpus.last_rowid() != self._seen:
+            self.stories.reload()
+            self.dedup.reload()
+        yield
+        self._seen = self.corpus.last_rowid()
 
     def forget_offers(self) -> None:
         """Drop offers never used (the text changed on the way: learned boilerplate was stripped)."""
@@ -233,6 +247,11 @@ class Inbox:
         target = _free_name(self.root / FAILED, path.name)
         shutil.move(str(path), target)
         target.with_name(target.name + ".reason").write_text(reason + "\n", encoding="utf-8")
+
+    def claim_name(self, path: Path) -> str:
+        """The name a worker claims a file by: its path inside the inbox (the same on every machine)."""
+        whole = path.parent.resolve() / path.name
+        return str(whole.relative_to(self.root)) if whole.is_relative_to(self.root) else str(whole)
 
     def _inside(self, path: Path) -> bool:
         """True for an entry of the inbox (a link counts by where it stands, not where it points)."""
@@ -452,6 +471,10 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     if explicit and inbox.defaults.link_roots:
         inbox.defaults = replace(inbox.defaults, link_roots=inbox.defaults.link_roots + explicit)
     files = inbox_files(targets)
+    if corpus.is_postgres:
+        _ingest_claimed(files, inbox, store, report, progress, batch)
+        log.info("ingest: %s", report.counts())
+        return report
     reads = read_ahead(files, inbox.defaults, store.dedup.params)
     try:
         for start in range(0, len(files), batch):
@@ -470,6 +493,49 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
         reads.close()  # stops the reader process
     log.info("ingest: %s", report.counts())
     return report
+
+
+def _claim(corpus: Corpus, inbox: Inbox, pending: Iterator[Path], batch: int) -> list[Path]:
+    """Up to `batch` of the pending files claimed by this worker; a file another worker holds, or
+    one already moved out of the inbox, is passed over."""
+    chunk: list[Path] = []
+    for path in pending:
+        name = inbox.claim_name(path)
+        if not corpus.claim(name):
+            continue
+        if os.path.lexists(path):
+            chunk.append(path)
+            if len(chunk) == batch:
+                break
+        else:
+            corpus.release(name)
+    return chunk
+
+
+def _ingest_claimed(files: Sequence[Path], inbox: Inbox, store: Store, report: IngestReport,
+                    progress: Callable[[Path], None] | None, batch: int) -> None:
+    """Ingest as one of several workers on a PostgreSQL corpus: a batch of files is claimed, read
+    with no lock held, then decided and committed in this worker's turn (so no two workers decide
+    on the same corpus state); its files move, then its claims are released. A killed worker's
+    transaction is rolled back and its claims released by the server: its files stay in the inbox."""
+    corpus, pending = store.corpus, iter(files)
+    while chunk := _claim(corpus, inbox, pending, batch):
+        try:
+            reads = [read_file(path, inbox.defaults, seen=corpus.file_status, terms=True,
+                               sketch=store.dedup.params, measure=True) for path in chunk]
+            settled = []
+            with corpus.transaction(), store.turn(), store.stories.batch(), store.lines.batch():
+                for path, got in zip(chunk, reads):
+                    outcome = ingest_file(path, inbox, store, report, got)
+                    if outcome:
+                        settled.append((path, outcome))
+                    if progress:
+                        progress(path)
+            for path, outcome in settled:  # only now that the batch is committed
+                inbox.settle(path, outcome)
+        finally:
+            for path in chunk:
+                corpus.release(inbox.claim_name(path))
 
 
 __all__ = ["IngestReport", "Inbox", "Store", "Stored", "finish", "ingest", "inbox_files"]

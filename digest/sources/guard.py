@@ -9,13 +9,13 @@ no real article comes near.
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from digest.errors import DigestError, InputError
+from digest.store import engine
 
 MAX_JSON_DEPTH = 64  # an article export nests 3-5 levels
 MAX_MIME_MULTIPARTS = 50  # a real email declares a handful of multipart containers
@@ -91,7 +91,7 @@ def judging(source: Path | str) -> Iterator[None]:
     caller fails that input only; corpus and I/O errors still reach the caller: they are no file's fault."""
     try:
         yield
-    except (DigestError, sqlite3.Error, OSError):
+    except (DigestError, *engine.DRIVER_ERRORS, OSError):
         raise
     except Exception as exc:
         raise unexpected(source, exc) from exc

@@ -19,7 +19,8 @@ def archive(corpus: Corpus, articles: Sequence[Article], cutoff: date) -> int:
     """Record the articles as archived (dated before `cutoff`), in one transaction."""
     stamp = utcnow().isoformat()
     with corpus.transaction() as db:
-        db.executemany("INSERT OR IGNORE INTO archived_articles (article_id, archived_at, cutoff) VALUES (?, ?, ?)",
+        db.executemany("INSERT INTO archived_articles (article_id, archived_at, cutoff) VALUES (?, ?, ?) "
+                       "ON CONFLICT DO NOTHING",
                        [(a.id, stamp, cutoff.isoformat()) for a in articles])
     return len(articles)
 

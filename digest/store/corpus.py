@@ -1,4 +1,5 @@
-"""The corpus: a real SQLite database (WAL) that persists articles, stories and runs."""
+"""The corpus: a real SQLite database (WAL), or a PostgreSQL one (store/engine.py), that persists
+articles, stories and runs."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from typing import Iterable, Iterator
 from digest.errors import CorpusError
 from digest.models import Article, utcnow
 from digest.store import check as corpus_check
+from digest.store import engine
 from digest.store.faults import storage_error
 from digest.store.migrations import MIGRATIONS
 
@@ -43,10 +45,24 @@ def article_from_row(row: sqlite3.Row) -> Article:
 class Corpus:
     """Access to one workspace's corpus database."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    def __init__(self, location: str | Path, secret: str | None = None):
+        """Open (creating and migrating) the corpus at a file path or a `postgresql://` URL;
+        `secret` is the PostgreSQL password when it does not come from libpq's own sources."""
         self._savepoints = 0
         self.sound = False  # set once the file passed the damage check; a clean close then records it
+        if engine.is_url(location):
+            self.dialect, self.name = engine.Postgres, engine.shown(str(location))
+            self.path = Path.cwd() / "corpus.postgresql"  # where messages about local files point
+            self.db = engine.connect_postgres(str(location), secret)
+        else:
+            self.dialect, self.path = engine.SQLite, Path(location)
+            self.name = str(self.path)
+            self._open_file()
+            self.sound = True
+        self.migrate()
+
+    def _open_file(self) -> None:
+        """Open the SQLite file (created when missing) after its damage check, tuned for the dedup index."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
@@ -69,8 +85,11 @@ class Corpus:
         except (sqlite3.Error, OSError) as exc:
             raise storage_error(exc, self.path.parent, self.path) or CorpusError(
                 f"{self.path}: cannot open the corpus database ({exc})") from exc
-        self.sound = True
-        self.migrate()
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the corpus lives on a PostgreSQL server."""
+        return self.dialect is engine.Postgres
 
     def _verify(self) -> None:
         """The damage check at open; the connection is closed when the corpus is refused."""
@@ -83,13 +102,40 @@ class Corpus:
     def close(self) -> None:
         """Close the connection; a sound corpus is recorded as verified, so the next open skips the full check."""
         self.db.close()
-        if self.sound:
+        if self.sound and not self.is_postgres:
             corpus_check.mark_verified(self.path)
 
     def distrust(self) -> None:
         """After a database error: the next open runs the full damage check again."""
         self.sound = False
-        corpus_check.forget(self.path)
+        if not self.is_postgres:
+            corpus_check.forget(self.path)
+
+    def take_turn(self) -> None:
+        """Inside a transaction: wait until no other worker is deciding and committing (PostgreSQL;
+        on SQLite the workspace lock already lets one process write)."""
+        if self.is_postgres:
+            self.db.execute(f"SELECT pg_advisory_xact_lock({engine.DECIDE_LOCK})")
+
+    def last_rowid(self) -> int:
+        """The newest stored article's rowid (0 when none): moves whenever any process stores one."""
+        return self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+
+    def claim(self, name: str) -> bool:
+        """Claim an inbox file for this process (PostgreSQL: a session advisory lock the server releases
+        if the process dies); False when another worker holds it. Always True on SQLite."""
+        if not self.is_postgres:
+            return True
+        return bool(self.db.execute("SELECT pg_try_advisory_lock(?)", (engine.claim_key(name),)).fetchone()[0])
+
+    def release(self, name: str) -> None:
+        """Release a claim once its file left the inbox."""
+        if self.is_postgres:
+            self.db.execute("SELECT pg_advisory_unlock(?)", (engine.claim_key(name),))
+
+    def data_version(self) -> int:
+        """Changes when another connection commits."""
+        return self.dialect.data_version(self.db)
 
     def __enter__(self) -> "Corpus":
         return self
@@ -112,7 +158,7 @@ class Corpus:
                 raise
             self.db.execute(f"RELEASE {name}")
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute(self.dialect.begin)
         try:
             yield self.db
         except BaseException:
@@ -128,15 +174,16 @@ class Corpus:
 
     def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction; return their numbers."""
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        with self.transaction() as db:  # under the migration lock: two processes may create it at once
+            if self.dialect.migration_lock:
+                db.execute(self.dialect.migration_lock)
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                       "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
         done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
         newest = max((v for v, _, _ in MIGRATIONS), default=0)
         if done and max(done) > newest:
             raise CorpusError(
-                f"{self.path}: schema version {max(done)} is newer than this digest "
+                f"{self.name}: schema version {max(done)} is newer than this digest "
                 f"({newest}); upgrade digest"
             )
         return [version for version, name, sql in sorted(MIGRATIONS)
@@ -146,14 +193,16 @@ class Corpus:
         """Apply one migration in its own transaction; False when another process applied it first."""
         try:
             with self.transaction() as db:
+                if self.dialect.migration_lock:
+                    db.execute(self.dialect.migration_lock)
                 if db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
                     return False  # checked again under the write lock: two runs may open a new corpus
-                for statement in filter(str.strip, sql.split(";")):
+                for statement in self.dialect.ddl(sql):
                     db.execute(statement)
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _iso(utcnow())))
-        except sqlite3.Error as exc:
+        except engine.DRIVER_ERRORS as exc:
             raise storage_error(exc, self.path.parent, self.path) or CorpusError(
-                f"{self.path}: migration {version} ({name}) failed and was rolled back ({exc}); "
+                f"{self.name}: migration {version} ({name}) failed and was rolled back ({exc}); "
                 f"the database stays at version {self.schema_version()}"
             ) from exc
         return True
@@ -163,13 +212,12 @@ class Corpus:
         """Insert one article (inside the caller's transaction)."""
         values = [getattr(article, c) for c in ARTICLE_COLUMNS]
         values = [_iso(v) if isinstance(v, datetime) else v for v in values]
-        cursor = self.db.execute(
-            f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
-            values,
-        )
-        self.db.execute("INSERT INTO article_fts(rowid, title, body) VALUES (?, ?, ?)",  # store/search.py
-                        (cursor.lastrowid, article.title, article.body))
+        sql = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
+        if self.is_postgres:
+            rowid = self.db.execute(sql + " RETURNING rowid", values).fetchone()[0]
+        else:  # SQLite's lastrowid spares the RETURNING machinery on the hot path
+            rowid = self.db.execute(sql, values).lastrowid
+        self.db.execute(self.dialect.fts_insert, (rowid, article.title, article.body))  # store/search.py
 
     def article(self, article_id: str) -> Article | None:
         """One article by id."""
@@ -232,7 +280,8 @@ class Corpus:
     def record_file(self, sha256: str, path: str, status: str, article_ids: list[str]) -> None:
         """Remember an ingested inbox file (inside the caller's transaction)."""
         self.db.execute(
-            "INSERT OR REPLACE INTO inbox_files VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO inbox_files VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, "
+            "status = excluded.status, article_ids = excluded.article_ids, seen_at = excluded.seen_at",
             (sha256, path, status, json.dumps(article_ids), _iso(utcnow())),
         )
 
@@ -244,10 +293,9 @@ class Corpus:
 
     def start_run(self, kind: str) -> int:
         """Record the start of a run with its process id; returns its id."""
-        cur = self.db.execute(
-            "INSERT INTO runs (kind, started_at, pid) VALUES (?, ?, ?)", (kind, _iso(utcnow()), os.getpid())
-        )
-        return int(cur.lastrowid)
+        row = self.db.execute("INSERT INTO runs (kind, started_at, pid) VALUES (?, ?, ?) RETURNING id",
+                              (kind, _iso(utcnow()), os.getpid())).fetchone()
+        return int(row[0])
 
     def mark_dead_runs(self, taken_over_by: str) -> list[int]:
         """Runs still 'running' are dead when the caller holds the workspace lock: mark them 'died'

@@ -18,12 +18,13 @@ def meta(corpus: Corpus, key: str) -> str | None:
 
 def set_meta(corpus: Corpus, key: str, value: str) -> None:
     """Set one value of dedup_meta (caller's transaction)."""
-    corpus.db.execute("INSERT OR REPLACE INTO dedup_meta VALUES (?, ?)", (key, value))
+    corpus.db.execute("INSERT INTO dedup_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                      (key, value))
 
 
 def data_version(corpus: Corpus) -> int:
-    """Changes when another connection commits (PRAGMA data_version)."""
-    return corpus.db.execute("PRAGMA data_version").fetchone()[0]
+    """Changes when another connection commits."""
+    return corpus.data_version()
 
 
 def signature_count(corpus: Corpus) -> int:
@@ -38,8 +39,10 @@ def same_text(corpus: Corpus, content_hash: str) -> sqlite3.Row | None:
 
 def save_decision(corpus: Corpus, article_id: str, values: tuple) -> None:
     """A copy's decision: (kind, original_id, similarity, containment, reason, new_text, decided_at)."""
-    corpus.db.execute("INSERT OR REPLACE INTO dedup_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      (article_id, *values))
+    corpus.db.execute("INSERT INTO dedup_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE "
+                      "SET kind = excluded.kind, original_id = excluded.original_id, similarity = excluded.similarity, "
+                      "containment = excluded.containment, reason = excluded.reason, new_text = excluded.new_text, "
+                      "decided_at = excluded.decided_at", (article_id, *values))
 
 
 def signatures(corpus: Corpus, rowids: list[int]) -> list[sqlite3.Row]:
@@ -57,7 +60,7 @@ def postings(corpus: Corpus, kind: str, keys: Sequence[int], limit: int | None =
         sql = f"SELECT key, article_rowid FROM {table} WHERE key IN ({','.join('?' * len(keys))})"
     else:
         sql = " UNION ALL ".join(f"SELECT * FROM (SELECT key, article_rowid FROM {table} WHERE key = ? "
-                                 f"LIMIT {int(limit)})" for _ in keys)
+                                 f"LIMIT {int(limit)}) AS k{i}" for i in range(len(keys)))
     return corpus.db.execute(sql, list(keys))
 
 
@@ -76,8 +79,10 @@ def rowid_of(corpus: Corpus, article_id: str) -> int | None:
 
 def save_signature(corpus: Corpus, rowid: int, num_perm: int, shingles: int, signature: bytes, keys: bytes) -> None:
     """One article's signature and posting keys (caller's transaction)."""
-    corpus.db.execute("INSERT OR REPLACE INTO dedup_signatures (article_rowid, num_perm, shingles, signature, keys) "
-                      "VALUES (?, ?, ?, ?, ?)", (rowid, num_perm, shingles, signature, keys))
+    corpus.db.execute("INSERT INTO dedup_signatures (article_rowid, num_perm, shingles, signature, keys) "
+                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_rowid) DO UPDATE SET num_perm = excluded.num_perm, "
+                      "shingles = excluded.shingles, signature = excluded.signature, keys = excluded.keys",
+                      (rowid, num_perm, shingles, signature, keys))
 
 
 def waiting(corpus: Corpus, after: int) -> list[sqlite3.Row]:
@@ -89,7 +94,7 @@ def waiting(corpus: Corpus, after: int) -> list[sqlite3.Row]:
 
 def insert_postings(corpus: Corpus, kind: str, pairs: Iterable[tuple[int, int]]) -> None:
     """Add (key, rowid) postings, best in key order (caller's transaction)."""
-    corpus.db.executemany(f"INSERT OR IGNORE INTO {TABLES[kind]} VALUES (?, ?)", pairs)
+    corpus.db.executemany(f"INSERT INTO {TABLES[kind]} VALUES (?, ?) ON CONFLICT DO NOTHING", pairs)
 
 
 def clear(corpus: Corpus) -> None:

@@ -11,7 +11,7 @@ from digest.store.corpus import Corpus
 def feed_row(corpus: Corpus, url: str) -> sqlite3.Row:
     """A configured feed's stored state, its row created on first use."""
     with corpus.transaction() as db:
-        db.execute("INSERT OR IGNORE INTO feeds (url, fetch_url) VALUES (?, ?)", (url, url))
+        db.execute("INSERT INTO feeds (url, fetch_url) VALUES (?, ?) ON CONFLICT DO NOTHING", (url, url))
     return corpus.db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
 
 
@@ -46,7 +46,9 @@ def remember_entry(corpus: Corpus, feed_url: str, guid: str, article_id: str | N
                    seen_at: str) -> None:
     """An entry's GUID, and the article it became (inside the caller's transaction)."""
     corpus.db.execute(
-        "INSERT OR REPLACE INTO feed_entries (feed_url, guid, article_id, topic, seen_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO feed_entries (feed_url, guid, article_id, topic, seen_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (feed_url, guid) DO UPDATE SET article_id = excluded.article_id, topic = excluded.topic, "
+        "seen_at = excluded.seen_at",
         (feed_url, guid, article_id, topic, seen_at))
 
 

@@ -16,7 +16,8 @@ def story_exists(corpus: Corpus, story_id: str) -> bool:
 def follow(corpus: Corpus, story_id: str) -> bool:
     """Follow a story; False when it was followed already."""
     with corpus.transaction() as db:
-        cursor = db.execute("INSERT OR IGNORE INTO followed_stories (story_id, followed_at) VALUES (?, ?)",
+        cursor = db.execute("INSERT INTO followed_stories (story_id, followed_at) VALUES (?, ?) "
+                            "ON CONFLICT (story_id) DO NOTHING",
                             (story_id, utcnow().isoformat()))
     return cursor.rowcount > 0
 
@@ -33,7 +34,7 @@ def followed(corpus: Corpus) -> list[sqlite3.Row]:
     return corpus.db.execute(
         "SELECT f.story_id, f.followed_at, coalesce(s.title, '') AS title, count(m.article_id) AS articles, "
         "max(m.day) AS last_day FROM followed_stories f LEFT JOIN stories s ON s.id = f.story_id "
-        "LEFT JOIN story_members m ON m.story_id = f.story_id GROUP BY f.story_id "
+        "LEFT JOIN story_members m ON m.story_id = f.story_id GROUP BY f.story_id, f.followed_at, s.title "
         "ORDER BY f.followed_at, f.story_id").fetchall()
 
 

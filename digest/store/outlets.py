@@ -1,7 +1,6 @@
 """The corpus tables behind learned boilerplate: articles per outlet and the short lines each repeats."""
 from __future__ import annotations
 
-import json
 from typing import Iterable
 
 from digest.store.corpus import Corpus
@@ -12,10 +11,10 @@ def add_counts(corpus: Corpus, totals: Iterable[tuple[str, int]],
     """Add articles per outlet and articles per (outlet, line key) (caller's transaction)."""
     corpus.db.executemany(
         "INSERT INTO outlet_totals VALUES (?, ?) "
-        "ON CONFLICT(outlet) DO UPDATE SET articles = articles + excluded.articles", list(totals))
+        "ON CONFLICT(outlet) DO UPDATE SET articles = outlet_totals.articles + excluded.articles", list(totals))
     corpus.db.executemany(
         "INSERT INTO outlet_lines VALUES (?, ?, ?) "
-        "ON CONFLICT(outlet, line_key) DO UPDATE SET articles = articles + excluded.articles", list(lines))
+        "ON CONFLICT(outlet, line_key) DO UPDATE SET articles = outlet_lines.articles + excluded.articles", list(lines))
 
 
 def total(corpus: Corpus, outlet: str) -> int:
@@ -34,7 +33,8 @@ def frequent_lines(corpus: Corpus, outlet: str, needed: int) -> frozenset[str]:
 def line_counts(corpus: Corpus, outlet: str, keys: list[str]) -> dict[str, int]:
     """Articles counted for each of the outlet's line keys (0 for keys never seen)."""
     found = dict.fromkeys(keys, 0)
+    values, param = corpus.dialect.value_set(keys)
     found.update(corpus.db.execute(
-        "SELECT line_key, articles FROM outlet_lines WHERE outlet = ? "
-        "AND line_key IN (SELECT value FROM json_each(?))", (outlet, json.dumps(keys))).fetchall())
+        f"SELECT line_key, articles FROM outlet_lines WHERE outlet = ? AND line_key IN {values}",
+        (outlet, param)).fetchall())
     return found

@@ -48,6 +48,9 @@ def make_backup(config: Config, corpus: Corpus, day: date, replace: bool = False
     """Write the day's backup (VACUUM INTO a temp file, then rename) unless it exists and `replace`
     is off, then delete all but the newest `[backup] keep`."""
     report = BackupReport()
+    if corpus.is_postgres:
+        log.info("backup: the corpus is a PostgreSQL database; back it up with pg_dump or `digest corpus export`")
+        return report
     keep = config.settings.backup.keep
     target = backup_path(config, day)
     tmp = target.with_name(f".{target.name}.tmp")

@@ -1,7 +1,6 @@
 """What earlier digests sent of each story: when first, which digests, which articles (for updates)."""
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from digest.store.corpus import Corpus
@@ -12,15 +11,16 @@ def history(corpus: Corpus, story_ids: list[str], before_digest: str | None = No
     stories (all digests, or those built before `before_digest`), oldest digest first."""
     # built_at is kept to the second: two builds in one second are ordered by id (YYYY-MM-DD, then -2, -3)
     before = " AND (d.built_at, d.id) < (SELECT built_at, id FROM digests WHERE id = ?)" if before_digest else ""
+    values, param = corpus.dialect.value_set(sorted(story_ids))
     return corpus.db.execute(
         "SELECT da.story_id, d.id AS digest_id, d.date, da.article_id FROM digest_articles da "
-        "JOIN digests d ON d.id = da.digest_id WHERE da.story_id IN (SELECT value FROM json_each(?))"
+        f"JOIN digests d ON d.id = da.digest_id WHERE da.story_id IN {values}"
         f"{before} ORDER BY d.built_at, d.id, da.article_id",
-        (json.dumps(sorted(story_ids)), *([before_digest] if before_digest else []))).fetchall()
+        (param, *([before_digest] if before_digest else []))).fetchall()
 
 
 def digest_json(corpus: Corpus, digest_ids: list[str]) -> dict[str, str]:
     """The recorded JSON of these digests, by id."""
-    rows = corpus.db.execute("SELECT id, json FROM digests WHERE id IN (SELECT value FROM json_each(?))",
-                             (json.dumps(sorted(digest_ids)),))
+    values, param = corpus.dialect.value_set(sorted(digest_ids))
+    rows = corpus.db.execute(f"SELECT id, json FROM digests WHERE id IN {values}", (param,))
     return {r[0]: r[1] for r in rows}

@@ -2,7 +2,6 @@
 frequencies and the lines already seen (stories/index.py decides; this only reads and writes)."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Iterable
 
@@ -20,38 +19,44 @@ def documents(corpus: Corpus) -> int:
 
 def set_documents(corpus: Corpus, count: int) -> None:
     """Record the articles counted (caller's transaction)."""
-    corpus.db.execute("INSERT OR REPLACE INTO story_meta VALUES ('docs', ?)", (str(count),))
+    corpus.db.execute("INSERT INTO story_meta VALUES ('docs', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                      (str(count),))
 
 
 def doc_freqs(corpus: Corpus, terms: list[str]) -> Iterable[tuple[str, int]]:
-    """(term, df) of the stored terms among these (one statement: the terms go in as a JSON array)."""
-    return corpus.db.execute("SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
-                             (json.dumps(terms, ensure_ascii=False),))
+    """(term, df) of the stored terms among these (one statement: the terms go in as one parameter)."""
+    values, param = corpus.dialect.value_set(terms)
+    return corpus.db.execute(f"SELECT term, df FROM story_df WHERE term IN {values}", (param,))
 
 
 def add_doc_freqs(corpus: Corpus, counts: Counter[str]) -> None:
-    """Add to the document frequencies (caller's transaction; the upsert loop runs inside SQLite)."""
-    corpus.db.execute("INSERT INTO story_df SELECT key, value FROM json_each(?) WHERE true "
-                      "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df", (json.dumps(counts, ensure_ascii=False),))
+    """Add to the document frequencies (caller's transaction; the upsert loop runs inside the database)."""
+    pairs, param = corpus.dialect.pairs(counts)
+    corpus.db.execute(f"INSERT INTO story_df SELECT key, CAST(value AS INTEGER) FROM {pairs} WHERE true "
+                      "ON CONFLICT(term) DO UPDATE SET df = story_df.df + excluded.df", (param,))
 
 
 def add_seen_lines(corpus: Corpus, counts: Counter[int]) -> None:
     """Count line keys carried by articles (caller's transaction)."""
-    corpus.db.executemany("INSERT INTO story_lines VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET seen = seen + excluded.seen",
+    corpus.db.executemany("INSERT INTO story_lines VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET seen = story_lines.seen + excluded.seen",
                           sorted(counts.items()))
 
 
 def seen_lines(corpus: Corpus, keys: list[int]) -> set[int]:
     """The line keys among these carried by an earlier article."""
-    rows = corpus.db.execute("SELECT key FROM story_lines WHERE key IN (SELECT value FROM json_each(?))",
-                             (json.dumps(keys),))
+    values, param = corpus.dialect.value_set(keys, "bigint")
+    rows = corpus.db.execute(f"SELECT key FROM story_lines WHERE key IN {values}", (param,))
     return {r[0] for r in rows}
 
 
 def save_member(corpus: Corpus, member: tuple, title: str, now: str) -> None:
     """One member row (article_id, story_id, day, matched_id, similarity, is_new, reason, terms json),
     and its story created or touched (caller's transaction)."""
-    corpus.db.execute("INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*member, now))
+    corpus.db.execute("INSERT INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE "
+                      "SET story_id = excluded.story_id, day = excluded.day, matched_id = excluded.matched_id, "
+                      "similarity = excluded.similarity, is_new = excluded.is_new, reason = excluded.reason, "
+                      "terms = excluded.terms, decided_at = excluded.decided_at", (*member, now))
     corpus.db.execute("INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
                       "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at", (member[1], title, now, now))
 
@@ -91,10 +96,11 @@ def merge(corpus: Corpus, into: str, other: str) -> None:
 
 def member_rows(corpus: Corpus, article_ids: list[str]) -> Iterable[tuple]:
     """(article_id, story_id, day, terms json, the story's creation rank) of the members among these articles."""
-    return corpus.db.execute("SELECT m.article_id, m.story_id, m.day, m.terms, "
-                             "coalesce(s.created_at, '') || printf('%020d', coalesce(s.rowid, 0)) "
-                             "FROM story_members m LEFT JOIN stories s ON s.id = m.story_id "
-                             "WHERE m.article_id IN (SELECT value FROM json_each(?))", (json.dumps(article_ids),))
+    values, param = corpus.dialect.value_set(article_ids)
+    rows = corpus.db.execute("SELECT m.article_id, m.story_id, m.day, m.terms, coalesce(s.created_at, ''), "
+                             "coalesce(s.rowid, 0) FROM story_members m LEFT JOIN stories s ON s.id = m.story_id "
+                             f"WHERE m.article_id IN {values}", (param,))
+    return [(a, story, day, terms, f"{created}{rank:020d}") for a, story, day, terms, created, rank in rows]
 
 
 def regroup(corpus: Corpus, moves: list[tuple], titles: dict[str, str], now: str) -> None:
@@ -102,8 +108,8 @@ def regroup(corpus: Corpus, moves: list[tuple], titles: dict[str, str], now: str
     create the new stories and drop those left empty (caller's transaction)."""
     before = {r[0]: r[1] for r in member_rows(corpus, [m[0] for m in moves])}
     for story_id in sorted({m[1] for m in moves} - set(before.values())):
-        corpus.db.execute("INSERT OR IGNORE INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                          (story_id, titles.get(story_id, ""), now, now))
+        corpus.db.execute("INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (id) DO NOTHING", (story_id, titles.get(story_id, ""), now, now))
     for article_id, story_id, matched, similarity, reason in moves:
         corpus.db.execute("UPDATE story_members SET story_id = ?, matched_id = ?, similarity = ?, reason = ? "
                           "WHERE article_id = ?", (story_id, matched, similarity, reason, article_id))
@@ -112,11 +118,13 @@ def regroup(corpus: Corpus, moves: list[tuple], titles: dict[str, str], now: str
         corpus.db.execute("UPDATE story_members SET story_id = ? WHERE article_id IN "
                           "(SELECT id FROM articles WHERE copy_of = ?) AND story_id = ?",
                           (story_id, article_id, before.get(article_id)))
-    corpus.db.execute("DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?)) AND id NOT IN "
-                      "(SELECT story_id FROM story_members)", (json.dumps(sorted(set(before.values()))),))
+    values, param = corpus.dialect.value_set(sorted(set(before.values())))
+    corpus.db.execute(f"DELETE FROM stories WHERE id IN {values} AND id NOT IN "
+                      "(SELECT story_id FROM story_members)", (param,))
 
 
 def sent(corpus: Corpus, story_ids: list[str]) -> set[str]:
     """The stories among these that a digest carried."""
-    return {r[0] for r in corpus.db.execute("SELECT DISTINCT story_id FROM digest_articles WHERE story_id IN "
-                                            "(SELECT value FROM json_each(?))", (json.dumps(story_ids),))}
+    values, param = corpus.dialect.value_set(story_ids)
+    return {r[0] for r in corpus.db.execute(f"SELECT DISTINCT story_id FROM digest_articles WHERE story_id IN {values}",
+                                            (param,))}

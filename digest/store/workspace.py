@@ -9,6 +9,7 @@ from filelock import FileLock, Timeout
 
 from digest.config import CONFIG_NAME, Config, default_text
 from digest.errors import ConfigError, LockedError
+from digest.store import engine
 from digest.store.corpus import Corpus
 
 TEMPLATES_README = """\
@@ -33,14 +34,22 @@ def init(folder: Path, force: bool = False) -> Path:
 
 
 def open_corpus(config: Config) -> Corpus:
-    """Open (and migrate) the workspace's corpus."""
-    return Corpus(config.path("corpus"))
+    """Open (and migrate) the workspace's corpus: its file, or its PostgreSQL database."""
+    location = engine.locate(config)
+    return Corpus(location, engine.password(config) if engine.is_url(location) else None)
 
 
 @contextmanager
-def locked(config: Config) -> Iterator[None]:
-    """Hold the workspace lock; the OS releases it if the process dies, so stale locks are taken over."""
-    lock_path = config.path("corpus").with_suffix(".lock")
+def locked(config: Config, shared: bool = False) -> Iterator[None]:
+    """Hold the workspace lock; the OS (or PostgreSQL, for a database corpus) releases it if the
+    process dies, so stale locks are taken over. `shared` (ingest workers on PostgreSQL): held
+    with other shared holders, never with an exclusive one; on SQLite every hold is exclusive."""
+    location = engine.locate(config)
+    if engine.is_url(location):
+        with engine.advisory_lock(location, engine.password(config), shared):
+            yield
+        return
+    lock_path = location.with_suffix(".lock")
     lock = FileLock(str(lock_path), timeout=0)
     try:
         lock.acquire()

@@ -258,6 +258,10 @@ class StoryIndex:
         self._batching = False
         self._start_fresh()
 
+    def reload(self) -> None:
+        """Another process committed: read the corpus again as needed."""
+        self._start_fresh()
+
     def _start_fresh(self) -> None:
         """Empty the in-memory state: the corpus is read again as needed."""
         self.df = DocFreq(self.corpus)

@@ -151,7 +151,9 @@ def test_json_and_dedup_report_explain_the_decisions(runner, ran):
 
 def test_log_file_gets_timestamped_levelled_lines(runner, example_workspace):
     config = example_workspace / "digest.toml"
-    config.write_text(config.read_text().replace("[digest]\n", '[paths]\nlog_file = "digest.log"\n\n[digest]\n'))
+    text = config.read_text()
+    config.write_text(text.replace("[paths]\n", '[paths]\nlog_file = "digest.log"\n') if "[paths]\n" in text
+                      else text.replace("[digest]\n", '[paths]\nlog_file = "digest.log"\n\n[digest]\n'))
     (example_workspace / "inbox" / "junk.json").write_text("{not json")
     result = runner.invoke(cli, ["--config", str(config), "ingest"])
     assert result.exit_code == 0

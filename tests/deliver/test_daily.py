@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from helpers.feeds import FeedServer, static
 
 from digest.cli.main import cli
+from digest.config import load
+from digest.store import workspace
 
 FEED = "examples/feeds/example.xml"
 
@@ -54,9 +55,9 @@ def test_run_fetches_ingests_builds_and_delivers(runner, example_workspace, smtp
     [message] = sink.messages()
     assert message["To"] == "desk@example.org"
     assert message.get_body(("plain",)).get_content().strip()
-    db = sqlite3.connect(example_workspace / "corpus.sqlite")
-    assert db.execute("SELECT delivered_at FROM digests").fetchone()[0]
-    counts = json.loads(db.execute("SELECT counts FROM runs WHERE kind = 'run'").fetchone()[0])
+    with workspace.open_corpus(load(example_workspace / "digest.toml")) as corpus:
+        assert corpus.db.execute("SELECT delivered_at FROM digests").fetchone()[0]
+        counts = json.loads(corpus.db.execute("SELECT counts FROM runs WHERE kind = 'run'").fetchone()[0])
     assert counts["steps"] == ["backup", "fetch", "ingest", "build", "deliver"]
     assert counts["fetch"]["added"] == 2 and counts["deliver"]["sent"] == 1
 

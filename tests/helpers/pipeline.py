@@ -13,8 +13,8 @@ from digest.store.corpus import Corpus
 class Pipeline:
     """The real ingest path (digest.ingest.inbox.Store) on a corpus file, for dedup and story tests."""
 
-    def __init__(self, path: Path, settings: dict | None = None):
-        self.corpus = Corpus(path / "c.sqlite")
+    def __init__(self, path: Path, settings: dict | None = None, location: str | Path | None = None):
+        self.corpus = Corpus(location or path / "c.sqlite")
         self.config = config_mod.from_mapping(settings or {}, path)
         self.store = Store(self.corpus, self.config)
         self.dedup, self.stories = self.store.dedup, self.store.stories

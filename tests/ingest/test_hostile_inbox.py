@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from digest import config as config_mod
 from digest.ingest import inbox
 from digest.sources import nonarticle
 from digest.store import workspace
-from digest.store.corpus import Corpus
 
 _WORDS = ("harbour council ferry bridge school budget mayor river storm tram station museum library "
           "farmers market hospital nurses teachers union strike vote park festival orchestra bakery "
@@ -75,7 +73,7 @@ def test_a_poison_file_fails_alone_and_the_good_ones_are_committed(ws_config, po
     assert names_in(folder / "failed") == {poison}
     reason = (folder / "failed" / f"{poison}.reason").read_text()
     assert poison in reason and ("nested" in reason or "multipart" in reason)
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         assert corpus.stats()["articles"] == count
 
 
@@ -122,8 +120,8 @@ WALL = "Please enable JavaScript in your browser to read this page.\n\nYou must 
 
 
 def _non_article_records(config) -> int:
-    with sqlite3.connect(config.path("corpus")) as db:
-        return db.execute("SELECT count(*) FROM non_articles").fetchone()[0]
+    with workspace.open_corpus(config) as corpus:  # its own connection: only what was committed
+        return corpus.db.execute("SELECT count(*) FROM non_articles").fetchone()[0]
 
 
 def test_a_non_article_moves_to_failed_only_with_its_committed_record(ws_config, monkeypatch):
@@ -158,7 +156,7 @@ def test_a_bad_item_of_a_json_list_is_left_out_and_the_good_ones_are_kept(ws_con
     reason = (folder / "processed" / "export.json.reason").read_text()
     assert "item 2" in reason and "body" in reason and "item 4" in reason and "item 1" not in reason
     assert "export.json" in caplog.text and "item 2" in caplog.text
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         titles = {a.title for a in corpus.unsent_articles()}
     assert titles == {"Report 0", "Report 2", "Report 3"}
 
@@ -265,7 +263,7 @@ def test_utf16_without_a_bom_is_read(ws_config, encoding, text):
     (folder / "article.txt").write_bytes(data)
     report = run_ingest(ws_config)
     assert len(report.added) == 1, report.failed
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         body = corpus.article(report.added[0]).body
     assert text.split("\n\n")[1][:60] in body
 

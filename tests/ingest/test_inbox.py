@@ -32,7 +32,7 @@ def test_file_moves_to_processed_after_commit(ws_config):
     assert len(report.added) == 1
     assert not (ws_config.path("inbox") / "ferry.txt").exists()
     assert (ws_config.path("inbox") / "processed" / "ferry.txt").exists()
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         article = corpus.article(report.added[0])
     assert article.title == "Harbour ferry returns after storm repairs"
     assert article.outlet == "Test Gazette"
@@ -46,7 +46,7 @@ def test_rerun_on_same_files_adds_nothing(ws_config):
     shutil.copy(ws_config.path("inbox") / "processed" / "ferry.txt", source)
     report = _ingest(ws_config)
     assert report.added == [] and report.already_seen == [str(source)]
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         assert corpus.stats()["articles"] == 1
 
 
@@ -55,7 +55,7 @@ def test_same_article_in_another_file_is_an_exact_duplicate(ws_config):
     (ws_config.path("inbox") / "b.txt").write_text(GOOD.replace("\n", "\r\n") + "\n\n")
     report = _ingest(ws_config)
     assert len(report.added) == 1 and len(report.duplicates) == 1
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         stats = corpus.stats()
     assert stats["articles"] == 1 and stats["duplicates_dropped"] == 1
 
@@ -113,7 +113,7 @@ def test_files_outside_the_inbox_are_read_but_not_moved(ws_config, tmp_path):
 def test_seed_articles_ingest_with_their_text(ws_config, seeds_dir):
     report = _ingest(ws_config, seeds_dir)
     assert len(report.added) + len(report.copies) == 5 and not report.failed
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         bodies = [a.body for a in corpus.unsent_articles()]
     joined = "\n".join(bodies)
     assert "283 tons of ammunition" in joined
@@ -139,7 +139,7 @@ def _ingest_ferry_news(ws_config) -> str:
 
 def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
     footer = _ingest_ferry_news(ws_config)
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         bodies = [a.body for a in sorted(corpus.unsent_articles(), key=lambda a: a.title)]
     assert len(bodies) == 5 and all(footer in body for body in bodies[:3])
     assert all(footer not in body and "passengers crossed" in body for body in bodies[3:])
@@ -147,7 +147,7 @@ def test_lines_an_outlet_repeats_are_learned_as_boilerplate(ws_config):
 
 def test_furniture_learned_later_is_also_left_out_of_the_first_articles_in_a_digest(ws_config):
     footer = _ingest_ferry_news(ws_config)
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         stored = {a.id: a.body for a in corpus.unsent_articles()}
         result = build_mod.build(ws_config, corpus)
     built = [a for story in result.digest.stories for a in story.articles]
@@ -164,5 +164,5 @@ def test_files_leave_the_inbox_only_with_their_committed_batch(ws_config, monkey
     with workspace.open_corpus(ws_config) as corpus, pytest.raises(RuntimeError):
         inbox.ingest(ws_config, corpus, batch=2)
     assert sorted(p.name for p in folder.glob("*.txt")) == ["f2.txt"]
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         assert corpus.stats()["articles"] == 2

@@ -111,7 +111,7 @@ def test_crash_mid_batch_with_the_reader_process_leaves_that_batch_in_the_inbox(
     with workspace.open_corpus(ws_config) as corpus, pytest.raises(RuntimeError):
         inbox.ingest(ws_config, corpus, batch=2)
     assert sorted(p.name for p in folder.glob("*.txt")) == names[4:]  # batches 1-2 committed, moved
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         assert corpus.stats()["articles"] == 4
         docs = corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()[0]
         assert docs == "4"  # the failed batch's held story counts were dropped with it
@@ -168,10 +168,10 @@ def test_a_failed_batch_writes_nothing_and_the_index_reads_the_corpus_again(tmp_
     failing.corpus.close()
 
 
-def test_offered_terms_are_used_only_for_the_same_text(tmp_path):
+def test_offered_terms_are_used_only_for_the_same_text(tmp_path, corpus_location):
     articles = _seed_like(1)
     first, other = articles[0], articles[-1]
-    pipe = Pipeline(tmp_path)
+    pipe = Pipeline(tmp_path, location=corpus_location)
     ready = text_terms(first)
     pipe.stories.offer(replace(ready, terms={"bogus": 9.0}, priors=(0.0,)))  # "ahead", for first's text
     pipe.stories.offer(replace(text_terms(other), body=other.body + " Edited.", terms={"stale": 9.0},
@@ -234,6 +234,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the reader process")
+@pytest.mark.sqlite_only  # PostgreSQL ingests without a reader process: workers run side by side
 def test_reader_process_ends_when_the_ingesting_process_is_killed(ws_config):
     import os
     import signal

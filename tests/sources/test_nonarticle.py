@@ -14,6 +14,7 @@ from digest.ingest.inbox import ingest
 from digest.models import Article
 from digest.sources import clean, nonarticle
 from digest.sources.readers import ReadDefaults, read
+from digest.store import workspace
 from digest.store.corpus import Corpus
 
 JUNK = REPO / "tests" / "data" / "nonarticles"
@@ -79,7 +80,7 @@ def test_inbox_moves_non_articles_aside_and_records_repeats(ws_config, workspace
     for path in list(JUNK.glob("*.txt")) + list(REAL.glob("*.txt")):
         shutil.copy(path, inbox / path.name)
     shutil.copy(JUNK / "cookie.txt", inbox / "z-cookie-copy.txt")
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         report = ingest(ws_config, corpus)
         stats = corpus.stats()
     assert len(report.added) == 3 and stats["articles"] == 3 and stats["stories"] == 3
@@ -99,7 +100,7 @@ def test_inbox_moves_non_articles_aside_and_records_repeats(ws_config, workspace
 def test_a_non_article_dropped_again_is_judged_again(ws_config, workspace_dir):
     inbox = workspace_dir / "inbox"
     shutil.copy(JUNK / "js.txt", inbox / "js.txt")
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         ingest(ws_config, corpus)
         shutil.move(inbox / "failed" / "js.txt", inbox / "js.txt")
         report = ingest(ws_config, corpus)
@@ -135,7 +136,7 @@ def test_a_banner_and_a_sign_up_wall_around_an_article_are_cut_away(ws_config, w
     banner = (JUNK / "cookie.txt").read_text(encoding="utf-8")
     wall = (JUNK / "newsletter-wall.txt").read_text(encoding="utf-8")
     (workspace_dir / "inbox" / "wrapped.txt").write_text(f"{title}\n{banner}\n{body}\n{wall}", encoding="utf-8")
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         report = ingest(ws_config, corpus)
         [stored] = corpus.unsent_articles()
     assert len(report.added) == 1 and not report.non_articles

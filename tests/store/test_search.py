@@ -7,11 +7,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from helpers.paths import EXAMPLES
 
 from digest.cli.main import cli
-from digest.store import migrations, search
-from digest.store.corpus import Corpus
+from digest.config import load
+from digest.store import migrations, search, workspace
 
 
 def invoke(runner, ws: Path, *args: str):
@@ -26,9 +27,8 @@ def found(runner, ws: Path, query: str) -> list[dict]:
     return json.loads(result.output)["articles"]
 
 
-def test_search_finds_an_article_by_a_phrase_and_by_a_name(runner, tmp_path):
-    ws = tmp_path / "ws"
-    shutil.copytree(EXAMPLES, ws)
+def test_search_finds_an_article_by_a_phrase_and_by_a_name(runner, tmp_path, example_workspace):
+    ws = example_workspace
     assert invoke(runner, ws, "ingest").exit_code == 0
     by_phrase = found(runner, ws, '"protected bike lanes"')
     assert by_phrase[0]["outlet"] == "The Citizen" and "[protected bike lanes]" in by_phrase[0]["snippet"]
@@ -38,9 +38,8 @@ def test_search_finds_an_article_by_a_phrase_and_by_a_name(runner, tmp_path):
     assert "no article matches" in invoke(runner, ws, "search", "zeppelin").output
 
 
-def test_new_files_are_searchable_after_ingest(runner, tmp_path):
-    ws = tmp_path / "ws"
-    shutil.copytree(EXAMPLES, ws)
+def test_new_files_are_searchable_after_ingest(runner, tmp_path, example_workspace):
+    ws = example_workspace
     assert invoke(runner, ws, "ingest").exit_code == 0
     assert found(runner, ws, "zeppelin") == []
     (ws / "inbox" / "airship.txt").write_text(
@@ -52,15 +51,14 @@ def test_new_files_are_searchable_after_ingest(runner, tmp_path):
     assert [a["title"] for a in found(runner, ws, "zeppelin")] == ["Airship hangar reopens"]
 
 
-def test_the_migration_indexes_articles_stored_before_it(runner, tmp_path, monkeypatch):
-    ws = tmp_path / "ws"
-    shutil.copytree(EXAMPLES, ws)
+def test_the_migration_indexes_articles_stored_before_it(runner, tmp_path, example_workspace, monkeypatch):
+    ws = example_workspace
     older = [m for m in migrations.MIGRATIONS if m[0] != 42]
     monkeypatch.setattr("digest.store.corpus.MIGRATIONS", older)
     monkeypatch.setattr("digest.store.corpus.Corpus.insert_article", _insert_unindexed)
     assert invoke(runner, ws, "ingest").exit_code == 0
     monkeypatch.undo()
-    with Corpus(ws / "corpus.sqlite") as corpus:
+    with workspace.open_corpus(load(ws / "digest.toml")) as corpus:
         assert corpus.schema_version() == max(v for v, _, _ in migrations.MIGRATIONS)
         assert {r["outlet"] for r in search.search(corpus, "Quist")} == {"The Citizen", "Valley Times"}
 
@@ -74,6 +72,7 @@ def _insert_unindexed(self, article):
                     f"({', '.join('?' * len(ARTICLE_COLUMNS))})", values)
 
 
+@pytest.mark.sqlite_only  # damages a page of the SQLite file
 def test_a_recovered_corpus_is_searchable(runner, tmp_path):
     ws = tmp_path / "ws"
     shutil.copytree(EXAMPLES, ws)
@@ -90,11 +89,10 @@ def test_a_recovered_corpus_is_searchable(runner, tmp_path):
     assert any(a["outlet"] == "The Citizen" for a in found(runner, ws, "Farah Quist"))
 
 
-def test_brief_by_topic_selects_through_the_index(runner, tmp_path):
-    ws = tmp_path / "ws"
-    shutil.copytree(EXAMPLES, ws)
+def test_brief_by_topic_selects_through_the_index(runner, tmp_path, example_workspace):
+    ws = example_workspace
     assert invoke(runner, ws, "ingest").exit_code == 0
-    with Corpus(ws / "corpus.sqlite") as corpus:
+    with workspace.open_corpus(load(ws / "digest.toml")) as corpus:
         stories = search.matching_stories(corpus, '"bike lanes"', None, None)
         assert stories and stories == {r["story_id"] for r in search.search(corpus, "bike lanes", limit=-1)}
     out = tmp_path / "bikes.pdf"

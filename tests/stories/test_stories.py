@@ -14,8 +14,8 @@ from helpers.stories import GARDEN, make, reference_counts
 
 from digest.ingest.inbox import ingest
 from digest.models import Article
+from digest.store import workspace
 from digest.store.audit import story_report
-from digest.store.corpus import Corpus
 from digest.stories.index import new_story_id
 from digest.stories.terms import article_terms
 
@@ -75,7 +75,7 @@ def test_seed_files_dropped_in_the_inbox_form_one_story(ws_config, seeds_dir):
     # modification time, a guess): a guessed date must not keep them out of the story
     for path in sorted(seeds_dir.glob("*.txt")):
         shutil.copy(path, ws_config.path("inbox") / path.name)
-    with Corpus(ws_config.path("corpus")) as corpus:
+    with workspace.open_corpus(ws_config) as corpus:
         report = ingest(ws_config, corpus)
         articles = corpus.unsent_articles()
     assert len(report.added) == 5 and not report.copies and not report.duplicates
@@ -141,13 +141,13 @@ def test_a_guessed_date_is_compared_by_arrival_a_given_date_by_itself(tmp_path):
     assert results[False].is_new  # its own text dates it years later: another story
 
 
-def test_story_survives_a_new_run(tmp_path):
+def test_story_survives_a_new_run(tmp_path, corpus_location):
     articles = seed_articles()
-    first = Pipeline(tmp_path)
+    first = Pipeline(tmp_path, location=corpus_location)
     for article in articles[:3]:
         first.add_story(article)
     first.corpus.close()
-    second = Pipeline(tmp_path)  # a later run loads the window's term vectors from the corpus
+    second = Pipeline(tmp_path, location=corpus_location)  # a later run loads the window's term vectors from the corpus
     decision, stored = second.add_story(articles[3])
     assert not decision.is_new and stored.story_id == new_story_id(articles[0])
     docs = second.corpus.db.execute("SELECT value FROM story_meta WHERE key = 'docs'").fetchone()[0]

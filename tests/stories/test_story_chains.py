@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from helpers.pipeline import Pipeline
 
@@ -51,8 +51,8 @@ def report(k: int) -> Article:
                    body=body, content_hash=digest_hex, language="en", published=when, ingested_at=when)
 
 
-def test_a_chain_of_daily_reports_does_not_carry_a_story_twenty_days(tmp_path):
-    pipe = Pipeline(tmp_path)
+def test_a_chain_of_daily_reports_does_not_carry_a_story_twenty_days(tmp_path, corpus_location):
+    pipe = Pipeline(tmp_path, location=corpus_location)
     reports = [report(k) for k in range(21)]
     for article in reports:
         pipe.add_story(article)
@@ -63,19 +63,19 @@ def test_a_chain_of_daily_reports_does_not_carry_a_story_twenty_days(tmp_path):
     pipe.corpus.close()
 
 
-def test_no_story_spans_more_than_max_span_days(tmp_path):
-    pipe = Pipeline(tmp_path, {"stories": {"max_span_days": 5}})
+def test_no_story_spans_more_than_max_span_days(tmp_path, corpus_location):
+    pipe = Pipeline(tmp_path, location=corpus_location, settings={"stories": {"max_span_days": 5}})
     reports = [report(k) for k in range(21)]
     for article in reports:
         pipe.add_story(article)
-    spans = pipe.corpus.db.execute(
-        "SELECT story_id, julianday(max(day)) - julianday(min(day)) FROM story_members GROUP BY story_id").fetchall()
-    assert len(spans) >= 4 and max(span for _, span in spans) <= 5
+    ends = pipe.corpus.db.execute("SELECT story_id, min(day), max(day) FROM story_members GROUP BY story_id").fetchall()
+    spans = [(date.fromisoformat(last) - date.fromisoformat(first)).days for _, first, last in ends]
+    assert len(spans) >= 4 and max(spans) <= 5
     pipe.corpus.close()
 
 
-def test_ids_stay_stable_when_a_story_closes(tmp_path):
-    pipe = Pipeline(tmp_path)
+def test_ids_stay_stable_when_a_story_closes(tmp_path, corpus_location):
+    pipe = Pipeline(tmp_path, location=corpus_location)
     reports = [report(k) for k in range(12)]
     decided = [pipe.add_story(article)[0].story_id for article in reports]
     assert [pipe.story_of(a) for a in reports] == decided  # no later article moved an earlier one

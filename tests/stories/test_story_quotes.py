@@ -36,8 +36,8 @@ def article(body: str, title: str, outlet: str) -> Article:
                    content_hash=digest_hex, language="en", published=WHEN, ingested_at=WHEN)
 
 
-def test_a_quote_shared_by_two_outlets_joins_their_articles(tmp_path):
-    pipe = Pipeline(tmp_path)
+def test_a_quote_shared_by_two_outlets_joins_their_articles(tmp_path, corpus_location):
+    pipe = Pipeline(tmp_path, location=corpus_location)
     left = article(LEFT, "Governor signs drought aid into law", "Left Daily")
     right = article(RIGHT, "Critics slam costly relief package", "Right Times")
     pipe.add_story(left)

@@ -35,8 +35,8 @@ def wire(title: str, body: str) -> Article:
                    content_hash=digest_hex, language="en", published=WHEN, ingested_at=WHEN)
 
 
-def test_two_earnings_reports_of_different_companies_are_two_stories(tmp_path):
-    pipe = Pipeline(tmp_path)
+def test_two_earnings_reports_of_different_companies_are_two_stories(tmp_path, corpus_location):
+    pipe = Pipeline(tmp_path, location=corpus_location)
     first = wire("DAHLBERG INC <DAHL> 4TH QTR NET", EARNINGS.format(a=10, b="286,870", c="10.1"))
     second = wire("COBANCO INC <CBCO> 4TH QTR NET", EARNINGS.format(a=12, b="301,450", c="10.4"))
     pipe.add_story(first)
@@ -46,8 +46,8 @@ def test_two_earnings_reports_of_different_companies_are_two_stories(tmp_path):
     pipe.corpus.close()
 
 
-def test_an_update_of_one_companys_report_joins_its_story(tmp_path):
-    pipe = Pipeline(tmp_path)
+def test_an_update_of_one_companys_report_joins_its_story(tmp_path, corpus_location):
+    pipe = Pipeline(tmp_path, location=corpus_location)
     first = wire("DAHLBERG INC <DAHL> 4TH QTR NET", EARNINGS.format(a=10, b="286,870", c="10.1"))
     update = wire("DAHLBERG INC <DAHL> 4TH QTR NET - CORRECTED", EARNINGS.format(a=11, b="296,870", c="10.1"))
     pipe.add_story(first)
@@ -56,8 +56,8 @@ def test_an_update_of_one_companys_report_joins_its_story(tmp_path):
     pipe.corpus.close()
 
 
-def test_market_reports_of_two_towns_are_two_stories(tmp_path):
-    pipe = Pipeline(tmp_path)
+def test_market_reports_of_two_towns_are_two_stories(tmp_path, corpus_location):
+    pipe = Pipeline(tmp_path, location=corpus_location)
     sioux = wire("SIOUX CITY CATTLE UP 0.50/1.00 DLR - USDA", CATTLE.format(place="Sioux City", n="4,500"))
     omaha = wire("OMAHA CATTLE UP 0.50/1.00 DLR - USDA", CATTLE.format(place="Omaha", n="5,200"))
     pipe.add_story(sioux)

@@ -1,0 +1,70 @@
+"""Benchmark several `digest ingest` workers on one PostgreSQL corpus: throughput with 1, 2 and 4
+worker processes on the same generated inbox (2,000 files with planted exact and near duplicates,
+tests/helpers/workers.py), each count on a fresh database of a throwaway server (or --url's server).
+
+    .venv/bin/python bench/workers.py                 # 2,000 files; 1, 2 and 4 workers
+    .venv/bin/python bench/workers.py --files 500 --workers 1,2
+
+Each worker reads and parses its claimed files with no lock held, then decides and commits its batch
+in its turn (one worker at a time): so more workers help as long as reading is the larger share, up
+to the number of CPU cores. Prints files per second (wall) and articles stored, and checks every run
+stored the same number of texts.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from helpers.postgres import Server, binaries  # noqa: E402
+from helpers.workers import corpus_state, left_in, make_workspace, start_worker, write_inbox  # noqa: E402
+
+
+def run(url: str, folder: Path, files: int, workers: int) -> tuple[float, int]:
+    """Ingest a fresh copy of the inbox with `workers` processes; (files per second, articles stored)."""
+    config = make_workspace(folder, url)
+    write_inbox(config.parent / "inbox", files)
+    start = time.perf_counter()
+    procs = [start_worker(config) for _ in range(workers)]
+    for proc in procs:
+        if proc.wait() != 0:
+            raise SystemExit(f"a worker failed: {proc.stderr.read()}")
+    seconds = time.perf_counter() - start
+    assert not left_in(config.parent / "inbox")
+    return files / seconds, corpus_state(config)["rows"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run each worker count; exit 1 when two runs stored a different number of texts."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--url", help="an empty PostgreSQL database to use (with a single --workers count); "
+                                      "default: a throwaway server, a new database per count")
+    args = parser.parse_args(argv)
+    counts = [int(n) for n in args.workers.split(",")]
+    server = None if args.url else Server(binaries())
+    stored = set()
+    try:
+        with tempfile.TemporaryDirectory(prefix="digest-bench-workers-") as work:
+            for n in counts:
+                url = args.url or server.fresh_database()
+                rate, rows = run(url, Path(work) / f"w{n}", args.files, n)
+                stored.add(rows)
+                print(f"{n} worker(s): {rate:,.0f} files/s wall, {rows:,} articles stored", flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    ok = len(stored) == 1
+    print(("PASS" if ok else "FAIL") + f" every run stored the same texts ({sorted(stored)})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
