@@ -98,7 +98,7 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
     (less one entry per roundup), the rest as headline-only stories, so that they are listed once
     ("Also in the news") and marked as sent instead of piling up for later digests. A story sent
     before (`sent_stories` with what was sent) is condensed from what is new only; with nothing
-    new it is left out."""
+    new it is left out, from the stories and from the headline-only list alike."""
     feed_topics = feed_topics or {}
     budget = max(1, config.settings.summary.stories_per_digest - roundups)
     stories, rest = [], []
@@ -122,10 +122,20 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
     for story_id, articles in rest:
         first = next((a for a in articles if not a.copy_of), articles[0])
         before = sent_stories.get(story_id) if isinstance(sent_stories, Mapping) else None
+        if before and not _adds_news(articles, config, before):
+            log.info("story %s: nothing new since %s; not listed again", story_id, before.first_sent)
+            continue
         also.append(Story(id=story_id, title=summarize.clean_title(first.title, first.outlet) or first.title,
                           lede="", articles=tuple(articles), is_update=story_id in sent_stories,
                           first_sent=before.first_sent if before else None))
     return by_topic(stories, config), also
+
+
+def _adds_news(articles: Sequence[Article], config: Config, before: Sent) -> bool:
+    """Whether a story sent before has a sentence its earlier digests did not carry: an
+    "also" entry marked "(update)" must have something new, as a condensed update must."""
+    condensed = summarize.condense(articles, config, before.texts)
+    return bool(condensed.lede or condensed.sections)
 
 
 def by_topic(stories: list[Story], config: Config) -> list[Story]:

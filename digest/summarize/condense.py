@@ -472,7 +472,8 @@ def condense(articles: Sequence[Article], config: Config, known: Sequence[str] =
     if known:
         both, _ = _vectorize([c.text for c in cands] + list(known), language, names)  # IDF over both
         seen = novelty.overlap(both[:len(cands)], both[len(cands):])
-        cands = [replace(c, eligible=False) if o >= summary.update_repeat else c for c, o in zip(cands, seen)]
+        gone = novelty.carried([c.text for c in cands], seen, known, summary.update_repeat)
+        cands = [replace(c, eligible=False) if g else c for c, g in zip(cands, gone)]
         if not any(c.eligible for c in cands):
             return Condensed(_headline(articles, cands, rows, vector_of), "", (), read)
     sim = rows @ rows.T

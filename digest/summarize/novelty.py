@@ -4,7 +4,8 @@ A story already sent comes back with new articles; the reader has its earlier po
 ledes, and the articles they cited. A new sentence is known when most of its content is in
 one sentence sent before: the share of its TF-IDF weight on terms that sentence has reaches
 `[summary] update_repeat` (containment, so a long recap that restates an old point with a
-few words added is still known), or its cosine with that sentence reaches SAME_COSINE.
+few words added is still known), or its cosine with that sentence reaches SAME_COSINE; but a
+sentence stating a figure no known text states is new (yesterday's wording, today's count).
 Only the sentences that are not known may become points or the lede, so an update opens
 with what is new and keeps background only when that is new too; among them, the share
 already sent lowers a sentence's salience (condense.NOVELTY_WEIGHT).
@@ -12,6 +13,7 @@ already sent lowers a sentence's salience (condense.NOVELTY_WEIGHT).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
@@ -24,6 +26,7 @@ from digest.store.corpus import Corpus
 from digest.summarize import sentences as sent_split
 
 SAME_COSINE = 0.5  # cosine with one sentence sent before at or above which a sentence is known
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")  # a number as written: "385,000", "5.9", "82"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,20 @@ def overlap(rows, known_rows) -> np.ndarray:
     total = np.asarray(rows.sum(axis=1)).ravel()
     share = np.divide(shared, total[:, None], out=np.zeros_like(shared), where=total[:, None] > 0)
     return np.where(cosine.max(axis=1) >= SAME_COSINE, 1.0, share.max(axis=1))
+
+
+def carried(texts: Sequence[str], seen: np.ndarray, known: Sequence[str], repeat: float) -> np.ndarray:
+    """Which sentences earlier digests carried: their overlap (`overlap`) reaches `repeat`, unless
+    they state a figure no known text states ("claims fell to 385,000" after "rose to 405,000"
+    repeats the wording, not the news)."""
+    sent_figures = {f for t in known for f in _figures(t)}
+    fresh = np.array([bool(_figures(t) - sent_figures) for t in texts], dtype=bool)
+    return (np.asarray(seen) >= repeat) & ~fresh
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers a text states, thousands separators dropped."""
+    return {re.sub(r"(?<=\d),(?=\d{3})", "", f) for f in FIGURE.findall(text)}
 
 
 def _dense(matrix) -> np.ndarray:

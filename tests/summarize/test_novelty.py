@@ -35,5 +35,8 @@ def test_sentences_sent_before_are_left_out_even_with_a_few_words_added():
 
 
 def test_a_lower_update_repeat_leaves_out_more():
-    strict = condense([_article()], from_mapping({"summary": {"update_repeat": 0.05}}, Path(".")), known=SENT)
-    assert strict.lede == "" and strict.sections == ()  # nothing counts as new: the story has nothing to send
+    config = from_mapping({"summary": {"update_repeat": 0.05}}, Path("."))
+    strict = condense([_article()], config, known=SENT)
+    assert "82 percent" in strict.lede and strict.sections == ()  # only the sentence with new figures is new
+    counted = condense([_article()], config, known=SENT + ["The ballot: 82 percent in favour, 71 percent turnout."])
+    assert counted.lede == "" and counted.sections == ()  # nothing counts as new: the story has nothing to send
