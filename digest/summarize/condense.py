@@ -167,7 +167,7 @@ def _stop_words(language: str, names: set[str]) -> frozenset[str]:
     return _base_stop_words(language) | {w.lower() for name in names for w in TOKEN.findall(name)}
 
 
-def _vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
+def vectorize(texts: list[str], language: str, names: set[str] = frozenset()):
     """L2-normalised TF-IDF rows (content words only) and a transform for more text."""
     stop = _stop_words(language, set(names))
 
@@ -318,7 +318,7 @@ def _section_of(c: Candidate, main: list[str]) -> str | None:
 
 
 def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: list[str],
-            taken: list[int], per_section: int, repeats: "_Repeats") -> dict[str, list[int]]:
+            taken: list[int], per_section: int, repeats: "Repeats") -> dict[str, list[int]]:
     """Greedy choice by score; a candidate repeating a point of any section, or the lede, is skipped."""
     chosen: dict[str, list[int]] = {}
     picked = list(taken)
@@ -342,7 +342,7 @@ def _select(cands: list[Candidate], scores: np.ndarray, sim: np.ndarray, main: l
     return chosen
 
 
-class _Repeats:
+class Repeats:
     """Whether two sentences of a story state the same thing: close TF-IDF vectors, most of the
     (IDF-weighted) stemmed content words of one in the other, or the main clause of one inside the
     other with the same polarity ("does not plan to disclose the document" / "not releasing the
@@ -386,7 +386,7 @@ class _Repeats:
         return None
 
 
-def _sources(points: list[int], cands: list[Candidate], repeats: _Repeats,
+def _sources(points: list[int], cands: list[Candidate], repeats: Repeats,
              articles: Sequence[Article]) -> dict[int, tuple[str, ...]]:
     """Each point's articles: its own, and those of every sentence that repeats it (closest point
     wins), unless that sentence gives the statement to someone else."""
@@ -424,12 +424,12 @@ def dominant_language(articles: Sequence[Article]) -> str:
     return max(sorted(outlets), key=lambda lang: (len(outlets[lang]), size[lang]))
 
 
-def _in_language(articles: Sequence[Article], language: str) -> list[Article]:
+def in_language(articles: Sequence[Article], language: str) -> list[Article]:
     """The articles written in the story's language (or in no detected language)."""
     return [a for a in articles if language == "und" or _language_of(a) in {language, "und"}]
 
 
-def _collect(articles: Sequence[Article]) -> list[Candidate]:
+def collect_candidates(articles: Sequence[Article]) -> list[Candidate]:
     """Candidates of every article, originals first so copies only corroborate."""
     ids = {a.id for a in articles}
     registry: dict[str, set[str]] = {}
@@ -457,20 +457,20 @@ def condense(articles: Sequence[Article], config: Config, known: Sequence[str] =
     """Headline, lede and sections (main speakers, general, background) of one story; with `known`
     (texts an earlier digest sent of it), only from sentences those do not carry (none: no lede)."""
     language = dominant_language(articles)
-    articles = _in_language(articles, language)
+    articles = in_language(articles, language)
     summary = config.settings.summary
     chosen = reading.select(articles, summary.max_articles_read, summary.max_sentences_read)
     read = None if chosen is None else tuple(a.id for a in chosen)
     articles = articles if chosen is None else chosen
-    cands = _collect(articles)
+    cands = collect_candidates(articles)
     if not cands:
         title = clean_title(articles[0].title, articles[0].outlet) if articles else ""
         return Condensed(title, "", (), read)
     per_section, max_sections = _budgets(config)
     names = {c.speaker for c in cands if c.speaker}
-    rows, vector_of = _vectorize([c.text for c in cands], language, names)
+    rows, vector_of = vectorize([c.text for c in cands], language, names)
     if known:
-        both, _ = _vectorize([c.text for c in cands] + list(known), language, names)  # IDF over both
+        both, _ = vectorize([c.text for c in cands] + list(known), language, names)  # IDF over both
         seen = novelty.overlap(both[:len(cands)], both[len(cands):])
         gone = novelty.carried([c.text for c in cands], seen, known, summary.update_repeat)
         cands = [replace(c, eligible=False) if g else c for c, g in zip(cands, gone)]
@@ -478,7 +478,7 @@ def condense(articles: Sequence[Article], config: Config, known: Sequence[str] =
             return Condensed(_headline(articles, cands, rows, vector_of), "", (), read)
     sim = rows @ rows.T
     sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
-    repeats = _Repeats(cands, sim, language, names)
+    repeats = Repeats(cands, sim, language, names)
     scores = _scores(cands, sim) - (NOVELTY_WEIGHT * seen if known else 0.0)
     lede_ids = _lede(cands, scores)
     bodies = [a.body for a in articles if not a.copy_of]
@@ -509,7 +509,7 @@ def _demote_minor(chosen: dict[str, list[int]], cands: list[Candidate], sim: np.
             del chosen[""]
 
 
-def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], repeats: _Repeats, scores: np.ndarray,
+def _arrange(chosen: dict[str, list[int]], cands: list[Candidate], repeats: Repeats, scores: np.ndarray,
              articles: Sequence[Article], main: list[str], max_sections: int) -> tuple[Section, ...]:
     """Sections within the budget: speakers by rank, general, background; general first when weightier."""
     extra = [k for k in ("", BACKGROUND) if chosen.get(k)]

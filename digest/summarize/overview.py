@@ -28,11 +28,11 @@ from digest.summarize.condense import (
     LONG_SPAN,
     LONG_WORDS,
     Candidate,
-    _collect,
-    _Repeats,
-    _in_language,
-    _vectorize,
+    Repeats,
+    collect_candidates,
     dominant_language,
+    in_language,
+    vectorize,
 )
 from digest.summarize.clauses import balanced
 from digest.summarize.reading import sentence_estimate
@@ -129,7 +129,7 @@ def _scores(cands: list[Candidate], graph: sparse.csr_matrix, stories: list[str]
 
 
 class _PairSimilarity:
-    """sim[i, j] computed on demand from the sparse rows: _Repeats asks for a few pairs only."""
+    """sim[i, j] computed on demand from the sparse rows: Repeats asks for a few pairs only."""
 
     def __init__(self, rows):
         """Keep the L2-normalised TF-IDF rows."""
@@ -143,7 +143,7 @@ class _PairSimilarity:
 
 
 def _choose(cands: list[Candidate], scores: np.ndarray, rows, story_of: list[int], words: int,
-            repeats: _Repeats) -> list[int]:
+            repeats: Repeats) -> list[int]:
     """Greedy MMR choice up to the word budget; each point chosen from a story costs its next STORY_COST."""
     pool = np.array([i for i, c in enumerate(cands) if c.eligible and c.standalone], dtype=int)
     near = np.zeros(len(pool))
@@ -172,18 +172,18 @@ def overview(stories: Sequence[Story], config: Config) -> tuple[KeyPoint, ...]:
     summary = config.settings.summary
     pairs = reading_order(stories, summary.max_sentences_read)
     language = dominant_language([a for _, a in pairs])
-    kept = {a.id for a in _in_language([a for _, a in pairs], language)}
+    kept = {a.id for a in in_language([a for _, a in pairs], language)}
     pairs = [(k, a) for k, a in pairs if a.id in kept]
     articles = [a for _, a in pairs]
-    cands = _collect(articles)
+    cands = collect_candidates(articles)
     if not cands:
         return ()
-    rows, _ = _vectorize([c.text for c in cands], language)
+    rows, _ = vectorize([c.text for c in cands], language)
     graph = _neighbours(rows, np.array([c.article for c in cands]))
     story_of = [pairs[c.article][0] for c in cands]
     outlets = [(articles[c.article].outlet or c.origin).strip().lower() for c in cands]
     scores = _scores(cands, graph, [str(s) for s in story_of], outlets)
-    repeats = _Repeats(cands, _PairSimilarity(rows), language, set())
+    repeats = Repeats(cands, _PairSimilarity(rows), language, set())
     picked = _choose(cands, scores, rows, story_of, summary.overview_words, repeats)
     points = []
     for i in picked:
