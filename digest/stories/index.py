@@ -61,6 +61,7 @@ from digest.stories.terms import (
     body_lines,
     term_priors,
 )
+from digest.stories.vectors import add_vectors, cosine_in_order, normalised_top
 
 TOP_TERMS = 80        # terms kept per article vector (stored and compared)
 QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
@@ -152,46 +153,6 @@ class DocFreq:
         if self.docs != self._written_docs:
             tables.set_documents(self.corpus, self.docs)
             self._written_docs = self.docs
-
-
-def _cosine_in_order(a: dict[str, float], b: dict[str, float], order) -> float:
-    """cosine(a, b) bit for bit, given `order` (a term's place in a): the shared terms are found
-    by one set operation, then their products summed in a's order (as cosine adds them, bar
-    the zeros of the terms b lacks, which change no sum)."""
-    if len(a) > len(b) or not a:
-        return cosine(a, b)  # cosine would walk b (keep its order), or a is empty (an int 0)
-    return sum([a[t] * b[t] for t in sorted(a.keys() & b.keys(), key=order)], 0.0)
-
-
-def centroid_of_vectors(vectors: list[dict[str, float]]) -> dict[str, float]:
-    """Normalised sum of member vectors, top terms only."""
-    return _normalised_top(_add_vectors({}, vectors))
-
-
-def _add_vectors(total: dict[str, float], vectors) -> dict[str, float]:
-    """Add vectors to a running sum in place (first-seen term order, as Counter.update)."""
-    get = total.get
-    for vector in vectors:
-        for term, weight in vector.items():
-            total[term] = weight + get(term, 0)
-    return total
-
-
-def _heaviest(weights: dict[str, float], n: int) -> list[tuple[str, float]]:
-    """The n heaviest (term, weight) pairs, ties in dict order: Counter.most_common(n), but
-    only the pairs at or above the n-th weight are sorted as pairs."""
-    if len(weights) > n:
-        cutoff = sorted(weights.values(), reverse=True)[n - 1]
-        weights = {t: w for t, w in weights.items() if w >= cutoff}
-    return sorted(weights.items(), key=itemgetter(1), reverse=True)[:n]
-
-
-def _normalised_top(total: dict[str, float]) -> dict[str, float]:
-    """The TOP_TERMS * 2 heaviest terms of a sum (ties: first seen), L2-normalised."""
-    top = _heaviest(total, TOP_TERMS * 2)
-    values = [w for _, w in top]
-    norm = math.sqrt(sum(map(mul, values, values))) or 1.0
-    return {t: w / norm for t, w in top}
 
 
 # --- the index ---------------------------------------------------------------------
@@ -475,7 +436,7 @@ class StoryIndex:
         for story_id in ranked:
             members = self._in_window(story_id, when)
             if members:
-                scored.append((_cosine_in_order(vector, self._centroid_of(story_id, members), order),
+                scored.append((cosine_in_order(vector, self._centroid_of(story_id, members), order),
                                story_id, members))
         return sorted(scored, key=lambda x: (-x[0], x[1]))
 
@@ -505,12 +466,12 @@ class StoryIndex:
             return cached[key]
         base = max((k for k in cached if key[:len(k)] == k), key=len, default=None)
         if base is not None:  # the same additions as a recount, minus those already done
-            total = _add_vectors(cached.pop(base)[0], map(self._vector, map(self._members.get, key[len(base):])))
+            total = add_vectors(cached.pop(base)[0], map(self._vector, map(self._members.get, key[len(base):])))
         else:
-            total = _add_vectors({}, [self._vector(self._members[m]) for m in members])
+            total = add_vectors({}, [self._vector(self._members[m]) for m in members])
             if len(cached) >= SUMS_PER_STORY:
                 del cached[next(iter(cached))]
-        cached[key] = (total, _normalised_top(total))
+        cached[key] = (total, normalised_top(total, TOP_TERMS * 2))
         return cached[key]
 
     def _linked(self, vector: dict[str, float], when: When, title: str, scored: list) -> tuple[list, str]:

@@ -253,7 +253,8 @@ def test_one_transaction_for_many_articles_sees_earlier_ones(tmp_path):
 
 def test_cached_centroids_equal_a_full_recount(pipe):
     """Centroids are cached per member set and extended as members join: bit for bit a recount."""
-    from digest.stories.index import When, centroid_of_vectors
+    from digest.stories.index import TOP_TERMS, When
+    from digest.stories.vectors import centroid_of_vectors
     articles = seed_articles()
     days = [27, 31, 28, 30, 27]  # out of order: each article's window sees other members
     for article, day in zip(articles, days):
@@ -267,6 +268,6 @@ def test_cached_centroids_equal_a_full_recount(pipe):
             members = index._in_window(story_id, when)
             if members:
                 cached = index._centroid_of(story_id, members)
-                assert cached == centroid_of_vectors([index._vector(index._members[m]) for m in members])
+                assert cached == centroid_of_vectors([index._vector(index._members[m]) for m in members], TOP_TERMS * 2)
                 checked += 1
     assert checked >= 9
