@@ -5,11 +5,11 @@ import hashlib
 import logging
 import os
 import shutil
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, ContextManager, Iterable, Iterator, Sequence
 
 from digest.config import Config
 from digest.dedup.check import Ahead, Decision, Deduplicator, Kind, SketchParams, ahead
@@ -478,21 +478,29 @@ def ingest(config: Config, corpus: Corpus, paths: Sequence[Path] = (),
     reads = read_ahead(files, inbox.defaults, store.dedup.params)
     try:
         for start in range(0, len(files), batch):
-            settled = []
-            # story counts and outlet line counts are written once per batch
-            with corpus.transaction(), store.stories.batch(), store.lines.batch():
-                for path in files[start:start + batch]:
-                    outcome = ingest_file(path, inbox, store, report, next(reads))
-                    if outcome:
-                        settled.append((path, outcome))
-                    if progress:
-                        progress(path)
-            for path, outcome in settled:  # only now that the batch is committed
-                inbox.settle(path, outcome)
+            _commit_batch(((path, next(reads)) for path in files[start:start + batch]), inbox, store, report,
+                          progress)
     finally:
         reads.close()  # stops the reader process
     log.info("ingest: %s", report.counts())
     return report
+
+
+def _commit_batch(items: Iterable[tuple[Path, FileRead | None]], inbox: Inbox, store: Store, report: IngestReport,
+                  progress: Callable[[Path], None] | None, turn: ContextManager = nullcontext()) -> None:
+    """Decide and commit a batch of (file, what was read) in one transaction, story and outlet line
+    counts written once for the batch (`turn`: a worker's turn to decide); then move its files,
+    only now that the batch is committed."""
+    settled = []
+    with store.corpus.transaction(), turn, store.stories.batch(), store.lines.batch():
+        for path, got in items:
+            outcome = ingest_file(path, inbox, store, report, got)
+            if outcome:
+                settled.append((path, outcome))
+            if progress:
+                progress(path)
+    for path, outcome in settled:
+        inbox.settle(path, outcome)
 
 
 def _claim(corpus: Corpus, inbox: Inbox, pending: Iterator[Path], batch: int) -> list[Path]:
@@ -523,16 +531,7 @@ def _ingest_claimed(files: Sequence[Path], inbox: Inbox, store: Store, report: I
         try:
             reads = [read_file(path, inbox.defaults, seen=corpus.file_status, terms=True,
                                sketch=store.dedup.params, measure=True) for path in chunk]
-            settled = []
-            with corpus.transaction(), store.turn(), store.stories.batch(), store.lines.batch():
-                for path, got in zip(chunk, reads):
-                    outcome = ingest_file(path, inbox, store, report, got)
-                    if outcome:
-                        settled.append((path, outcome))
-                    if progress:
-                        progress(path)
-            for path, outcome in settled:  # only now that the batch is committed
-                inbox.settle(path, outcome)
+            _commit_batch(zip(chunk, reads), inbox, store, report, progress, turn=store.turn())
         finally:
             for path in chunk:
                 corpus.release(inbox.claim_name(path))
