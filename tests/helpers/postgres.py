@@ -49,7 +49,8 @@ def _owner() -> str | None:
 class Server:
     """One PostgreSQL server in a temporary folder, reached through its unix socket."""
 
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, shared_buffers: str = "128MB"):
+        """`shared_buffers`: the server's page cache (PostgreSQL's default 128MB suits the tests)."""
         self.bindir = bindir
         self.owner = _owner()
         self.root = Path(tempfile.mkdtemp(prefix="digest-pg-"))
@@ -60,7 +61,7 @@ class Server:
         self._run("initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
         options = (f"-k {self.root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=200")
+                   f"-c full_page_writes=off -c max_connections=200 -c shared_buffers={shared_buffers}")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         self.admin = psycopg.connect(self.url("postgres"), autocommit=True)
 
