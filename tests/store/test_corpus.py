@@ -40,25 +40,6 @@ def test_a_migration_another_process_applied_meanwhile_is_not_run_again(tmp_path
         assert corpus._apply(version, name, sql) is False
 
 
-def _open(path: str) -> str:
-    """Open (and so migrate) a corpus in a separate process; the error, if any."""
-    try:
-        Corpus(path).close()
-    except Exception as exc:  # reported to the test, which names it
-        return repr(exc)
-    return ""
-
-
-def test_processes_opening_a_new_corpus_at_once_all_succeed(tmp_path):
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(4) as pool:
-        errors = list(pool.map(_open, [str(tmp_path / "c.sqlite")] * 8))
-    assert errors == [""] * 8
-    with Corpus(tmp_path / "c.sqlite") as corpus:
-        assert corpus.schema_version() == max(v for v, _, _ in migrations.MIGRATIONS)
-
-
 def test_a_failing_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
     Corpus(tmp_path / "c.sqlite").close()
     bad = (999, "broken", "CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1)")

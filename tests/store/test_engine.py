@@ -35,8 +35,8 @@ def _open(location) -> str:
 
 def test_processes_opening_a_new_corpus_at_once_all_succeed(corpus_location):
     with ProcessPoolExecutor(4) as pool:
-        errors = list(pool.map(_open, [corpus_location] * 6))
-    assert errors == [""] * 6
+        errors = list(pool.map(_open, [corpus_location] * 8))
+    assert errors == [""] * 8
     with Corpus(corpus_location) as corpus:
         assert corpus.schema_version() == NEWEST
 
