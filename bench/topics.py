@@ -72,9 +72,9 @@ def topic_of(articles: list[dict]) -> str | None:
     return next((name for name, pattern in TOPICS.items() if re.search(pattern, titles)), None)
 
 
-def reference(centres: list[dict]) -> str:
+def reference(centres: list[dict], words: int = REFERENCE_WORDS) -> str:
     """Each centre article's opening sentences, an equal share of the word budget per story."""
-    share = max(20, REFERENCE_WORDS // max(1, len(centres)))
+    share = max(20, words // max(1, len(centres)))
     parts = []
     for article in centres:
         taken: list[str] = []

@@ -38,3 +38,21 @@ def test_the_updates_example_scores_every_system_on_a_part_it_was_not_tuned_on(t
     assert "4 tuning / 4 test sessions" in out and "tuned: update_repeat" in out
     for system in ("digest", "LexRank", "LexRank-novel", "Lead"):
         assert out.count(f"\n{system} ") == 2  # one row per part
+
+
+@pytest.mark.skipif(not ALLSIDES.is_file(), reason="../shared/data/allsides is absent (the example is built from it)")
+def test_the_topics_example_follows_topics_over_richer_sets_split_by_date(tmp_path):
+    example = _load("updates_example")
+    path = tmp_path / "updates-topics.jsonl"
+    assert example.main([str(path), "--allsides", str(ALLSIDES), "--topics"]) == 0
+    topics = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert {t["part"] for t in topics} == {"tune", "test"}
+    for topic in topics:
+        dates = [[d["date"] for d in topic["sets"][k]["documents"]] for k in "ABC"]
+        assert max(dates[0]) <= min(dates[1]) and max(dates[1]) <= min(dates[2])  # read in date order
+        days = {d[:10] for ds in dates for d in ds}
+        assert all(d < example.SPLIT_DAY for d in days) or all(d >= example.SPLIT_DAY for d in days)
+        assert len(topic["sets"]["A"]["documents"]) >= len(topic["sets"]["B"]["documents"]) >= 2
+        for key in ("B", "C"):
+            texts = {d["text"] for d in topic["sets"][key]["documents"]}
+            assert topic["summaries"][key][0] and not any(s in topic["summaries"][key][0] for s in texts)

@@ -108,10 +108,14 @@ CAPTION_VERB = re.compile(
 # --- wire datelines -------------------------------------------------------------------------
 # "WASHINGTON, March 3 -", "BERLIN (AP) _", "BRUSSELS, May 2 (Xinhua) --", "PARIS, 2 mai (Reuters) -",
 # "MADRID, 2 may (EFE).-", "МОСКВА, 2 мая. /ТАСС/.": an upper-case place, then a date and/or an
-# agency, then the dash (or the full stop after the agency) that ends the dateline.
+# agency, then the dash (or the full stop after the agency) that ends the dateline; or, as US papers
+# write it, the place alone before a long dash ("WASHINGTON — ", "EL PASO, Texas -- ").
 _CAPS = "A-ZÀ-ÖØ-ÞА-ЯЁ"
 _PLACE = rf"[{_CAPS}][{_CAPS}'’.\-]+(?:[ /][{_CAPS}][{_CAPS}'’.\-]+){{0,3}}"
 _DAY = r"(?:[^\W\d_]{3,10}\.?\s+\d{1,2}|\d{1,2}\s+[^\W\d_]{3,10}\.?)(?:,?\s+\d{4})?"
 _AGENCY = r"[(/][^()/\n]{1,40}[)/]"
 _END = r"\s*(?:\.?\s*(?:-{1,2}|–|—|_)|(?<=[)/])\.)\s+"
-DATELINE = re.compile(rf"^{_PLACE}(?:,\s*{_DAY}\.?(?:\s*{_AGENCY})?|\s*{_AGENCY}){_END}")
+_STATE = r"(?:,\s*[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?)?"  # ", Texas", ", N.M." after a US place
+_LONG_DASH = r"\s+(?:—|–|--)\s+"
+DATELINE = re.compile(rf"^{_PLACE}(?:,\s*{_DAY}\.?(?:\s*{_AGENCY})?|\s*{_AGENCY}){_END}"
+                      rf"|^(?=[{_CAPS}]{{4}}|[{_CAPS}]+ [{_CAPS}]{{2}}){_PLACE}{_STATE}{_LONG_DASH}")
