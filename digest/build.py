@@ -18,7 +18,7 @@ from digest.jsonio import digest_to_dict
 from digest.models import Article, Digest, Roundup, Story, article_day, utcnow
 from digest.render import archive
 from digest.sources.boilerplate import OutletLines
-from digest.store import audit, backlog, digests, story_tables
+from digest.store import audit, backlog, digests
 from digest.store.corpus import Corpus
 from digest.store.faults import storage_error
 from digest.store.feedstate import topics_for
@@ -133,9 +133,9 @@ def make_stories(groups: dict[str, list[Article]], config: Config, sent_stories:
 
 def _adds_news(articles: Sequence[Article], config: Config, before: Sent) -> bool:
     """Whether a story sent before has a sentence its earlier digests did not carry: an
-    "also" entry marked "(update)" must have something new, as a condensed update must."""
-    condensed = summarize.condense(articles, config, before.texts)
-    return bool(condensed.lede or condensed.sections)
+    "also" entry marked "(update)" must have something new, as a condensed update must (the
+    novelty check alone: an "also" entry shows no points, so nothing is ranked)."""
+    return summarize.has_news(articles, config, before.texts)
 
 
 def by_topic(stories: list[Story], config: Config) -> list[Story]:
@@ -206,12 +206,11 @@ def recent(config: Config, corpus: Corpus, day: date, since: date | None = None)
     return [a for a in articles if article_day(a) >= cutoff]
 
 
-def _regrouped(config: Config, corpus: Corpus, articles: list[Article]) -> list[Article]:
-    """The articles with their stories grouped again over the window ([stories] regroup), stories
-    already sent left as they are."""
+def _regrouped(config: Config, corpus: Corpus, articles: list[Article], sent: set[str]) -> list[Article]:
+    """The articles with their stories grouped again over the window ([stories] regroup), the
+    stories already sent (`sent`) left as they are."""
     if not config.settings.stories.regroup or not articles:
         return articles
-    sent = story_tables.sent(corpus, sorted({a.story_id or a.id for a in articles}))
     moved = regroup_unsent(corpus, config, articles, sent)
     return [replace(a, story_id=moved[a.id]) if a.id in moved else a for a in articles]
 
@@ -220,9 +219,11 @@ def build(config: Config, corpus: Corpus, day: date | None = None, since: date |
     """Build the digest of the recent unsent articles (see `recent`), render it and record it."""
     _remove_stale_temps(config)
     day = day or today(config)
-    articles = _regrouped(config, corpus, OutletLines(corpus).strip_all(recent(config, corpus, day, since)))
-    groups = group_by_story(articles)
-    sent = novelty.sent_before(corpus, list(groups))
+    articles = OutletLines(corpus).strip_all(recent(config, corpus, day, since))
+    # regrouping moves only unsent stories' articles and never into a sent story: one look-up serves both
+    sent = novelty.sent_before(corpus, sorted({a.story_id or a.id for a in articles}))
+    groups = group_by_story(_regrouped(config, corpus, articles, set(sent)))
+    sent = {story_id: before for story_id, before in sent.items() if story_id in groups}
     roundups, shown = gather_roundups(groups, config)
     stories, also = make_stories(shown, config, sent, topics_for(corpus, [a.id for a in articles]), len(roundups))
     digest = Digest(date=day, title=config.settings.digest.title, stories=tuple(stories),

@@ -15,7 +15,7 @@ def archive(obj, rebuild):
     config = obj.config
     outbox = config.path("outbox")
     if rebuild:
-        with workspace.locked(config), workspace.open_corpus(config) as corpus:
+        with workspace.locked_corpus(config) as corpus:
             found = archive_mod.update(config, corpus)
     else:
         with workspace.open_corpus(config) as corpus:

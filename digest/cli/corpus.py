@@ -83,7 +83,7 @@ def backup(obj):
 
     config = obj.config
     _file_corpus(config, "backup")
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         report = recovery.make_backup(config, corpus, today(config), replace=True)
     for path in report.made:
         click.echo(f"backup written: {path}")
@@ -99,7 +99,7 @@ def backup(obj):
 def export(obj, file):
     """Write the whole corpus to FILE (gzipped JSON lines), to move it to another engine or machine."""
     config = obj.config
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         written = transfer.export(corpus, file)
     click.echo(f"exported {written['articles'][0]} articles ({sum(n for n, _ in written.values())} rows "
                f"in {len(written)} tables) to {file}")
@@ -112,7 +112,7 @@ def import_(obj, file):
     """Load FILE (from `digest corpus export`) into this workspace's new, empty corpus; every table's
     row count and checksum are checked against the file's, else nothing is imported."""
     config = obj.config
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         found = transfer.import_into(corpus, file)
         where = corpus.name
     for table, (count, checksum) in found.items():

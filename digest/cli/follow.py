@@ -14,7 +14,7 @@ from digest.store.corpus import Corpus
 def follow(obj, story_id):
     """Follow a story: later articles that match it strongly join it past [stories] window_days."""
     config = obj.config
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         if not follows.story_exists(corpus, story_id):
             raise DigestError(f"{config.path('corpus')}: no story {story_id!r}; story ids are in digest.json "
                               "(stories[].id), `digest search` and `digest dedup-report`")
@@ -28,7 +28,7 @@ def follow(obj, story_id):
 def unfollow(obj, story_id):
     """Stop following a story: it closes after [stories] window_days again."""
     config = obj.config
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         ended = follows.unfollow(corpus, story_id)
     if not ended:
         raise DigestError(f"story {story_id!r} is not followed; `digest status` lists the followed stories")

@@ -147,7 +147,7 @@ def build(obj, day, again, as_json, since):
     day = day.date() if day else None
     if again and since:
         raise click.UsageError("--since picks what a new digest covers; it cannot be used with --again")
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         if again:
             result = _rebuild_day(config, corpus, day or _build_mod().today(config))
         else:

@@ -67,7 +67,7 @@ def record_run(corpus: Corpus, kind: str, step: Callable[[], Any], shared: bool 
 
 def fetch_feeds(config, force: bool = False) -> feeds_mod.FetchReport:
     """Poll the feeds under the lock and record the run: `digest fetch` and the schedule's polling."""
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         with progress_bar(len(config.feeds), "feeds") as progress:
             return record_run(corpus, "fetch",
                               lambda: feeds_mod.fetch_all(config, corpus, progress=progress, force=force))
@@ -223,7 +223,7 @@ def _switch(config, url: str, enabled: bool) -> None:
 def send(obj, digest_id, dry_run):
     """Mail built digests over SMTP ([smtp], [email] to); a failure is retried by the next run."""
     config = obj.config
-    with workspace.locked(config), workspace.open_corpus(config) as corpus:
+    with workspace.locked_corpus(config) as corpus:
         if dry_run:
             report = deliver.send_digest(config, corpus, digest_id, dry_run=True)
         else:

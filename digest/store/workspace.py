@@ -61,3 +61,10 @@ def locked(config: Config, shared: bool = False) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def locked_corpus(config: Config, shared: bool = False) -> Iterator[Corpus]:
+    """The corpus opened under the workspace lock (see `locked`): what every command that writes it needs."""
+    with locked(config, shared), open_corpus(config) as corpus:
+        yield corpus

@@ -43,6 +43,7 @@ from digest.config import Config
 from digest.errors import ConfigError
 from digest.models import Article, KeyPoint, Section, SectionKind
 from digest.summarize import novelty, reading, speakers
+from digest.summarize.language import dominant_language, in_language
 from digest.summarize import sentences as sent
 from digest.summarize.clauses import (
     YEAR,
@@ -404,31 +405,6 @@ def _budgets(config: Config) -> tuple[int, int]:
     return summary.points_per_section, summary.sections_per_story
 
 
-def _language_of(article: Article) -> str:
-    """The article's ISO 639-1 code ('en-GB' -> 'en'); 'und' when unknown."""
-    return (article.language or "und").split("-")[0].lower() or "und"
-
-
-def dominant_language(articles: Sequence[Article]) -> str:
-    """The language most outlets told the story in (ties: most text); 'und' when none is known."""
-    outlets: dict[str, set[str]] = {}
-    size: dict[str, int] = {}
-    for a in articles:
-        lang = _language_of(a)
-        if lang == "und":
-            continue
-        outlets.setdefault(lang, set()).add((a.outlet or a.id).strip().lower())
-        size[lang] = size.get(lang, 0) + len(a.body or "")
-    if not outlets:
-        return "und"
-    return max(sorted(outlets), key=lambda lang: (len(outlets[lang]), size[lang]))
-
-
-def in_language(articles: Sequence[Article], language: str) -> list[Article]:
-    """The articles written in the story's language (or in no detected language)."""
-    return [a for a in articles if language == "und" or _language_of(a) in {language, "und"}]
-
-
 def collect_candidates(articles: Sequence[Article]) -> list[Candidate]:
     """Candidates of every article, originals first so copies only corroborate."""
     ids = {a.id for a in articles}
@@ -453,15 +429,39 @@ def _story_year(articles: Sequence[Article]) -> int | None:
     return max(years) if years else None
 
 
-def condense(articles: Sequence[Article], config: Config, known: Sequence[str] = ()) -> Condensed:
-    """Headline, lede and sections (main speakers, general, background) of one story; with `known`
-    (texts an earlier digest sent of it), only from sentences those do not carry (none: no lede)."""
+def _read(articles: Sequence[Article], config: Config) -> tuple[str, Sequence[Article], tuple[str, ...] | None]:
+    """(language, the articles read, their ids when a cap left some out) of a story."""
     language = dominant_language(articles)
     articles = in_language(articles, language)
     summary = config.settings.summary
     chosen = reading.select(articles, summary.max_articles_read, summary.max_sentences_read)
-    read = None if chosen is None else tuple(a.id for a in chosen)
-    articles = articles if chosen is None else chosen
+    return language, (articles if chosen is None else chosen), None if chosen is None else tuple(a.id for a in chosen)
+
+
+def _unsent(cands: list[Candidate], known: Sequence[str], language: str, names: set[str],
+            repeat: float) -> tuple[list[Candidate], np.ndarray]:
+    """The candidates with those earlier digests carried made ineligible, and each one's share sent."""
+    both, _ = vectorize([c.text for c in cands] + list(known), language, names)  # IDF over both
+    seen = novelty.overlap(both[:len(cands)], both[len(cands):])
+    gone = novelty.carried([c.text for c in cands], seen, known, repeat)
+    return [replace(c, eligible=False) if g else c for c, g in zip(cands, gone)], seen
+
+
+def has_news(articles: Sequence[Article], config: Config, known: Sequence[str]) -> bool:
+    """Whether condensing with `known` would give a lede: a usable sentence earlier digests did not
+    carry (the novelty check alone, without ranking, for an "also" entry marked update)."""
+    language, articles, _ = _read(articles, config)
+    cands = collect_candidates(articles)
+    if not cands or not known:
+        return bool(cands)
+    names = {c.speaker for c in cands if c.speaker}
+    return any(c.eligible for c in _unsent(cands, known, language, names, config.settings.summary.update_repeat)[0])
+
+
+def condense(articles: Sequence[Article], config: Config, known: Sequence[str] = ()) -> Condensed:
+    """Headline, lede and sections (main speakers, general, background) of one story; with `known`
+    (texts an earlier digest sent of it), only from sentences those do not carry (none: no lede)."""
+    language, articles, read = _read(articles, config)
     cands = collect_candidates(articles)
     if not cands:
         title = clean_title(articles[0].title, articles[0].outlet) if articles else ""
@@ -470,10 +470,7 @@ def condense(articles: Sequence[Article], config: Config, known: Sequence[str] =
     names = {c.speaker for c in cands if c.speaker}
     rows, vector_of = vectorize([c.text for c in cands], language, names)
     if known:
-        both, _ = vectorize([c.text for c in cands] + list(known), language, names)  # IDF over both
-        seen = novelty.overlap(both[:len(cands)], both[len(cands):])
-        gone = novelty.carried([c.text for c in cands], seen, known, summary.update_repeat)
-        cands = [replace(c, eligible=False) if g else c for c, g in zip(cands, gone)]
+        cands, seen = _unsent(cands, known, language, names, config.settings.summary.update_repeat)
         if not any(c.eligible for c in cands):
             return Condensed(_headline(articles, cands, rows, vector_of), "", (), read)
     sim = rows @ rows.T
