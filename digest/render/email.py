@@ -83,6 +83,11 @@ def email_context(digest: Digest, config: Config, keep: int | None, keep_also: i
     ctx.update(shown=stories[:cut], omitted=stories[cut:], also=also[:cut_also], also_more=len(also) - cut_also,
                attach_pdf=config.settings.email.attach_pdf if attached is None else attached,
                unsubscribe_url=_unsubscribe_url(config))
+    digest = ctx["digest"]
+    shown_ids = {s.id for s in digest.stories[:cut]}
+    carried = shown_ids | {s.id for s in digest.also[:cut_also]}
+    timeline = tuple(e for e in ctx["timeline"] if e.story in carried)  # a brief's lines of the stories it holds
+    ctx.update(shown_ids=shown_ids, timeline=timeline, timeline_more=len(ctx["timeline"]) - len(timeline))
     return ctx
 
 

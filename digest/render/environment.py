@@ -251,12 +251,25 @@ def story_views(digest: Digest) -> tuple[tuple[StoryView, ...], tuple[StoryView,
 
 @dataclass(frozen=True)
 class TimelineView:
-    """One line of a brief's timeline: day, headline, the story's anchor when it is condensed."""
+    """One line of a brief's timeline: day, headline, the story's anchor when it is condensed, its id
+    and its rank among the brief's stories (0: most important)."""
 
     date: date
     title: str
     anchor: str | None
     sources: tuple[SourceView, ...]
+    story: str = ""
+    rank: int = 0
+
+
+def timeline_within(timeline: Sequence[TimelineView], rows: int | None) -> tuple[tuple[TimelineView, ...], int]:
+    """The `rows` most important lines of a timeline (None: all), still in date order, and how many
+    were left out."""
+    if rows is None or rows >= len(timeline):
+        return tuple(timeline), 0
+    top = set(sorted(e.rank for e in timeline)[:max(0, rows)])
+    kept = tuple(e for e in timeline if e.rank in top)
+    return kept, len(timeline) - len(kept)
 
 
 @dataclass(frozen=True)
@@ -277,8 +290,11 @@ def brief_views(digest: Digest) -> BriefViews:
     views = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.stories, start=1))
     cited = tuple(sorted(sources.views.values(), key=lambda v: v.number))
     anchors = {s.id: v.anchor for s, v in zip(digest.stories, views)}
+    rank = {s.id: k for k, s in reversed(list(enumerate(digest.stories + digest.also)))}
     timeline = tuple(TimelineView(date=e.date, title=e.title, anchor=anchors.get(e.story),
-                                  sources=sources.for_ids(e.sources)) for e in digest.timeline)
+                                  sources=sources.for_ids(e.sources), story=e.story,
+                                  rank=rank.get(e.story, len(digest.stories + digest.also) + k))
+                     for k, e in enumerate(digest.timeline))
     also = tuple(_story_view(i, s, sources) for i, s in enumerate(digest.also, start=len(views) + 1))
     return BriefViews(overview, timeline, views, also, cited)
 

@@ -17,6 +17,7 @@ from digest.render.environment import (
     base_context,
     builtin_dir,
     render_template,
+    timeline_within,
     user_dir,
 )
 
@@ -28,6 +29,8 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 # cut by this much per page over [pdf] max_pages, so one cut frees at least that many pages.
 ROWS_PER_PAGE = 64
 ROWS_FIRST_GUESS = 56  # rows per page assumed for the first try (a little under what a page holds)
+# Most timeline rows a page holds (9pt, one line each: about 55 on A4); cut by this much per page over the budget.
+TIMELINE_ROWS_PER_PAGE = 56
 DATA_PREFIXES = ("data:image/",)  # inline images a template may embed; never fetched from outside
 
 
@@ -114,37 +117,42 @@ def _source_date(digest: Digest) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def pdf_html(digest: Digest, config: Config, also_rows: int | None = None) -> str:
+def pdf_html(digest: Digest, config: Config, also_rows: int | None = None, timeline_rows: int | None = None) -> str:
     """The HTML handed to WeasyPrint (pdf.html with pdf.css inlined), listing the top `also_rows`
-    "also" stories (None: all)."""
+    "also" stories and the `timeline_rows` most important timeline lines (None: all)."""
     ctx = base_context(digest, config)
     also = ctx["also"] if also_rows is None else ctx["also"][:also_rows]
-    ctx.update(page_size=page_size(config), created=created_stamp(digest),
-               author=config.settings.pdf.author, also=also, also_more=len(ctx["also"]) - len(also))
+    timeline, timeline_more = timeline_within(ctx["timeline"], timeline_rows)
+    ctx.update(page_size=page_size(config), created=created_stamp(digest), author=config.settings.pdf.author,
+               also=also, also_more=len(ctx["also"]) - len(also), timeline=timeline, timeline_more=timeline_more)
     return render_template(config, PDF_TEMPLATE, ctx)
 
 
 def render_pdf(digest: Digest, config: Config, html: str | None = None, fetcher: Any = None) -> bytes:
     """The PDF briefing as bytes (tagged PDF/UA-1); `html` overrides the rendered pdf.html. Without
-    `html`, the "also" table is cut to keep the PDF within [pdf] max_pages."""
+    `html`, the "also" table, then a brief's timeline (its least important lines first), is cut to
+    keep the PDF within [pdf] max_pages."""
     fetcher = fetcher or make_fetcher(config)
     if html is not None:
         return _write(_layout(html, config, fetcher), digest, html)
     budget = config.settings.pdf.max_pages
-    rows = len(digest.also)
+    rows, lines = len(digest.also), len(digest.timeline)
     if rows > ROWS_PER_PAGE:  # a long table: first see how many pages everything else takes
         others = len(_layout(pdf_html(digest, config, 0), config, fetcher).pages)
         rows = min(rows, max(0, budget - others + 1) * ROWS_FIRST_GUESS)
     while True:
-        source = pdf_html(digest, config, rows)
+        source = pdf_html(digest, config, rows, lines)
         document = _layout(source, config, fetcher)
         excess = len(document.pages) - budget
-        if excess <= 0 or rows == 0:
+        if excess <= 0 or rows == lines == 0:
             break
-        rows = max(0, rows - excess * ROWS_PER_PAGE)
-    if rows < len(digest.also):
-        log.info("PDF: listed %d of %d 'also' stories in %d pages ([pdf] max_pages = %d)",
-                 rows, len(digest.also), len(document.pages), budget)
+        if rows:
+            rows = max(0, rows - excess * ROWS_PER_PAGE)
+        else:
+            lines = max(0, lines - excess * TIMELINE_ROWS_PER_PAGE)
+    if rows < len(digest.also) or lines < len(digest.timeline):
+        log.info("PDF: listed %d of %d 'also' stories and %d of %d timeline lines in %d pages ([pdf] max_pages = %d)",
+                 rows, len(digest.also), lines, len(digest.timeline), len(document.pages), budget)
     return _write(document, digest, source)
 
 

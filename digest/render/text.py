@@ -6,9 +6,11 @@ import textwrap
 from digest.config import Config
 from digest.models import Digest
 from digest.render.environment import (
+    PointView,
     RoundupView,
     SourceView,
     StoryView,
+    TimelineView,
     base_context,
     by_outlet,
     long_date,
@@ -78,6 +80,35 @@ def _story(story: StoryView) -> list[str]:
     return lines
 
 
+def _overview(points: tuple[PointView, ...]) -> list[str]:
+    """A brief's overview: its most central points across the stories, each cited."""
+    if not points:
+        return []
+    lines = ["", RULE, "OVERVIEW", RULE]
+    for point in points:
+        lines.append(_fill(point.text, indent="  * ", hanging="    "))
+        if point.sources:
+            lines.append(_fill(f"({_cite(point.sources)})", indent="    "))
+    return lines
+
+
+def _timeline(entries: tuple[TimelineView, ...], more: int) -> list[str]:
+    """A brief's timeline: a line per story (day, headline, outlets), the stories not listed counted."""
+    if not entries and not more:
+        return []
+    lines = ["", RULE, "TIMELINE", RULE, ""]
+    for entry in entries:
+        groups = by_outlet(entry.sources)
+        outlets = ", ".join(o if len(items) == 1 else f"{o} ({len(items)} reports)" for o, items in groups[:3])
+        if len(groups) > 3:
+            outlets += f" +{len(groups) - 3:,}"
+        lines.append(_fill(f"{entry.date.isoformat()}  {entry.title} ({outlets})", hanging=" " * 11))
+    if more:
+        lines += ([""] if entries else []) + [_fill(f"and {plural(more, 'more story', 'more stories')} in the PDF "
+                                                    f"briefing and in digest.json.")]
+    return lines
+
+
 def _roundups(roundups: tuple[RoundupView, ...], limit: int | None) -> list[str]:
     """Each roundup: its heading, a line per report with its link (the first `limit`), the rest counted."""
     lines: list[str] = []
@@ -140,10 +171,13 @@ def render_text(digest: Digest, config: Config, also_limit: int | None = None,
         lines += _contents(stories) + [_fill(f"Roundup: {r.heading}", indent="    ") for r in ctx["roundups"]]
     else:
         lines += ["", "No new stories since the last digest."]
+    also = ctx["also"] if also_limit is None else ctx["also"][:also_limit]
+    carried = {s.id for s in digest.stories} | {s.id for s in digest.also[:len(also)]}
+    timeline = tuple(e for e in ctx["timeline"] if e.story in carried)  # as the HTML email lists it
+    lines += _overview(ctx["overview"]) + _timeline(timeline, len(ctx["timeline"]) - len(timeline))
     for story in stories:
         lines += _story(story)
     lines += _roundups(ctx["roundups"], config.settings.email.roundup_lines if roundup_lines is None else roundup_lines)
-    also = ctx["also"] if also_limit is None else ctx["also"][:also_limit]
     lines += _also(also, len(ctx["also"]) - len(also))
     lines += _footnotes(sources)
     if digest.notes:
