@@ -83,6 +83,7 @@ class StorySettings:
     regroup: bool
     regroup_similarity: float = _number(above=0, at_most=1)
     regroup_half_life_days: float = _number(above=0, at_most=3650)
+    regroup_neighbours: int = _number(0, 1000)
 
 
 @dataclass(frozen=True)
