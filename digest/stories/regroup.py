@@ -94,9 +94,10 @@ class Pairs:
     """The pair similarities of a batch that reach the threshold, and the evidence behind them."""
 
     def __init__(self, items: list[Item], threshold: float, half_life: float, window_days: int,
-                 neighbours: int = 0):
+                 neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None):
         self.items, self.threshold = items, threshold
         self.half_life, self.window, self.neighbours = half_life, window_days, neighbours
+        self.meaning = meaning  # (sentence embeddings of the items, their weight in the similarity), or None
         self.apart: dict[tuple[int, int], str] = {}  # close pairs that may not join, and why
         self.blocked: dict[int, list[tuple[int, str]]] = {}  # the same by article: (other article, why)
         self.quoted: set[tuple[int, int]] = set()
@@ -140,6 +141,9 @@ class Pairs:
             return facts[name][start:stop, None], facts[name][None, :]
 
         sim = 0.5 * ((local[start:stop] @ local.T).toarray() + (ours[start:stop] @ ours.T).toarray())
+        if self.meaning is not None:
+            vectors, weight = self.meaning
+            sim = (1.0 - weight) * sim + weight * np.maximum(vectors[start:stop] @ vectors.T, 0.0)
         (g, g2), (d, d2), (a, a2) = pairs_of("guessed"), pairs_of("day"), pairs_of("arrived")
         gap = np.where(g | g2, np.abs(a - a2), np.abs(d - d2))  # by arrival when a date is a guess (index.When)
         same_outlet = np.equal(*pairs_of("outlet"))
@@ -296,11 +300,12 @@ def _kept_apart(items, pairs: Pairs, i: int, story_of: dict[int, str]) -> str:
 
 
 def regroup(items: list[Item], threshold: float, half_life: float, window_days: int, new_id,
-            neighbours: int = 0) -> list[Move]:
-    """The moves that group a batch of unsent articles again (every article gets one)."""
+            neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None) -> list[Move]:
+    """The moves that group a batch of unsent articles again (every article gets one); `meaning`:
+    the items' sentence embeddings and their weight (embed.py), when used."""
     if not items:
         return []
-    pairs = Pairs(items, threshold, half_life, window_days, neighbours)
+    pairs = Pairs(items, threshold, half_life, window_days, neighbours, meaning)
     found = groups(pairs)
     return moves(items, pairs, found, story_ids(items, found, new_id))
 
@@ -330,8 +335,13 @@ def regroup_unsent(corpus: Corpus, config: Config, articles: list[Article], sent
     every article whose story changed (copies follow their original)."""
     settings = config.settings.stories
     items = batch_items(corpus, articles, sent)
+    meaning = None
+    if settings.regroup_embeddings and items:
+        from digest.stories.embed import embed  # loads torch: only when asked for
+        text_of = {a.id: f"{a.title}\n{a.body}" for a in articles}
+        meaning = (embed([text_of[i.article_id] for i in items]), settings.regroup_embeddings)
     found = regroup(items, settings.regroup_similarity, settings.regroup_half_life_days, settings.window_days,
-                    lambda key: new_story_id(replace(articles[0], id=key)), settings.regroup_neighbours)
+                    lambda key: new_story_id(replace(articles[0], id=key)), settings.regroup_neighbours, meaning)
     title_of = {a.id: a.title for a in articles}
     titles = {m.story_id: title_of[m.article_id] for m in found}
     with corpus.transaction():
