@@ -178,10 +178,11 @@ class Pairs:
 def _density(sim: np.ndarray, start: int, k: int) -> np.ndarray:
     """Each row's mean similarity with its k closest other articles (an article with fewer
     neighbours counts the missing ones as 0): how crowded its part of the window is."""
-    rows = np.maximum(sim, 0.0)
+    rows = np.maximum(sim, 0.0)  # the one copy of the block this takes (partitioned in place)
     rows[np.arange(len(rows)), start + np.arange(len(rows))] = 0.0
-    m = min(k, rows.shape[1])
-    return -np.partition(-rows, m - 1, axis=1)[:, :m].sum(axis=1) / k
+    n, m = rows.shape[1], min(k, rows.shape[1])
+    rows.partition(n - m, axis=1)
+    return rows[:, n - m:].sum(axis=1) / k
 
 
 def _codes(values: list[str]) -> np.ndarray:
