@@ -83,6 +83,8 @@ class StorySettings:
     regroup: bool
     regroup_similarity: float = _number(above=0, at_most=1)
     regroup_half_life_days: float = _number(above=0, at_most=3650)
+    regroup_neighbours: int = _number(0, 1000)
+    regroup_embeddings: float = _number(0, 1)
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,10 @@ def dedup_report(obj, since, until, as_json):
         click.echo(f"\nstory {story['id']}: {story['title']} ({', '.join(story['outlets'])})")
         for article in story["articles"]:
             click.echo(f"  {article['day']} {article['id']} {article['outlet']}: {article['reason']}")
+        for merge in story["merges"]:
+            click.echo(f"  merged (by {merge['article_id']}): {merge['merge']}")
+        for apart in story["kept_apart"]:
+            click.echo(f"  kept apart from story {apart['story_id']} (closest: {apart['article_id']}): {apart['why']}")
 
 
 @cli.command()

@@ -1,6 +1,7 @@
 """Audit queries behind `digest dedup-report` and the `why` of build --json: what was decided and why."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Iterable
 
@@ -106,7 +107,34 @@ def story_report(corpus: Corpus, lo: str, hi: str) -> list[dict]:
             "reason": r["reason"]})
         if r["outlet"] not in story["outlets"]:
             story["outlets"].append(r["outlet"])
+    for story in stories.values():
+        story["kept_apart"], story["merges"] = story_decisions(story["articles"])
+    for story in list(stories.values()):  # kept apart is mutual: the other story says so too
+        for apart in story["kept_apart"]:
+            other = stories.get(apart["story_id"])
+            if other is not None and all(a["story_id"] != story["id"] for a in other["kept_apart"]):
+                other["kept_apart"].append(apart | {"story_id": story["id"]})
     return sorted(stories.values(), key=lambda s: (s["articles"][0]["day"], s["id"]))
+
+
+# The story-level parts of the reasons the story layer records with each member (stories/index.py
+# and stories/regroup.py write them): which stories were kept apart from this one and why, which merged.
+_KEPT_APART = re.compile(r"kept apart from story (\S+): (.+?)(?=; kept apart from story |$)")
+_MERGES = re.compile(r"(?:merges \d+ stories of the index: [^;]+|bridges and merges [^;]+ into \S+)")
+
+
+def story_decisions(articles: list[dict]) -> tuple[list[dict], list[dict]]:
+    """A story's decisions gathered from its members' reasons: the stories kept apart from it (each
+    once, with the article that came closest and why) and the merges recorded, with the article
+    that made them."""
+    apart: dict[str, dict] = {}
+    merges: list[dict] = []
+    for article in articles:
+        reason = article.get("reason") or ""
+        for other, why in _KEPT_APART.findall(reason):
+            apart.setdefault(other, {"story_id": other, "article_id": article["id"], "why": why})
+        merges.extend({"article_id": article["id"], "merge": m} for m in _MERGES.findall(reason))
+    return list(apart.values()), merges
 
 
 def recent_copies(corpus: Corpus, limit: int = 5) -> list:

@@ -15,7 +15,12 @@ are grouped again in one batch, as the textbook method does, with the evidence t
   one batch cannot weigh fairly: the index's decision stands for them (one story if it put
   them in one);
 - complete link: two articles share a story only when every pair of its articles reaches
-  `[stories] regroup_similarity`, so a story cannot chain from one event to the next.
+  `[stories] regroup_similarity`, so a story cannot chain from one event to the next;
+- crowding (`[stories] regroup_neighbours`): a pair must also be at least as close as the two
+  articles' neighbourhoods, the mean similarity of each with its closest articles of the window.
+  In a busy topic (a pandemic wave, a war, a court) every article is near many others; one event
+  is a pair closer than that crowd (the hubness correction of nearest-neighbour retrieval). A
+  shared quotation still joins on its own.
 
 Story ids stay stable: stories already sent are left as they are; each new group keeps the id
 of the story most of its articles were in (the larger group first), else gets a new one. The
@@ -88,12 +93,17 @@ class Move:
 class Pairs:
     """The pair similarities of a batch that reach the threshold, and the evidence behind them."""
 
-    def __init__(self, items: list[Item], threshold: float, half_life: float, window_days: int):
+    def __init__(self, items: list[Item], threshold: float, half_life: float, window_days: int,
+                 neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None):
         self.items, self.threshold = items, threshold
-        self.half_life, self.window = half_life, window_days
+        self.half_life, self.window, self.neighbours = half_life, window_days, neighbours
+        self.meaning = meaning  # (sentence embeddings of the items, their weight in the similarity), or None
         self.apart: dict[tuple[int, int], str] = {}  # close pairs that may not join, and why
         self.blocked: dict[int, list[tuple[int, str]]] = {}  # the same by article: (other article, why)
         self.quoted: set[tuple[int, int]] = set()
+        self.density = np.zeros(len(items))  # each article's mean similarity with its `neighbours` closest
+        self.crowded: dict[int, tuple[float, int, float]] = {}  # article -> its closest pair left out for
+        # being no closer than the two neighbourhoods: (similarity, other article, their mean density)
         self.matrix = self._pairs()
 
     def _pairs(self) -> csr_matrix:
@@ -110,30 +120,46 @@ class Pairs:
                  "outlet": _codes([i.outlet if i.outlet not in UNKNOWN_OUTLETS else f"\0{k}" for k, i in enumerate(items)]),
                  "language": _codes([i.language for i in items]), "story": _codes([i.story_id for i in items])}
         kept = [self._block(start, min(n, start + BLOCK), local, ours, quotes, facts) for start in range(0, n, BLOCK)]
-        rows, cols, values = (np.concatenate([k[m] for k in kept]) if kept else np.zeros(0, int) for m in range(3))
+        rows, cols, values, forced = (np.concatenate([k[m] for k in kept]) if kept else np.zeros(0, int)
+                                      for m in range(4))
+        if self.neighbours:
+            crowd = 0.5 * (self.density[rows] + self.density[cols])
+            keep = (values >= crowd) | forced.astype(bool)
+            for a, b, v, c in zip(rows[~keep].tolist(), cols[~keep].tolist(), values[~keep].tolist(), crowd[~keep].tolist()):
+                for x, y in ((a, b), (b, a)):
+                    if v > self.crowded.get(x, (-1.0,))[0]:
+                        self.crowded[x] = (v, y, c)
+            rows, cols, values = rows[keep], cols[keep], values[keep]
         upper = coo_matrix((values.astype(float), (rows, cols)), shape=(n, n))
         return (upper + upper.T).tocsr()
 
     def _block(self, start: int, stop: int, local, ours, quotes, facts: dict) -> tuple:
-        """(rows, columns, similarities) of the close pairs (row < column) of rows start..stop."""
+        """(rows, columns, similarities, forced) of the close pairs (row < column) of rows start..stop
+        (forced: joined by a quotation or the index's decision across languages, whatever the
+        neighbourhood); records each row's neighbourhood density."""
         def pairs_of(name: str) -> np.ndarray:
             return facts[name][start:stop, None], facts[name][None, :]
 
         sim = 0.5 * ((local[start:stop] @ local.T).toarray() + (ours[start:stop] @ ours.T).toarray())
+        if self.meaning is not None:
+            vectors, weight = self.meaning
+            sim = (1.0 - weight) * sim + weight * np.maximum(vectors[start:stop] @ vectors.T, 0.0)
         (g, g2), (d, d2), (a, a2) = pairs_of("guessed"), pairs_of("day"), pairs_of("arrived")
         gap = np.where(g | g2, np.abs(a - a2), np.abs(d - d2))  # by arrival when a date is a guess (index.When)
         same_outlet = np.equal(*pairs_of("outlet"))
         sim *= 0.5 ** (gap / self.half_life) * np.where(same_outlet, SAME_OUTLET, 1.0)
-        shared = (quotes[start:stop] @ quotes.T).toarray() > 0
-        kept = np.not_equal(*pairs_of("language")) & np.equal(*pairs_of("story"))
-        sim = np.where(shared | kept, np.maximum(sim, self.threshold), sim)
         sim[gap > self.window] = 0.0
+        if self.neighbours:
+            self.density[start:stop] = _density(sim, start, self.neighbours)
+        shared = (quotes[start:stop] @ quotes.T).toarray() > 0
+        forced = (shared | (np.not_equal(*pairs_of("language")) & np.equal(*pairs_of("story")))) & (gap <= self.window)
+        sim = np.where(forced, np.maximum(sim, self.threshold), sim)
         i, j = np.nonzero(sim >= self.threshold)
         upper = start + i < j
         i, j = i[upper], j[upper]
         quoted = shared[i, j]
         self.quoted.update(zip((start + i[quoted]).tolist(), j[quoted].tolist()))
-        return start + i, j, sim[i, j]
+        return start + i, j, sim[i, j], forced[i, j]
 
     def closeness(self, component: list[int]) -> np.ndarray:
         """The dense pair similarities of a connected set, pairs whose headlines name different entities
@@ -147,6 +173,16 @@ class Pairs:
                 self.blocked.setdefault(component[a], []).append((component[b], why))
                 self.blocked.setdefault(component[b], []).append((component[a], why))
         return sub
+
+
+def _density(sim: np.ndarray, start: int, k: int) -> np.ndarray:
+    """Each row's mean similarity with its k closest other articles (an article with fewer
+    neighbours counts the missing ones as 0): how crowded its part of the window is."""
+    rows = np.maximum(sim, 0.0)  # the one copy of the block this takes (partitioned in place)
+    rows[np.arange(len(rows)), start + np.arange(len(rows))] = 0.0
+    n, m = rows.shape[1], min(k, rows.shape[1])
+    rows.partition(n - m, axis=1)
+    return rows[:, n - m:].sum(axis=1) / k
 
 
 def _codes(values: list[str]) -> np.ndarray:
@@ -214,7 +250,7 @@ def moves(items: list[Item], pairs: Pairs, found: list[list[int]], ids: list[str
     for group, sid in zip(found, ids):
         sub = pairs.matrix[group][:, group].toarray()  # one dense look-up per group, not per pair
         low = float(sub[np.triu_indices(len(group), 1)].min()) if len(group) > 1 else 0.0
-        stories = len({items[j].story_id for j in group})
+        stories = sorted({items[j].story_id for j in group})
         for k, i in enumerate(group):
             row = sub[k].copy()
             row[k] = -1.0
@@ -236,7 +272,7 @@ def _move(items, pairs: Pairs, i: int, story: tuple, closest: tuple | None, stor
     words = shared_terms(items[i].vector, items[best].vector)
     evidence = f"shares a quotation with {items[best].article_id}" if (min(i, best), max(i, best)) in pairs.quoted \
         else f"shared terms {', '.join(words) or 'none'}"
-    origin = f"; joins articles the index had put in {stories} stories" if stories > 1 else ""
+    origin = f"; merges {len(stories)} stories of the index: {', '.join(stories)}" if len(stories) > 1 else ""
     return Move(items[i].article_id, sid, items[best].article_id, round(similarity, 4),
                 f"regrouped at build: closest article {items[best].article_id} at {similarity:.2f} ({evidence}); "
                 f"complete link: all {size} articles pairwise >= {t} (lowest {low:.2f}){origin}{apart}")
@@ -256,14 +292,21 @@ def _kept_apart(items, pairs: Pairs, i: int, story_of: dict[int, str]) -> str:
     if blocked:
         j, why = blocked[0]
         parts.append(f"kept apart from story {story_of[j]}: {why}")
+    if i in pairs.crowded and story_of[pairs.crowded[i][1]] != story_of[i]:
+        v, j, crowd = pairs.crowded[i]
+        parts.append(f"kept apart from story {story_of[j]}: its article {items[j].article_id} is at {v:.2f}, "
+                     f"no closer than the two articles' {pairs.neighbours} nearest neighbours ({crowd:.2f}): one topic, "
+                     f"not one event")
     return "".join("; " + p for p in parts)
 
 
-def regroup(items: list[Item], threshold: float, half_life: float, window_days: int, new_id) -> list[Move]:
-    """The moves that group a batch of unsent articles again (every article gets one)."""
+def regroup(items: list[Item], threshold: float, half_life: float, window_days: int, new_id,
+            neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None) -> list[Move]:
+    """The moves that group a batch of unsent articles again (every article gets one); `meaning`:
+    the items' sentence embeddings and their weight (embed.py), when used."""
     if not items:
         return []
-    pairs = Pairs(items, threshold, half_life, window_days)
+    pairs = Pairs(items, threshold, half_life, window_days, neighbours, meaning)
     found = groups(pairs)
     return moves(items, pairs, found, story_ids(items, found, new_id))
 
@@ -293,8 +336,13 @@ def regroup_unsent(corpus: Corpus, config: Config, articles: list[Article], sent
     every article whose story changed (copies follow their original)."""
     settings = config.settings.stories
     items = batch_items(corpus, articles, sent)
+    meaning = None
+    if settings.regroup_embeddings and items:
+        from digest.stories.embed import embed  # loads torch: only when asked for
+        text_of = {a.id: f"{a.title}\n{a.body}" for a in articles}
+        meaning = (embed([text_of[i.article_id] for i in items]), settings.regroup_embeddings)
     found = regroup(items, settings.regroup_similarity, settings.regroup_half_life_days, settings.window_days,
-                    lambda key: new_story_id(replace(articles[0], id=key)))
+                    lambda key: new_story_id(replace(articles[0], id=key)), settings.regroup_neighbours, meaning)
     title_of = {a.id: a.title for a in articles}
     titles = {m.story_id: title_of[m.article_id] for m in found}
     with corpus.transaction():

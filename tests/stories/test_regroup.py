@@ -98,7 +98,7 @@ def test_articles_the_index_split_are_joined_when_every_pair_is_close(tmp_path):
     assert pipe.story_of(first) != pipe.story_of(second)
     stories = regrouped(pipe)
     assert stories[second.id] == stories[first.id] == new_story_id(first)
-    assert "joins articles the index had put in 2 stories" in reason(pipe, second.id)
+    assert "merges 2 stories of the index" in reason(pipe, second.id)
     assert pipe.corpus.db.execute("SELECT count(*) FROM stories WHERE id = ?",
                                   (new_story_id(second),)).fetchone()[0] == 0  # the emptied story is gone
     pipe.corpus.close()
