@@ -129,7 +129,8 @@ def candidates(html: str) -> dict:
 
 
 def extraction_before(html: str):
-    """digest's extraction before the repairs: trafilatura with its own fallbacks, the marked body."""
+    """digest's extraction before the repairs: trafilatura with its own fallbacks, the marked body
+    (then cleaned with the tail rules, as digest cleaned pages before)."""
     doc, text = extract.trafilatura_text(html, gaps=False, fallback=False, **BEFORE_SETTINGS)
     marked = marked_body(html)
     return doc, prefer_marked(text, extract.html_fragment_to_text(marked) if marked else "")
@@ -151,7 +152,7 @@ def configured_text(found: dict, mode: str, gaps: bool, fallback: bool, marked: 
     title = (doc.title or "") if doc else ""
     if marked:
         text = prefer_marked(text, found["marked"])
-    return clean.clean_body(text, title) if cleaned else text
+    return clean.clean_body(text, title, tail=False) if cleaned else text
 
 
 def timed(costs: dict, name: str, call, *args, **kwargs):
@@ -178,7 +179,7 @@ def run(pages, tmp: Path) -> tuple[dict, dict, dict]:
         fields = timed(costs, "digest extraction, no cleaning", extract.html_to_article_fields, html)
         rows["digest extraction, no cleaning"].append((page_id, where, score(fields.text, truth)))
         doc, text = timed(costs, UNREPAIRED, extraction_before, html)
-        rows[BEFORE_ROW].append((page_id, where, score(clean.clean_body(text, (doc.title or "") if doc else ""), truth)))
+        rows[BEFORE_ROW].append((page_id, where, score(clean.clean_body(text, (doc.title or "") if doc else "", tail=True), truth)))
         rows[BASELINES[0]].append((page_id, where, score(timed(costs, BASELINES[0], trafilatura_defaults, html), truth)))
         text = timed(costs, BASELINES[1], trafilatura_defaults, html, include_comments=False)
         rows[BASELINES[1]].append((page_id, where, score(text, truth)))
@@ -188,11 +189,15 @@ def run(pages, tmp: Path) -> tuple[dict, dict, dict]:
     return rows, combos, {name: seconds / len(pages) for name, seconds in costs.items()}
 
 
-def bootstrap(ours, theirs, where: str, draws: int = BOOTSTRAP_DRAWS) -> tuple[float, float, float]:
-    """Mean F1 difference over one fold's pages and its 95% interval, pages drawn with replacement
-    (a difference whose interval holds 0 may be noise)."""
+def bootstrap(ours, theirs, where: str) -> tuple[float, float, float]:
+    """Mean F1 difference of two rows over one fold's pages and its 95% bootstrap interval."""
     theirs_by_page = {p: s[2] for p, _, s in theirs}
-    diffs = [s[2] - theirs_by_page[p] for p, f, s in ours if f == where]
+    return interval([s[2] - theirs_by_page[p] for p, f, s in ours if f == where])
+
+
+def interval(diffs: list[float], draws: int = BOOTSTRAP_DRAWS) -> tuple[float, float, float]:
+    """Mean of per-page differences and its 95% interval, pages drawn with replacement
+    (a difference whose interval holds 0 may be noise)."""
     draw = random.Random(0)
     means = sorted(mean(draw.choices(diffs, k=len(diffs))) for _ in range(draws))
     return mean(diffs), means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
