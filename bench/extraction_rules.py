@@ -30,7 +30,7 @@ from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction import DEFAULT_DATA, FOLDS, fold, interval, load_pages, mean, score, shingles  # noqa: E402
+from extraction import DEFAULT_DATA, FOLDS, fold, interval, load_pages, score, shingles  # noqa: E402
 
 from digest.sources import clean, combine, extract  # noqa: E402
 from digest.sources.article_body import marked_body, prefer_marked  # noqa: E402
