@@ -51,7 +51,7 @@ MODES = ("precision", "balanced", "recall")
 # The other settings digest passes, each measured on both folds (bench/extraction_rules.py):
 # comments are not the article; tables off (on lowered fold A, no effect on B); no deduplication
 # as the library's default; trafilatura's own fallback extractors off (fast=True): with the
-# repairs they changed F1 within noise on both folds and took a third of the CPU.
+# repairs they changed F1 within noise on both folds and took 40% of the first pass's CPU.
 SETTINGS = {"include_comments": False, "include_tables": False, "deduplicate": False, "fast": True}
 # The recall pass (combine.fill_gaps) needs no metadata. It also rescues thin pages: a first
 # pass that gives less than RESCUE_BELOW_CHARS is replaced by the recall pass when that holds more.
