@@ -31,6 +31,9 @@ MAX_LINK_SHARE = 0.5
 # readability replaces trafilatura when its text has this many times the words (more than
 # half of the article missing); 1.5 to 2.2 gave the same result on both folds, 1.2 lowered fold B.
 FALLBACK_RATIO = 2.0
+# A gap paragraph holding this share of the words of one of the precise text's own is that
+# paragraph read in full (precision mode cut its link text), not a new one: it replaces it.
+SAME_PARAGRAPH_SHARE = 0.8
 _SPACES = re.compile(r"\s+")
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 
@@ -62,24 +65,37 @@ def link_share(paragraph: str, anchors: frozenset[str]) -> float:
 
 
 def fill_gaps(precise: str, wide: str, anchors: frozenset[str]) -> str:
-    """The precise text with the wide text's paragraphs that stand between two of its own put back."""
+    """The precise text with the wide text's paragraphs that stand between two of its own put back
+    (a fuller reading of one of its paragraphs, with the link text precision mode cut, replaces it)."""
     mine = [p for p in precise.split("\n\n") if p.strip()]
     theirs = [p for p in wide.split("\n\n") if p.strip()]
     if not mine or not theirs:
         return precise
     matcher = SequenceMatcher(None, [line_key(p) for p in mine], [line_key(p) for p in theirs], autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
-    after: dict[int, list[str]] = {}
+    out, after = list(mine), {}
     for one, two in zip(blocks, blocks[1:]):
-        gap = theirs[one.b + one.size:two.b]
-        after[one.a + one.size - 1] = [p for p in gap if link_share(p, anchors) < MAX_LINK_SHARE]
-    if not any(after.values()):
+        region = range(one.a + one.size, two.a)
+        added = []
+        for paragraph in theirs[one.b + one.size:two.b]:
+            if link_share(paragraph, anchors) >= MAX_LINK_SHARE:
+                continue
+            shorter = next((i for i in region if _fuller(mine[i], paragraph)), None)
+            if shorter is None:
+                added.append(paragraph)
+            else:
+                out[shorter] = paragraph
+        after[one.a + one.size - 1] = added
+    if out == mine and not any(after.values()):
         return precise
-    out = []
-    for i, paragraph in enumerate(mine):
-        out.append(paragraph)
-        out.extend(after.get(i, ()))
-    return "\n\n".join(out)
+    return "\n\n".join(p for i, kept in enumerate(out) for p in (kept, *after.get(i, ())))
+
+
+def _fuller(short: str, long: str) -> bool:
+    """True when long is the same paragraph as short read in full: longer, holding nearly all its words."""
+    words = short.split()
+    have = set(long.split())
+    return len(long) > len(short) and sum(w in have for w in words) >= SAME_PARAGRAPH_SHARE * len(words)
 
 
 def readability_html(html: str) -> str:

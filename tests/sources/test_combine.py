@@ -72,3 +72,11 @@ def test_html_extraction_keeps_every_paragraph_of_a_plain_article():
     html = f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{body}</article></body></html>"
     text = html_to_article_fields(html).text
     assert all(p in text for p in (P1, P2, P3))
+
+
+def test_a_fuller_reading_of_a_kept_paragraph_replaces_it_instead_of_repeating_it():
+    cut = "The league has said that it will fine the quarterback for his role in the fight."
+    full = "The league has said, according to reports in the press, that it will fine the quarterback for his role in the fight."
+    precise = "\n\n".join([P1, cut, P3])
+    wide = "\n\n".join([P1, full, P3])
+    assert combine.fill_gaps(precise, wide, frozenset()) == "\n\n".join([P1, full, P3])
