@@ -27,8 +27,10 @@ import gzip
 import hashlib
 import itertools
 import json
+import random
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -37,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from digest.errors import InputError  # noqa: E402
-from digest.sources import clean, extract  # noqa: E402
+from digest.sources import clean, combine, extract  # noqa: E402
 from digest.sources.article_body import marked_body, prefer_marked  # noqa: E402
 from digest.sources.readers import ReadDefaults, read  # noqa: E402
 
@@ -46,7 +48,13 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction"
 FOLDS = ("A", "B")
 # trafilatura.extract(html) as is, and with comments off (how issue 18's held-out table measured it).
 BASELINES = ("trafilatura.extract(html)", "trafilatura defaults, no comments")
-SHIPPED = (extract.MODE, True, True)  # (trafilatura mode, marked body, cleaning) as digest runs
+# (trafilatura mode, gaps filled from its recall pass, readability fallback, marked body, cleaning)
+SHIPPED = (extract.MODE, True, True, True, True)
+UNREPAIRED = "digest's extraction before the repairs"
+BEFORE_ROW = "digest before the repairs"
+BEFORE_SETTINGS = {"fast": False}  # what digest passed trafilatura before the repairs
+BOOTSTRAP_DRAWS = 2000
+MAX_COST_RATIO = 2.0
 
 
 def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
@@ -109,44 +117,90 @@ def load_pages(data_dir: Path) -> list[tuple[str, bytes, str]]:
 
 
 def candidates(html: str) -> dict:
-    """What each choice yields for one page: trafilatura's text and title per mode, the marked body."""
-    found = {}
-    for mode in extract.MODES:
-        doc, text = extract.trafilatura_text(html, None, mode)
-        found[mode] = (text, (doc.title or "") if doc else "")
+    """What each choice starts from for one page: trafilatura's document per mode, its recall pass,
+    the page's links and word count, readability's text (only when asked for), the marked body."""
+    found = {mode: extract._extract(html, None, mode) for mode in extract.MODES}
+    found["wide"] = extract._extract(html, None, "recall", **extract.WIDE)
+    found["outline"] = combine.page_outline(html)
+    found["html"] = html
     marked = marked_body(html)
     found["marked"] = extract.html_fragment_to_text(marked) if marked else ""
     return found
 
 
-def configured_text(found: dict, mode: str, marked: bool, cleaned: bool) -> str:
-    """The text one combination of choices gives, from a page's candidates."""
-    text, title = found[mode]
+def extraction_before(html: str):
+    """digest's extraction before the repairs: trafilatura with its own fallbacks, the marked body
+    (then cleaned with the tail rules, as digest cleaned pages before)."""
+    doc, text = extract.trafilatura_text(html, gaps=False, fallback=False, **BEFORE_SETTINGS)
+    marked = marked_body(html)
+    return doc, prefer_marked(text, extract.html_fragment_to_text(marked) if marked else "")
+
+
+def readability_of(found: dict) -> str:
+    """readability's text of the page, computed once and kept with its candidates."""
+    if "readability" not in found:
+        found["readability"] = extract.html_fragment_to_text(combine.readability_html(found["html"]))
+    return found["readability"]
+
+
+def configured_text(found: dict, mode: str, gaps: bool, fallback: bool, marked: bool, cleaned: bool) -> str:
+    """The text one combination of choices gives, from a page's candidates (extract.settle, as digest)."""
+    doc = found[mode]
+    doc, text = extract.settle(found["html"], doc, extract._paragraphs(doc.text if doc else None),
+                               found["wide"] if mode != "recall" else None, gaps=gaps, fallback=fallback,
+                               outline=found["outline"], other=lambda: readability_of(found))
+    title = (doc.title or "") if doc else ""
     if marked:
         text = prefer_marked(text, found["marked"])
-    return clean.clean_body(text, title) if cleaned else text
+    return clean.clean_body(text, title, tail=False) if cleaned else text
 
 
-def run(pages, tmp: Path) -> tuple[dict, dict]:
-    """Score the rows and every combination of choices on every page, keyed by fold."""
-    rows: dict[str, list] = {"digest": [], "digest extraction, no cleaning": [], BASELINES[0]: [],
+def timed(costs: dict, name: str, call, *args, **kwargs):
+    """call(*args, **kwargs), its CPU seconds added to costs[name]."""
+    start = time.process_time()
+    result = call(*args, **kwargs)
+    costs[name] = costs.get(name, 0.0) + time.process_time() - start
+    return result
+
+
+def run(pages, tmp: Path) -> tuple[dict, dict, dict]:
+    """Score the rows and every combination of choices on every page, keyed by fold; CPU seconds per row."""
+    rows: dict[str, list] = {"digest": [], "digest extraction, no cleaning": [], BEFORE_ROW: [], BASELINES[0]: [],
                              BASELINES[1]: [], "plain page text": []}
-    combos = {c: [] for c in itertools.product(extract.MODES, (True, False), (True, False))}
+    combos = {c: [] for c in itertools.product(extract.MODES, *[(True, False)] * 4)}
+    costs: dict[str, float] = {}
     for page_id, data, truth in pages:
         path = tmp / f"{page_id}.html"
         path.write_bytes(data)
         html = data.decode("utf-8", "replace")
         where = fold(page_id)
         found = candidates(html)
-        rows["digest"].append((page_id, where, score(digest_text(path, data), truth)))
-        rows["digest extraction, no cleaning"].append(
-            (page_id, where, score(extract.html_to_article_fields(html).text, truth)))
-        rows[BASELINES[0]].append((page_id, where, score(trafilatura_defaults(html), truth)))
-        rows[BASELINES[1]].append((page_id, where, score(trafilatura_defaults(html, include_comments=False), truth)))
+        rows["digest"].append((page_id, where, score(timed(costs, "digest", digest_text, path, data), truth)))
+        fields = timed(costs, "digest extraction, no cleaning", extract.html_to_article_fields, html)
+        rows["digest extraction, no cleaning"].append((page_id, where, score(fields.text, truth)))
+        doc, text = timed(costs, UNREPAIRED, extraction_before, html)
+        rows[BEFORE_ROW].append((page_id, where, score(clean.clean_body(text, (doc.title or "") if doc else "", tail=True), truth)))
+        rows[BASELINES[0]].append((page_id, where, score(timed(costs, BASELINES[0], trafilatura_defaults, html), truth)))
+        text = timed(costs, BASELINES[1], trafilatura_defaults, html, include_comments=False)
+        rows[BASELINES[1]].append((page_id, where, score(text, truth)))
         rows["plain page text"].append((page_id, where, score(plain_page_text(html), truth)))
         for combo, scores in combos.items():
             scores.append((page_id, where, score(configured_text(found, *combo), truth)))
-    return rows, combos
+    return rows, combos, {name: seconds / len(pages) for name, seconds in costs.items()}
+
+
+def bootstrap(ours, theirs, where: str) -> tuple[float, float, float]:
+    """Mean F1 difference of two rows over one fold's pages and its 95% bootstrap interval."""
+    theirs_by_page = {p: s[2] for p, _, s in theirs}
+    return interval([s[2] - theirs_by_page[p] for p, f, s in ours if f == where])
+
+
+def interval(diffs: list[float], draws: int = BOOTSTRAP_DRAWS) -> tuple[float, float, float]:
+    """Mean of per-page differences and its 95% interval, pages drawn with replacement
+    (a difference whose interval holds 0 may be noise)."""
+    draw = random.Random(0)
+    means = sorted(mean(draw.choices(diffs, k=len(diffs))) for _ in range(draws))
+    return mean(diffs), means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
 
 
 def mean(values) -> float:
@@ -163,8 +217,8 @@ def averages(scores, where: str | None = None) -> tuple[float, float, float]:
 
 def describe(combo) -> str:
     """A combination of choices in words."""
-    mode, marked, cleaned = combo
-    return f"{mode}, marked body {'on' if marked else 'off'}, cleaning {'on' if cleaned else 'off'}"
+    on = dict(zip(("gaps", "fallback", "marked body", "cleaning"), ("on" if c else "off" for c in combo[1:])))
+    return f"{combo[0]}, " + ", ".join(f"{name} {value}" for name, value in on.items())
 
 
 def print_two_fold(combos: dict) -> None:
@@ -178,6 +232,30 @@ def print_two_fold(combos: dict) -> None:
     print(f"  shipped: {describe(SHIPPED)}")
 
 
+def print_intervals(rows: dict) -> None:
+    """digest's F1 minus each baseline's and minus digest's before the repairs, per fold, with
+    the 95% bootstrap interval over the fold's pages."""
+    print("\nF1 differences per fold, 95% bootstrap interval over pages:")
+    for name in (*BASELINES, BEFORE_ROW):
+        theirs = rows[name]
+        for where in FOLDS:
+            diff, low, high = bootstrap(rows["digest"], theirs, where)
+            print(f"  digest - {name}, fold {where}: {diff:+.4f} [{low:+.4f}, {high:+.4f}]")
+
+
+def print_costs(costs: dict) -> None:
+    """CPU milliseconds per page of digest's extraction beside trafilatura's alone, same run."""
+    print("\nCPU per page (same run):")
+    for name, seconds in costs.items():
+        print(f"  {name:40} {seconds * 1000:6.1f} ms")
+    print(f"  extraction / before the repairs: {cost_ratio(costs):.2f}x (limit {MAX_COST_RATIO}x)")
+
+
+def cost_ratio(costs: dict) -> float:
+    """digest's extraction CPU over its extraction's before the repairs (trafilatura with its fallbacks)."""
+    return costs["digest extraction, no cleaning"] / costs[UNREPAIRED]
+
+
 def main() -> int:
     """Print the per-fold table and exit 1 when digest falls below the defaults or the floor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,7 +267,7 @@ def main() -> int:
         return 2
     pages = load_pages(args.data)
     with tempfile.TemporaryDirectory() as tmp:
-        rows, combos = run(pages, Path(tmp))
+        rows, combos, costs = run(pages, Path(tmp))
     sizes = {f: sum(fold(p) == f for p, _, _ in pages) for f in FOLDS}
     print(f"{len(pages)} pages from {args.data}: fold A {sizes['A']}, fold B {sizes['B']} (sha1 of the id)")
     print(f"{'method':34} {'fold':>4} {'precision':>9} {'recall':>7} {'F1':>7}")
@@ -198,14 +276,20 @@ def main() -> int:
             p, r, f = averages(scores, where)
             print(f"{name:34} {where or 'all':>4} {p:9.4f} {r:7.4f} {f:7.4f}")
     print_two_fold(combos)
+    print_intervals(rows)
+    print_costs(costs)
     for page_id, where, s in sorted(rows["digest"], key=lambda x: x[2][2])[: args.worst]:
         print(f"  {page_id[:16]} ({where}) P={s[0]:.3f} R={s[1]:.3f} F1={s[2]:.3f}")
-    return verdict(rows)
+    return verdict(rows, costs)
 
 
-def verdict(rows: dict) -> int:
-    """0 when digest is at or above the library defaults on both folds and above the floor overall."""
+def verdict(rows: dict, costs: dict) -> int:
+    """0 when digest is at or above the library defaults on both folds, above the floor overall,
+    and its extraction costs less than MAX_COST_RATIO times its extraction before the repairs."""
     failed = False
+    if cost_ratio(costs) > MAX_COST_RATIO:
+        print(f"FAIL: extraction takes {cost_ratio(costs):.2f}x the CPU of the extraction before the repairs")
+        failed = True
     for where, baseline in itertools.product(FOLDS, BASELINES):
         ours, theirs = averages(rows["digest"], where)[2], averages(rows[baseline], where)[2]
         if ours < theirs:

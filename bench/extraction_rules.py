@@ -1,12 +1,15 @@
 """Each extraction setting and cleaning rule of digest, with and without, on each fold of the benchmark pages.
 
 Same pages, folds and metric as bench/extraction.py. For every trafilatura setting
-digest passes (extract.SETTINGS, the recall rescue), the marked article body, two
-alternatives to it that were measured and left out (JSON-LD articleBody, <article>, a
-check of trafilatura's text against the og:description lead),
-recall mode for short pages (measured, left out), and every rule of the cleaner (sources/clean.py with the patterns of text/furniture.py),
-the F1 digest's text gets with the item minus the F1 without it, on fold A and fold B
-separately. An item earns its place when it does not lower either fold.
+digest passes (extract.SETTINGS, the recall rescue), the repairs of sources/combine.py
+(gaps filled from the recall pass, its link-text test, the readability fallback), the
+marked article body, alternatives measured and left out (JSON-LD articleBody, <article>,
+a check of trafilatura's text against the og:description lead, recall mode for short
+pages, the cleaner's tail rules on pages), and every rule of the cleaner (sources/clean.py
+with the patterns of text/furniture.py): the F1 digest's text gets with the item minus the
+F1 without it, on fold A and fold B separately, with a 95% bootstrap interval over the
+fold's pages and the number of pages it raises and lowers. An item earns its place when it
+lowers neither fold; a gain whose interval holds 0 may be noise (the verdict says so).
 (boilerplate.py learns an outlet's repeated lines from the corpus: a single page has
 none, so it is not measured here.)
 
@@ -27,9 +30,9 @@ from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction import DEFAULT_DATA, FOLDS, fold, load_pages, mean, score, shingles  # noqa: E402
+from extraction import DEFAULT_DATA, FOLDS, fold, interval, load_pages, score, shingles  # noqa: E402
 
-from digest.sources import clean, extract  # noqa: E402
+from digest.sources import clean, combine, extract  # noqa: E402
 from digest.sources.article_body import marked_body, prefer_marked  # noqa: E402
 from digest.text import furniture  # noqa: E402
 
@@ -72,8 +75,6 @@ def head_without(part: str):
 
 # Cleaner rules: what switching each one off means.
 RULES = {
-    "tail: closing run of short lines": [(clean, "_trim_tail", lambda lines, keep, strong, head: None)],
-    "tail: lines in another script": [(clean, "_other_script", lambda line, dominant: False)],
     "photo credits": [(clean, "_is_credit", lambda line: False)],
     "caption blocks closed by a credit": [(clean, "_caption_blocks", lambda blocks: set())],
     "interface lines": [(furniture, "UI_LINE", NEVER)],
@@ -95,8 +96,14 @@ SETTINGS = {
     "include_comments=False": {"include_comments": True},
     "include_tables=False": {"include_tables": True},
     "deduplicate=False": {"deduplicate": True},
-    "fallback extractors (fast=False)": {"fast": True},
+    "trafilatura's own fallbacks off (fast=True)": {"fast": False},
     "recall rescue of thin pages": {"rescue_below": 0},
+    "gaps filled from the recall pass": {"gaps": False},
+    "readability fallback": {"fallback": False},
+}
+# Parts of the repairs (sources/combine.py): what switching each one off means.
+REPAIRS = {
+    "gaps: link-text test": [(combine, "MAX_LINK_SHARE", 2.0)],
 }
 
 
@@ -155,52 +162,66 @@ def digest_like(html: str, changes: dict, body: str | None = None) -> str:
     marked = marked_body(html) if body is None else body
     if marked and body is None:
         marked = extract.html_fragment_to_text(marked)
-    return clean.clean_body(prefer_marked(text, marked), (doc.title or "") if doc else "")
-
-
-def fold_f1(per_page: dict[str, float]) -> dict[str, float]:
-    """Mean F1 per fold."""
-    return {f: mean(v for p, v in per_page.items() if fold(p) == f) for f in FOLDS}
+    return clean.clean_body(prefer_marked(text, marked), (doc.title or "") if doc else "", tail=False)
 
 
 def measure(pages) -> list[tuple[str, dict, dict, bool]]:
-    """(item, F1 per fold with it, F1 per fold without it, shipped?) for every item."""
+    """(item, F1 per page with it, F1 per page without it, shipped?) for every item."""
     html = {p: data.decode("utf-8", "replace") for p, data, _ in pages}
     truth = {p: t for p, _, t in pages}
     found = {p: extract.trafilatura_text(h) for p, h in html.items()}
     marked = {p: extract.html_fragment_to_text(m) if (m := marked_body(h)) else "" for p, h in html.items()}
 
-    def cleaned(p, body):
+    def cleaned(p, body, tail=False):
         doc, text = found[p]
-        return clean.clean_body(prefer_marked(text, body), (doc.title or "") if doc else "")
+        return clean.clean_body(prefer_marked(text, body), (doc.title or "") if doc else "", tail=tail)
 
-    shipped = fold_f1({p: score(cleaned(p, marked[p]), truth[p])[2] for p in html})
+    shipped = {p: score(cleaned(p, marked[p]), truth[p])[2] for p in html}
     results = []
     for name, changes in SETTINGS.items():
         without = {p: score(digest_like(html[p], changes), truth[p])[2] for p in html}
-        results.append((name, shipped, fold_f1(without), True))
+        results.append((name, shipped, without, True))
+    for name, changes in REPAIRS.items():
+        with patched(*changes):
+            without = {p: score(digest_like(html[p], {}), truth[p])[2] for p in html}
+        results.append((name, shipped, without, True))
     results.append(("marked articleBody container", shipped,
-                     fold_f1({p: score(cleaned(p, ""), truth[p])[2] for p in html}), True))
+                     {p: score(cleaned(p, ""), truth[p])[2] for p in html}, True))
     for name, body in (("JSON-LD articleBody instead", json_ld_body), ("<article> instead", article_element)):
         other = {p: score(cleaned(p, body(html[p])), truth[p])[2] for p in html}
-        results.append((name, fold_f1(other), shipped, False))
+        results.append((name, other, shipped, False))
     for below in SHORT_PAGE_CHARS:
         recall = {p: extract.trafilatura_text(h, mode="recall") if len(found[p][1]) < below else found[p]
                   for p, h in html.items()}
         other = {p: score(clean.clean_body(prefer_marked(recall[p][1], marked[p]),
-                                           (recall[p][0].title or "") if recall[p][0] else ""), truth[p])[2]
+                                           (recall[p][0].title or "") if recall[p][0] else "", tail=False), truth[p])[2]
                  for p in html}
-        results.append((f"recall mode below {below} characters", fold_f1(other), shipped, False))
+        results.append((f"recall mode below {below} characters", other, shipped, False))
     checked = {p: lead_checked(h, found[p]) for p, h in html.items()}
     other = {p: score(clean.clean_body(prefer_marked(checked[p][1], marked[p]),
-                                       (checked[p][0].title or "") if checked[p][0] else ""), truth[p])[2]
+                                       (checked[p][0].title or "") if checked[p][0] else "", tail=False), truth[p])[2]
              for p in html}
-    results.append(("og:description lead check", fold_f1(other), shipped, False))
+    results.append(("og:description lead check", other, shipped, False))
+    tail = {p: score(cleaned(p, marked[p], tail=True), truth[p])[2] for p in html}
+    results.append(("clean: tail rules on pages", tail, shipped, False))
     for name, changes in RULES.items():
         with patched(*changes):
             without = {p: score(cleaned(p, marked[p]), truth[p])[2] for p in html}
-        results.append((f"clean: {name}", shipped, fold_f1(without), True))
+        results.append((f"clean: {name}", shipped, without, True))
     return results
+
+
+def judge(with_it: dict, without: dict) -> tuple[dict, str]:
+    """Per fold (gain, low, high) of with minus without, 95% bootstrap over the fold's pages, and a verdict:
+    an item whose gain on a fold has an interval holding 0 may be noise there."""
+    gains = {f: interval([with_it[p] - without[p] for p in with_it if fold(p) == f]) for f in FOLDS}
+    lowered = [f for f in FOLDS if gains[f][0] < -5e-5]
+    clear = [f for f in FOLDS if gains[f][1] > 0]
+    if all(abs(g[0]) < 5e-5 for g in gains.values()):
+        return gains, "no effect"
+    if lowered:
+        return gains, f"lowers fold {' and '.join(lowered)}"
+    return gains, f"helps beyond noise on {' and '.join(clear)}" if clear else "helps within noise"
 
 
 def main() -> int:
@@ -212,18 +233,18 @@ def main() -> int:
         print(f"benchmark data not found in {args.data} (expected ground-truth.json and html/)")
         return 2
     pages = load_pages(args.data)
-    print(f"{len(pages)} pages; F1 gained by each item (with minus without), per fold (sha1 of the page id)")
-    print(f"{'item':50} {'fold A':>8} {'fold B':>8}  verdict")
+    print(f"{len(pages)} pages; F1 gained by each item (with minus without), per fold (sha1 of the page id),")
+    print("with its 95% bootstrap interval over the fold's pages")
+    print(f"{'item':50} {'fold A':>26} {'fold B':>26} pages+/-  verdict")
     failed = False
     for name, with_it, without, shipped in measure(pages):
-        gains = {f: with_it[f] - without[f] for f in FOLDS}
-        helps = all(g >= 0 for g in gains.values())
-        lowered = [f for f in FOLDS if gains[f] < 0]
-        verdict = ("no effect" if all(abs(g) < 5e-5 for g in gains.values())
-                   else f"lowers fold {' and '.join(lowered)}" if lowered else "helps, lowers neither fold")
-        failed |= shipped and not helps
+        gains, verdict = judge(with_it, without)
+        failed |= shipped and verdict.startswith("lowers")
         label = name if shipped else f"{name} (not shipped)"
-        print(f"{label:50} {gains['A']:+8.4f} {gains['B']:+8.4f}  {verdict}")
+        shown = "".join(f" {g:+.4f} [{lo:+.4f},{hi:+.4f}]" for g, lo, hi in gains.values())
+        up = sum(with_it[p] > without[p] + 1e-9 for p in with_it)
+        down = sum(with_it[p] < without[p] - 1e-9 for p in with_it)
+        print(f"{label:50}{shown} {up:>3}+ {down:>2}-  {verdict}")
     print("FAIL: a shipped item lowers F1 on a fold" if failed else "OK: no shipped item lowers F1 on either fold")
     return 1 if failed else 0
 

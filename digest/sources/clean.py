@@ -20,6 +20,9 @@ decides whether it is article text. Three zones are treated differently:
 - the tail: the closing run of flagged lines, lines in another script than the
   body (a Cyrillic newsletter block after an English article), and the short
   non-sentence lines among them (newsletter blurbs, "Daily at 9am", outlet names).
+  Not for text an extractor cut from a web page (tail=False): trafilatura has left the
+  page's footer out already, and on the benchmark pages the tail rules raised F1 on two
+  pages and lowered it on two, within noise on both folds (bench/extraction_rules.py).
 
 Before that, lines broken by hard wrapping (72-column mail) or by markup (a
 paragraph that goes on in lowercase, a line ending on "the") are joined again.
@@ -327,9 +330,9 @@ def _head_end(lines: list[str], keep: list[bool]) -> int:
 
 
 def _keep_flags(
-    lines: list[str], title: str, boilerplate: frozenset[str], dominant: str | None
+    lines: list[str], title: str, boilerplate: frozenset[str], dominant: str | None, tail: bool = True
 ) -> list[bool]:
-    """Decide line by line what stays, then trim the head and tail zones."""
+    """Decide line by line what stays, then trim the head zone and (when `tail`) the tail zone."""
     title_key = line_key(title) if title.strip() else None
     keep, strong = [], []
     for line in lines:
@@ -342,8 +345,9 @@ def _keep_flags(
     for i in range(head):
         if keep[i] and _flag_head(lines[i]):
             keep[i] = False
-    tail = range(max(0, len(lines) - TAIL_MAX_LINES), len(lines))
-    for i in tail:
+    if not tail:
+        return keep
+    for i in range(max(0, len(lines) - TAIL_MAX_LINES), len(lines)):
         strong[i] = strong[i] or _other_script(lines[i], dominant)
     _trim_tail(lines, keep, strong, head)
     return keep
@@ -375,11 +379,12 @@ def _analyse(text: str) -> tuple[tuple[tuple[str, ...], ...], str | None]:
     return kept, _dominant_script([line for block in kept for line in block])
 
 
-def clean_body(text: str, title: str = "", *, boilerplate: Iterable[str] = ()) -> str:
-    """Return the article text without site boilerplate, paragraphs separated by blank lines."""
+def clean_body(text: str, title: str = "", *, boilerplate: Iterable[str] = (), tail: bool = True) -> str:
+    """Return the article text without site boilerplate, paragraphs separated by blank lines;
+    tail=False for text an extractor already cut from a page's layout (its footer is gone)."""
     blocks, dominant = _analyse(text)
     lines = [line for block in blocks for line in block]
-    keep = _keep_flags(lines, title, frozenset(line_key(b) for b in boilerplate), dominant)
+    keep = _keep_flags(lines, title, frozenset(line_key(b) for b in boilerplate), dominant, tail)
     out, pos = [], 0
     for block in blocks:
         kept = [line for j, line in enumerate(block) if keep[pos + j]]

@@ -96,6 +96,7 @@ class _Draft:
     author: str | None = None
     language: str = ""
     label: str = ""  # "item 2" for JSON lists, used in error messages
+    extracted: bool = False  # cut from a web page's layout by the extractor: no tail rules (clean.clean_body)
 
 
 # ---------------------------------------------------------------- text and markdown
@@ -253,6 +254,7 @@ def _read_html(path: Path, data: bytes) -> list[_Draft]:
             url=page.url,
             published=page.published,
             author=page.author,
+            extracted=True,
         )
     ]
 
@@ -490,7 +492,7 @@ def _mtime(path: Path) -> datetime | None:
 
 def _finish(path: Path, draft: _Draft, defaults: ReadDefaults) -> Article:
     """Clean the body, check it is long enough, fill language, date and outlet."""
-    body = clean.clean_body(draft.text, draft.title)
+    body = clean.clean_body(draft.text, draft.title, tail=not draft.extracted)
     if len(body) < defaults.min_chars:
         where = f"{draft.label}: " if draft.label else ""
         raise InputError(
