@@ -8,7 +8,7 @@ import random
 import threading
 import time
 
-from helpers.workers import _paragraph, make_workspace
+from helpers.workers import make_workspace, paragraph
 
 from digest.config import load
 from digest.dedup.check import Kind
@@ -19,7 +19,7 @@ from digest.store import workspace
 
 def _article(rng: random.Random, paragraphs: list[str] | None = None) -> Article:
     """A news text as a reader makes it (no id yet)."""
-    paragraphs = paragraphs or [_paragraph(rng) for _ in range(6)]
+    paragraphs = paragraphs or [paragraph(rng) for _ in range(6)]
     return Article(id="", title="Harbour board agrees on dredging", outlet="Outlet", body="\n\n".join(paragraphs),
                    published=utcnow(), language="en", source_path="/inbox/x.txt")
 
@@ -33,7 +33,7 @@ def test_a_worker_deciding_the_same_text_waits_for_the_others_commit_then_sees_i
     config = load(make_workspace(tmp_path / "ws", pg_server.fresh_database()))
     rng = random.Random(16)
     original = _article(rng)
-    update = _article(rng, [*original.body.split("\n\n"), _paragraph(rng)])  # a near copy: a paragraph added
+    update = _article(rng, [*original.body.split("\n\n"), paragraph(rng)])  # a near copy: a paragraph added
     first, second, outsider = (workspace.open_corpus(config) for _ in range(3))
     store_a, store_b, store_c = (Store(c, config) for c in (first, second, outsider))
     with second.transaction(), store_b.turn():

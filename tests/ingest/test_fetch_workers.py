@@ -12,8 +12,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from helpers.feeds import FeedServer, _send
-from helpers.workers import _paragraph, left_in, make_workspace, write_inbox
+from helpers.feeds import FeedServer, send
+from helpers.workers import left_in, make_workspace, paragraph, write_inbox
 
 from digest.config import load
 from digest.store import workspace
@@ -30,17 +30,17 @@ def _feeds(seed: int = 16) -> tuple[dict[str, bytes], dict]:
     planted = {"exact": 0, "near": 0}
     for n in range(ENTRIES):
         texts["a"].append((f"Harbour {n} " + " ".join(rng.choices("north south east west quay dock".split(), k=4)),
-                           [_paragraph(rng) for _ in range(4)]))
+                           [paragraph(rng) for _ in range(4)]))
     for n in range(ENTRIES):
         roll = rng.random()
         if roll < 0.25:
             texts["b"].append(texts["a"][n])
             planted["exact"] += 1
         elif roll < 0.5:
-            texts["b"].append((f"Update on harbour {n}", [*texts["a"][n][1], _paragraph(rng)]))
+            texts["b"].append((f"Update on harbour {n}", [*texts["a"][n][1], paragraph(rng)]))
             planted["near"] += 1
         else:
-            texts["b"].append((f"Market {n}", [_paragraph(rng) for _ in range(4)]))
+            texts["b"].append((f"Market {n}", [paragraph(rng) for _ in range(4)]))
     feeds = {}
     for name, entries in texts.items():
         items = "".join(
@@ -59,7 +59,7 @@ def _held(data: bytes, workers: int):
 
     def route(handler, server):
         barrier.wait()
-        _send(handler, 200, data, {"Content-Type": "application/rss+xml"})
+        send(handler, 200, data, {"Content-Type": "application/rss+xml"})
     return route
 
 
