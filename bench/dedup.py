@@ -15,6 +15,8 @@ Jaccard on a sample.
     .venv/bin/python bench/dedup.py --sizes 10000,100000 # quicker
     .venv/bin/python bench/dedup.py --engine postgresql  # the same into PostgreSQL (a throwaway server,
                                                          # or --url postgresql://...), SQLite figures beside
+    .venv/bin/python bench/dedup.py --engine postgresql --no-sqlite  # PostgreSQL alone (a 1M run takes
+                                                         # hours after SQLite's: run the SQLite one beside it)
 
 With --engine postgresql the same stream goes first into an SQLite corpus, then into a PostgreSQL
 one, and CPU-seconds count the server's backend process too (read from /proc, so only for a
@@ -392,11 +394,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared-buffers", default="1GB",
                         help="shared_buffers of the throwaway PostgreSQL server (default 1GB)")
     parser.add_argument("--url", help="the PostgreSQL database (default: a throwaway server in --workdir)")
+    parser.add_argument("--no-sqlite", action="store_true",
+                        help="with --engine postgresql: PostgreSQL only (SQLite's figures from a run beside it)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="digest-bench-dedup-"))
     work.mkdir(parents=True, exist_ok=True)
-    results, kept, dedup = run(work / "corpus.sqlite", sizes, args, work)
+    results, kept, dedup = ([], [], None) if args.no_sqlite and args.engine == "postgresql" else \
+        run(work / "corpus.sqlite", sizes, args, work)
     server = None
     if args.engine == "postgresql":
         url = args.url

@@ -7,12 +7,15 @@ tests/helpers/workers.py), each count on a fresh database of a throwaway server 
 
 Each worker reads and parses its claimed files with no lock held, then decides and commits its batch
 in its turn (one worker at a time): so more workers help as long as reading is the larger share, up
-to the number of CPU cores. Prints files per second (wall) and articles stored, and checks every run
-stored the same number of texts.
+to the number of CPU cores. Prints files per second (wall), CPU milliseconds per file in the workers
+and in the server (read from /proc: a throwaway server only), and articles stored, and checks every
+run stored the same number of texts.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -26,18 +29,32 @@ from helpers.postgres import Server, binaries  # noqa: E402
 from helpers.workers import corpus_state, left_in, make_workspace, start_worker, write_inbox  # noqa: E402
 
 
-def run(url: str, folder: Path, files: int, workers: int) -> tuple[float, int]:
-    """Ingest a fresh copy of the inbox with `workers` processes; (files per second, articles stored)."""
+def server_cpu(server: Server | None) -> float:
+    """CPU-seconds the throwaway server used so far: its postmaster and every backend it reaped
+    (a worker's backend ends with the worker); 0 for a server given by --url."""
+    if server is None:
+        return 0.0
+    pid = (server.data / "postmaster.pid").read_text().split()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url: str, folder: Path, files: int, workers: int, server: Server | None) -> tuple[float, float, float, int]:
+    """Ingest a fresh copy of the inbox with `workers` processes; (files per second, workers' and
+    server's CPU milliseconds per file, articles stored)."""
     config = make_workspace(folder, url)
     write_inbox(config.parent / "inbox", files)
-    start = time.perf_counter()
+    start, before, served = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu(server)
     procs = [start_worker(config) for _ in range(workers)]
     for proc in procs:
         if proc.wait() != 0:
             raise SystemExit(f"a worker failed: {proc.stderr.read()}")
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    served = server_cpu(server) - served
     assert not left_in(config.parent / "inbox")
-    return files / seconds, corpus_state(config)["rows"]
+    return files / seconds, cpu / files * 1000, served / files * 1000, corpus_state(config)["rows"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="digest-bench-workers-") as work:
             for n in counts:
                 url = args.url or server.fresh_database()
-                rate, rows = run(url, Path(work) / f"w{n}", args.files, n)
+                rate, cpu, served, rows = run(url, Path(work) / f"w{n}", args.files, n, server)
                 stored.add(rows)
-                print(f"{n} worker(s): {rate:,.0f} files/s wall, {rows:,} articles stored", flush=True)
+                print(f"{n} worker(s): {rate:,.0f} files/s wall; CPU per file {cpu:.1f} ms in the workers, "
+                      f"{served:.1f} ms in the server; {rows:,} articles stored", flush=True)
     finally:
         if server is not None:
             server.stop()

@@ -190,10 +190,10 @@ def run(obj, day, as_json):
 
     config = obj.config
     files = inbox.inbox_files([config.path("inbox")])
-    with StopFlag(), workspace.locked(config), workspace.open_corpus(config) as corpus, \
-            progress_bar(len(files), "ingest") as progress:
+    with StopFlag(), workspace.locked(config, shared=True), workspace.open_corpus(config) as corpus, \
+            progress_bar(len(files), "ingest") as progress:  # shared: several run workers on PostgreSQL
         report = record_run(corpus, "run", lambda: daily.run_daily(
-            config, corpus, day.date() if day else None, progress))
+            config, corpus, day.date() if day else None, progress), shared=True)
     if not as_json:
         if report.fetch:
             ops.echo_fetch(report.fetch)

@@ -66,11 +66,13 @@ def record_run(corpus: Corpus, kind: str, step: Callable[[], Any], shared: bool 
 
 
 def fetch_feeds(config, force: bool = False) -> feeds_mod.FetchReport:
-    """Poll the feeds under the lock and record the run: `digest fetch` and the schedule's polling."""
-    with workspace.locked_corpus(config) as corpus:
+    """Poll the feeds under the lock and record the run: `digest fetch` and the schedule's polling
+    (shared: on PostgreSQL several fetch and ingest workers run at once, feeds.py)."""
+    with workspace.locked_corpus(config, shared=True) as corpus:
         with progress_bar(len(config.feeds), "feeds") as progress:
             return record_run(corpus, "fetch",
-                              lambda: feeds_mod.fetch_all(config, corpus, progress=progress, force=force))
+                              lambda: feeds_mod.fetch_all(config, corpus, progress=progress, force=force),
+                              shared=True)
 
 
 def echo_fetch(report: feeds_mod.FetchReport) -> None:

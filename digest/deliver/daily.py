@@ -11,7 +11,7 @@ from digest.config import Config
 from digest.deliver import smtp as deliver
 from digest.deliver.schedule import run_steps
 from digest.ingest import feeds, inbox
-from digest.store import recovery
+from digest.store import digests, recovery
 from digest.store.corpus import Corpus
 
 log = logging.getLogger(__name__)
@@ -58,12 +58,33 @@ def run_daily(config: Config, corpus: Corpus, day: date | None = None,
             report.steps_done.append(name)
         return name, run
 
+    once = _Once(corpus)
     steps = [step("backup", lambda: recovery.daily_backup(config, corpus, day or build_mod.today(config)))]
     if config.feeds:
         steps.append(step("fetch", lambda: feeds.fetch_all(config, corpus)))
     steps.append(step("ingest", lambda: inbox.ingest(config, corpus, progress=progress)))
-    steps.append(step("build", lambda: build_mod.build(config, corpus, day)))
+    steps.append(step("build", lambda: once.run(lambda: build_mod.build(config, corpus, day))))
     if config.settings.run.deliver:
-        steps.append(step("deliver", lambda: deliver.send_digest(config, corpus)))
+        steps.append(step("deliver", lambda: once.run(lambda: deliver.send_digest(config, corpus))))
     run_steps(steps)
     return report
+
+
+class _Once:
+    """The build and delivery of a round of `digest run` workers on one PostgreSQL corpus: each runs
+    in one worker at a time (Corpus.building), and a worker that finds a digest built since it
+    started leaves both to the one that built it (its stored articles wait for the next build)."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus, self.built, self.skip = corpus, digests.count(corpus), None  # digests when it started
+
+    def run(self, call: Callable[[], Any]) -> Any:
+        """The step's report, or None when another worker of this round built the digest (decided at
+        the first step, the build)."""
+        with self.corpus.building():
+            if self.skip is None:
+                self.skip = self.corpus.is_postgres and digests.count(self.corpus) > self.built
+            if self.skip:
+                log.info("another digest run built a digest since this one started: not built again")
+                return None
+            return call()

@@ -8,7 +8,9 @@ results are stored from the calling thread, in config order, so the outcome is
 the same whatever the network timing. A failing feed records its error and
 keeps its last good state; repeated failures back off. The whole round ends by
 [feeds] round_timeout: a feed not done by then is reported late and tried again
-at the next run, without backing off.
+at the next run, without backing off. On PostgreSQL several fetch workers may poll the same
+feeds: each feed's new entries are committed in the worker's turn (Store.turn), so each entry is
+stored by one of them.
 """
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from html import unescape
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, ContextManager, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -270,9 +273,6 @@ def entry_article(entry: Mapping[str, Any], spec: FeedSpec, feed_title: str, now
 
 
 # polling one feed (worker thread) -------------------------------------------
-from digest.ingest.inbox import IngestReport
-
-
 def _new_entries(parsed: Any, spec: FeedSpec, seen: set[str], client: httpx.Client,
                  limits: Limits) -> tuple[list[Entry], int, int]:
     """Entries not seen before, oldest first, as articles; how many were seen before; how many wait."""
@@ -420,24 +420,47 @@ class _Storer:
                 _remember(self.corpus, spec, entry.guid, None)
             return
         article_id = finish(article).id
+        self.store.add(article, self.report, extra=lambda c: _remember(c, spec, entry.guid, article_id))
+
+    @property
+    def store(self) -> Store:
+        """The inbox's Store, made on first use (it loads the dedup index)."""
         if self._store is None:
             # A feed's summary is a short text by design: [ingest] min_chars judges it, not min_words.
             self._store = Store(self.corpus, self.config, min_words=0)
-        self._store.add(article, self.report, extra=lambda c: _remember(c, spec, entry.guid, article_id))
+        return self._store
 
     def outcome(self, outcome: Outcome, state: FeedState) -> None:
         """Store a feed's new entries, then its state; report what happened."""
         spec, report = outcome.spec, self.report
-        for entry in outcome.entries:
-            try:
-                self.entry(spec, entry)
-            except DigestError as exc:
-                log.error("%s: entry %s not stored (%s)", spec.url, entry.guid, exc)
-                report.failed.append((f"{spec.url} {entry.guid}", str(exc)))
+        with self._turn(bool(outcome.entries)):
+            taken = feedstate.seen_guids(self.corpus, spec.url) if self.corpus.is_postgres and outcome.entries \
+                else set()
+            for entry in outcome.entries:
+                if entry.guid in taken:  # another worker stored it since this one polled
+                    report.seen_entries += 1
+                    continue
+                try:
+                    self.entry(spec, entry)
+                except DigestError as exc:
+                    log.error("%s: entry %s not stored (%s)", spec.url, entry.guid, exc)
+                    report.failed.append((f"{spec.url} {entry.guid}", str(exc)))
         _save_state(self.corpus, outcome, state)
         report.seen_entries += outcome.seen
         report.deferred += outcome.deferred
         _report(report, outcome, state)
+
+
+    def _turn(self, needed: bool) -> ContextManager:
+        """On PostgreSQL, a feed's entries are decided and committed in this worker's turn, in one
+        transaction, as inbox batches are: GUIDs taken meanwhile by another `digest fetch` or
+        `digest run` are passed over inside it, so each entry is stored by one worker only."""
+        if not (needed and self.corpus.is_postgres):
+            return nullcontext()
+        stack = ExitStack()
+        stack.enter_context(self.corpus.transaction())
+        stack.enter_context(self.store.turn())
+        return stack
 
 
 def _report(report: FetchReport, outcome: Outcome, state: FeedState) -> None:

@@ -117,6 +117,21 @@ class Corpus:
         if self.is_postgres:
             self.db.execute(f"SELECT pg_advisory_xact_lock({engine.DECIDE_LOCK})")
 
+    @contextmanager
+    def building(self) -> Iterator[None]:
+        """One worker at a time builds or delivers, and no ingest worker decides meanwhile (PostgreSQL:
+        session advisory locks, waited for; on SQLite the workspace lock already lets one process in)."""
+        if not self.is_postgres:
+            yield
+            return
+        for key in (engine.BUILD_LOCK, engine.DECIDE_LOCK):
+            self.db.execute("SELECT pg_advisory_lock(?)", (key,))
+        try:
+            yield
+        finally:
+            for key in (engine.DECIDE_LOCK, engine.BUILD_LOCK):
+                self.db.execute("SELECT pg_advisory_unlock(?)", (key,))
+
     def last_rowid(self) -> int:
         """The newest stored article's rowid (0 when none): moves whenever any process stores one."""
         return self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]

@@ -13,6 +13,11 @@ def recent(corpus: Corpus, limit: int = 5) -> list[sqlite3.Row]:
                              (limit,)).fetchall()
 
 
+def count(corpus: Corpus) -> int:
+    """How many digests were built: grows when another `digest run` worker builds one."""
+    return corpus.db.execute("SELECT count(*) FROM digests").fetchone()[0]
+
+
 def one(corpus: Corpus, digest_id: str) -> sqlite3.Row | None:
     """One digest's row (id, outdir), or None."""
     return corpus.db.execute("SELECT id, outdir FROM digests WHERE id = ?", (digest_id,)).fetchone()

@@ -30,6 +30,7 @@ NOTIFY_CHANNEL = "digest_corpus"
 MIGRATION_LOCK = 0x64696765  # advisory lock key held while a migration is applied ("dige")
 WORKSPACE_LOCK = 0x64696766  # advisory lock key of the workspace lock (store/workspace.py)
 DECIDE_LOCK = 0x64696767  # held by the ingest worker deciding and committing a batch (Corpus.take_turn)
+BUILD_LOCK = 0x64696768  # held by the `digest run` worker building and delivering (Corpus.building)
 
 
 def claim_key(name: str) -> int:

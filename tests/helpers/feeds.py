@@ -22,7 +22,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _send(handler: BaseHTTPRequestHandler, code: int, body: bytes = b"", headers: dict | None = None) -> None:
+def send(handler: BaseHTTPRequestHandler, code: int, body: bytes = b"", headers: dict | None = None) -> None:
     """Write one complete response."""
     handler.send_response(code)
     for name, value in (headers or {}).items():
@@ -37,32 +37,32 @@ def static(name: str, ctype: str = "application/rss+xml", etag: str | None = Non
     """Serve a file of tests/data/feeds ({base} replaced), answering 304 to matching validators."""
     def route(handler, server):
         if etag and handler.headers.get("If-None-Match") == etag:
-            return _send(handler, 304, headers={"ETag": etag})
+            return send(handler, 304, headers={"ETag": etag})
         if last_modified and handler.headers.get("If-Modified-Since") == last_modified:
-            return _send(handler, 304)
+            return send(handler, 304)
         body = (FEEDS_DATA / name).read_bytes().replace(b"{base}", server.base.encode())
         headers = {"Content-Type": ctype}
         if etag:
             headers["ETag"] = etag
         if last_modified:
             headers["Last-Modified"] = last_modified
-        _send(handler, 200, body, headers)
+        send(handler, 200, body, headers)
     return route
 
 
 def body(data: bytes, ctype: str = "application/rss+xml", code: int = 200) -> Route:
     """Serve fixed bytes."""
-    return lambda handler, server: _send(handler, code, data, {"Content-Type": ctype})
+    return lambda handler, server: send(handler, code, data, {"Content-Type": ctype})
 
 
 def redirect(code: int, location: str) -> Route:
     """Answer with a redirect to another path of this server."""
-    return lambda handler, server: _send(handler, code, headers={"Location": location})
+    return lambda handler, server: send(handler, code, headers={"Location": location})
 
 
 def status(code: int, headers: dict | None = None) -> Route:
     """Answer with a bare status."""
-    return lambda handler, server: _send(handler, code, b"error\n", headers)
+    return lambda handler, server: send(handler, code, b"error\n", headers)
 
 
 def slow(seconds: float, then: Route) -> Route:
@@ -114,12 +114,12 @@ def teaser_feed(count: int) -> Route:
     """An RSS feed of `count` one-line teasers, entry n linking to /page/n.html on this server (ETag "t1")."""
     def route(handler, server):
         if handler.headers.get("If-None-Match") == '"t1"':
-            return _send(handler, 304, headers={"ETag": '"t1"'})
+            return send(handler, 304, headers={"ETag": '"t1"'})
         items = "".join(
             f"<item><title>Harbour report number {n}</title><link>{server.base}/page/{n}.html</link>"
             f"<guid>teaser-{n}</guid><description>Teaser {n}... Read more</description></item>"
             for n in range(count))
-        _send(handler, 200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>'
+        send(handler, 200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>'
                             f"{items}</channel></rss>".encode(), {"Content-Type": "application/rss+xml", "ETag": '"t1"'})
     return route
 
@@ -175,7 +175,7 @@ class FeedServer:
                 outer.requests.append((self.path, dict(self.headers)))
                 route = outer.routes.get(self.path)
                 if route is None:
-                    return _send(self, 404, b"not found\n")
+                    return send(self, 404, b"not found\n")
                 route(self, outer)
 
             def log_message(self, *args):

@@ -16,7 +16,7 @@ from digest.store import workspace
 WORDS = [w for w in top_n_list("en", 4000) if w.isalpha() and len(w) > 2]
 
 
-def _paragraph(rng: random.Random) -> str:
+def paragraph(rng: random.Random) -> str:
     """Three sentences of common words."""
     return " ".join(" ".join(rng.choices(WORDS, k=rng.randint(12, 20))).capitalize() + "." for _ in range(3))
 
@@ -34,10 +34,10 @@ def write_inbox(inbox: Path, files: int, seed: int = 16) -> dict:
         if texts and roll < 0.1:
             title, paragraphs, kind = *texts[k], "exact"
         elif texts and roll < 0.2:
-            paragraphs = [*texts[k][1], _paragraph(rng)]  # an update: one paragraph added
+            paragraphs = [*texts[k][1], paragraph(rng)]  # an update: one paragraph added
             title, kind = " ".join(rng.choices(WORDS, k=6)).capitalize(), "near"
         else:
-            paragraphs, kind = [_paragraph(rng) for _ in range(rng.randint(5, 8))], None
+            paragraphs, kind = [paragraph(rng) for _ in range(rng.randint(5, 8))], None
             title = " ".join(rng.choices(WORDS, k=6)).capitalize()
         if kind:
             planted[kind].append((f"{k:05d}.txt", f"{n:05d}.txt"))

@@ -8,7 +8,7 @@ import time
 
 from helpers.workers import corpus_state, left_in, make_workspace, start_worker, write_inbox
 
-FILES = 1000
+FILES = 2000
 WORKERS = 4
 
 
