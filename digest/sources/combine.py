@@ -9,10 +9,12 @@ decided from the page alone:
   precise text kept (in the recall text's order) go back in place, unless mostly link text
   (a teaser to another story). Paragraphs before the first or after the last kept one are
   never added: there the recall pass finds standfirsts, datelines and related links.
-- fallback: when readability-lxml's text of the page holds at least FALLBACK_RATIO times
-  the words of trafilatura's, trafilatura has missed most of the article and readability's
-  text is used. readability only runs when the page has that many words at all (its text is
-  part of the page's), so most pages never pay for it.
+- fallback: when the text of trafilatura's own port of readability holds at least
+  FALLBACK_RATIO times the words of trafilatura's, trafilatura has missed most of the
+  article and readability's text is used. readability only runs when the page has that many
+  words at all (its text is part of the page's), so most pages never pay for it. (The
+  readability-lxml package is not used: its 0.9 spells lxml's extra "html-clean" where
+  justext spells it "html_clean", and pip 23, which Debian's venvs carry, fails on the pair.)
 
 Measured per fold of the shared benchmark pages, with a bootstrap over pages
 (bench/extraction.py, bench/extraction_rules.py).
@@ -99,14 +101,14 @@ def _fuller(short: str, long: str) -> bool:
 
 
 def readability_html(html: str) -> str:
-    """HTML of the main text readability-lxml finds on the page ("" when it finds none)."""
+    """HTML of the main text trafilatura's port of readability finds on the page ("" when none)."""
+    import lxml.html
     from lxml.etree import ParserError
-    from readability import Document
-    from readability.readability import Unparseable
+    from trafilatura.readability_lxml import Document
 
     try:
-        return Document(html).summary(html_partial=True)
-    except (Unparseable, ParserError, ValueError, TypeError):
+        return Document(lxml.html.fromstring(html)).summary()
+    except (ParserError, ValueError, TypeError):
         return ""
 
 

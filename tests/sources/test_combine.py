@@ -1,4 +1,4 @@
-"""The repairs of trafilatura's precise text: dropped middle paragraphs put back, readability's text as a fallback."""
+"""The repairs of trafilatura's precise text: dropped middle paragraphs put back, readability's text (trafilatura's port) as a fallback."""
 from __future__ import annotations
 
 from digest.sources import combine
