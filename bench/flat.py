@@ -123,10 +123,11 @@ def ingest(code: Path, workspace: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def workspace_with(folder: Path, corpus: Path | None, batch: list[tuple[str, str]]) -> Path:
-    """A fresh workspace at folder holding a copy of `corpus` (None: empty) and the batch in its inbox."""
-    subprocess.run([sys.executable, "-m", "digest", "init", str(folder)], check=True, stdout=subprocess.DEVNULL,
-                   cwd=REPO)
+def workspace_with(folder: Path, corpus: Path | None, batch: list[tuple[str, str]], code: Path = REPO) -> Path:
+    """A fresh workspace at folder holding a copy of `corpus` (None: empty) and the batch in its inbox,
+    made by `digest init` of the code that will ingest it (its digest.toml names only options it knows)."""
+    init = f"import runpy, sys; sys.path.insert(0, {str(code)!r}); runpy.run_module('digest', run_name='__main__')"
+    subprocess.run([sys.executable, "-c", init, "init", str(folder)], check=True, stdout=subprocess.DEVNULL, cwd=REPO)
     if corpus is not None:
         for suffix in ("", "-wal", "-shm"):
             if Path(str(corpus) + suffix).exists():
@@ -183,8 +184,8 @@ def main() -> int:
             print(figures(f"{text}: corpus build (this checkout)", len(filler), built), flush=True)
             peaks = [max(built["main_mb"], built["reader_mb"])]
             for name, code in codes.items():
-                empty = ingest(code, workspace_with(Path(tmp) / f"{text}-{name}-empty", None, batch))
-                full = ingest(code, workspace_with(Path(tmp) / f"{text}-{name}-full", corpus, batch))
+                empty = ingest(code, workspace_with(Path(tmp) / f"{text}-{name}-empty", None, batch, code))
+                full = ingest(code, workspace_with(Path(tmp) / f"{text}-{name}-full", corpus, batch, code))
                 label = "this checkout" if name == "new" else args.baseline
                 print(figures(f"{text} {label}: into empty", len(batch), empty))
                 print(figures(f"{text} {label}: into {len(filler)}", len(batch), full))
