@@ -53,7 +53,7 @@ from newsgen import NewsGenerator  # noqa: E402
 from revision import scratch_with_code_of  # noqa: E402
 
 DEFAULT = REPO.parent / "shared" / "data" / "reuters" / "reuters21578-first-half.jsonl"
-BASELINE = "c374d1f"
+BASELINE = "8339fbb"  # main before this session (issue 13 items 4-5, the held-members cap); c374d1f cannot open a corpus of today's schema
 FLOOR_RATIO, FLOOR_MB = 1.5, 600.0  # issue 13 items 5 and 4
 FLOOR_RATE = 250.0  # Reuters articles/s on 2 cores into an empty corpus: a regression floor (~330 measured)
 TARGET_RATE = 1000.0  # issue 13 item 5's target, printed as met or not
