@@ -29,6 +29,11 @@ before figures are those of b51c679's runs):
              sizes: 0.93 at 1,000 into 6,000); peaks printed 581 MB for all three, the bench's own
              (its 22,000 texts), which ru_maxrss carried into the child: sampled, the build peaked at
              295 MB. The ingesting process's peak is now read from /proc/self/status (VmHWM).
+In one run beside 8339fbb (1,000 into 6,000, under the cap, so the same decisions), CPU ms per article:
+  reuters    into empty 5.04 (4.74), into 6,000 5.42 (4.59): ratio 1.08 (0.97); 390 (409) articles/s on 2 cores
+  generated  into empty 8.25 (8.71), into 6,000 11.80 (11.72): ratio 1.43 (1.35); peak 382 MB build, 335 batch
+  story      into empty 12.50 (12.70), into 6,000 11.17 (10.87): ratio 0.89 (0.86)
+  the differences are within the load's noise (about 10%): below 8,000 members the cap changes nothing.
 The story step's cost per article still grows with the size of the story it joins (the members in
 window are listed, summed and ranked per article): the large-story case is not flat at 20,000.
 Exits 1 when a floor is missed: corpus/empty CPU ratio over FLOOR_RATIO for any text, an ingest
