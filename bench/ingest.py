@@ -13,8 +13,10 @@ Prints, beside baselines measured in the same run:
   terms in a reader process while the ingesting process commits: on a machine with a free
   second core the wall time is that of the ingesting process alone, so its CPU per file is
   the figure that sets the rate. On a machine shared with other jobs, judge by CPU figures.
-Exit status 1 when files are left in the inbox, or when the read stage handles fewer than
-READ_FLOOR plain-text files per second.
+Exit status 1 when files are left in the inbox, when `digest ingest` peaks at PEAK_FLOOR_MB
+or more (issue 13 item 4: the generated files have no date, so all of them lie in every
+article's story window), or when the read stage handles fewer than READ_FLOOR plain-text files
+per second.
 
 Measured on this 2-core machine, otherwise idle (10,000 text + 1,000 HTML, --stages), the
 code before and after the shared-out work measured back to back: end to end 32.1 s wall,
@@ -47,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from newsgen import NewsGenerator  # noqa: E402
 
 READ_FLOOR = 1000  # plain-text files per second through readers.read
+PEAK_FLOOR_MB = 600.0  # ingest peak RSS (issue 13 item 4): the inbox is undated, every file in every window
 ISSUE_TARGET = 1000  # plain-text articles per second end to end (issue 4)
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} | Bench Times</title>
@@ -240,6 +243,9 @@ def main() -> int:
         if args.stages:
             stage_table(again, total)
     status = 0 if left == 0 else 1
+    if run[2] >= PEAK_FLOOR_MB:
+        print(f"FAIL: digest ingest peaked at {run[2]:.0f} MB, the floor is under {PEAK_FLOOR_MB:.0f} MB")
+        status = 1
     if text_rate is not None and text_rate < READ_FLOOR:
         print(f"FAIL: read stage {text_rate:.0f} plain-text files/s is below the floor {READ_FLOOR}")
         status = 1

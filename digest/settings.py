@@ -76,6 +76,7 @@ class StorySettings:
     window_days: int = _number(0, 3650)
     max_span_days: int = _number(0, 3650)
     recent_members: int = _number(1, 1000)
+    held_members: int = _number(100, 10_000_000)
     half_life_days: float = _number(above=0, at_most=3650)
     follow_similarity: float = _number(above=0, at_most=1)
     roundups: bool

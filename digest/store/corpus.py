@@ -74,9 +74,12 @@ class Corpus:
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
             # Room for the dedup LSH index, whose inserts land on random pages: a page cache of up
-            # to 256 MB and a WAL checkpoint every 20,000 pages instead of 1,000 (measured at 100k
-            # articles: 1,261 instead of 945 articles per CPU-second). Durability is unchanged.
-            self.db.execute("PRAGMA cache_size = -262144")
+            # to 96 MB and a WAL checkpoint every 20,000 pages instead of 1,000 (measured at 100k
+            # articles with 256 MB: 1,261 instead of 945 articles per CPU-second). 96 MB, not 256:
+            # the cache fills as the corpus grows, and ingest must stay under 600 MB (issue 13 item 4:
+            # ~170 MB of process, up to ~200 MB of story window, [stories] held_members). Durability
+            # is unchanged.
+            self.db.execute("PRAGMA cache_size = -98304")
             self.db.execute("PRAGMA wal_autocheckpoint = 20000")
             # A dedup posting flush (dedup.check.FLUSH_SIZE articles) can grow the WAL to about
             # a gigabyte at 1M articles: give the space back after the checkpoint that follows.

@@ -73,6 +73,17 @@ def members_by_arrival(corpus: Corpus, start: str, end: str, only_guessed: bool)
                              (start, end))
 
 
+def newest_in_window(corpus: Corpus, days: tuple[str, str], arrivals: tuple[str, str], all_arrived: bool,
+                     limit: int) -> Iterable[tuple]:
+    """The `limit` members that arrived last among those dated days[0]..days[1] and those that arrived
+    in [arrivals[0], arrivals[1]) (all of them with `all_arrived`, else those whose date is a guess),
+    oldest first."""
+    guessed = "" if all_arrived else " AND a.published_is_guess = 1"
+    return corpus.db.execute(f"SELECT * FROM ({_MEMBERS_SELECT} WHERE m.day BETWEEN ? AND ? OR (a.ingested_at >= ? "
+                             f"AND a.ingested_at < ?{guessed}) ORDER BY a.ingested_at DESC, m.article_id DESC "
+                             "LIMIT ?) AS newest ORDER BY ingested_at, article_id", (*days, *arrivals, limit))
+
+
 def dated_span(corpus: Corpus, story_id: str) -> tuple[str | None, str | None]:
     """(first, last) day of a story's members whose day is not a guess."""
     return corpus.db.execute("SELECT min(m.day), max(m.day) FROM story_members m JOIN articles a ON "

@@ -214,6 +214,7 @@ class StoryIndex:
         self.window_days = config.settings.stories.window_days
         self.max_span = config.settings.stories.max_span_days
         self.recent = config.settings.stories.recent_members
+        self.held_max = config.settings.stories.held_members
         self.half_life = config.settings.stories.half_life_days
         self.follow_similarity = config.settings.stories.follow_similarity
         self._batching = False
@@ -376,28 +377,50 @@ class StoryIndex:
     def _load_window(self, when: When) -> None:
         """Bring into memory, once each, the members of days within the window of the article's
         day, and those that arrived within the window of its arrival: all of them when its
-        day is a guess, else those whose own day is a guess."""
+        day is a guess, else those whose own day is a guess; only the most recent of them when
+        memory would hold more than `[stories] held_members` (_hold_newest)."""
         days = [when.day + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
+        arrivals = [when.arrived + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
         missing = [d for d in days if d not in self._loaded]
+        held = True
         if missing:
             self._loaded.update(missing)
-            self._load(tables.members_by_day(self.corpus, min(missing).isoformat(), max(missing).isoformat()))
-        arrivals = [when.arrived + timedelta(days=d) for d in range(-self.window_days, self.window_days + 1)]
+            held = self._load(tables.members_by_day(self.corpus, min(missing).isoformat(), max(missing).isoformat()))
         missing = [d for d in arrivals if d not in self._arrivals or (when.guessed and not self._arrivals[d])]
-        if missing:
+        if missing and held:
             for d in missing:
                 self._arrivals[d] = self._arrivals.get(d, False) or when.guessed
-            self._load(tables.members_by_arrival(self.corpus, min(missing).isoformat(),
-                                                 (max(missing) + timedelta(days=1)).isoformat(), not when.guessed))
+            held = self._load(tables.members_by_arrival(self.corpus, min(missing).isoformat(),
+                                                        (max(missing) + timedelta(days=1)).isoformat(),
+                                                        not when.guessed))
+        if not held or len(self._members) > self.held_max:
+            self._hold_newest(when, days, arrivals)
 
-    def _load(self, rows: Iterable[tuple]) -> None:
-        """Bring these stored members into memory (those not there yet)."""
+    def _hold_newest(self, when: When, days: list[date], arrivals: list[date]) -> None:
+        """Memory holds more members than `[stories] held_members`: forget them all, then hold the
+        window of this article again, only its most recent arrivals (three quarters of the limit,
+        so the next refill is that many articles away); the others stay in the corpus, no longer
+        compared. Vectors are weighed again as used, with the document frequencies of now."""
+        self._members, self._stories, self._postings = {}, {}, {}
+        self._centroids, self._windows = {}, {}
+        self._loaded = set(days)
+        self._arrivals = dict.fromkeys(arrivals, when.guessed)
+        self._load(tables.newest_in_window(self.corpus, (days[0].isoformat(), days[-1].isoformat()),
+                                           (arrivals[0].isoformat(), (arrivals[-1] + timedelta(days=1)).isoformat()),
+                                           when.guessed, self.held_max * 3 // 4))
+
+    def _load(self, rows: Iterable[tuple]) -> bool:
+        """Bring these stored members into memory (those not there yet); False when it stopped
+        early, memory holding more than `[stories] held_members` (the rows left are not read)."""
         for aid, story_id, mday, terms, language, title, ingested, guessed in rows:
+            if len(self._members) > self.held_max:
+                return False
             if aid not in self._members and terms != "{}":
                 arrived = date.fromisoformat(ingested[:10])
                 terms = {intern(t): w for t, w in json.loads(terms).items()}  # one string per term, not per member
                 self._add_member(aid, _Member(story_id, date.fromisoformat(mday), terms, language,
                                               title or "", arrived, bool(guessed)))
+        return True
 
     def _add_member(self, article_id: str, member: _Member) -> None:
         """Index one member for candidate lookup."""
@@ -419,14 +442,14 @@ class StoryIndex:
         """
         query = islice(vector, QUERY_TERMS)  # a vector from DocFreq.weights is heaviest first
         overlap: dict[str, float] = {}
-        get = overlap.get
         for term in query:
             stories = self._postings.get(term, ())
             if len(stories) > MAX_POSTINGS:
                 continue  # a term in that many stories of the window does not pick one out
             weight = vector[term]
-            for story_id in stories:
-                overlap[story_id] = get(story_id, 0.0) + weight
+            for story_id in stories & overlap.keys():  # the same sums as adding to 0.0 one by one
+                overlap[story_id] += weight
+            overlap.update(dict.fromkeys(stories - overlap.keys(), weight))  # set operations: C loops
         if len(overlap) > MAX_CANDIDATES:  # only stories tied with or above the last place can rank
             cutoff = heapq.nlargest(MAX_CANDIDATES, overlap.values())[-1]
             overlap = {sid: v for sid, v in overlap.items() if v >= cutoff}
