@@ -4,18 +4,7 @@ from __future__ import annotations
 import json
 
 from digest.cli.main import cli
-
-EARNINGS = """Shr profit {a} cts vs loss seven cts
-Net profit {b} vs loss 156,124
-Revs {c} mln vs 9.8 mln
-Year
-Shr profit 41 cts vs loss 22 cts
-Net profit 1,102,000 vs loss 512,000
-Revs 41.2 mln vs 38.9 mln
-Note: Period ended December 31. Results include a gain from the sale of a unit.
-The company said fourth quarter results reflected higher sales of its products and lower
-interest costs after it refinanced its debt during the year.
-Reuter"""
+from stories.test_story_templates import EARNINGS
 
 
 def test_the_report_says_which_stories_were_kept_apart_and_why(runner, workspace_dir):
