@@ -74,6 +74,9 @@ LEGAL = {"INC", "CORP", "CORPORATION", "CO", "COMPANY", "LTD", "PLC", "LP", "THE
 EARNINGS_OR_OFFERING = re.compile(
     r"\b(1ST|2ND|3RD|4TH|QTR|YEAR|NET|LOSS|PROFIT|EARNINGS|SHR|OFFERING|OFFER|DEBENTURES|NOTES|SHARES|"
     r"DIVIDEND|DIV|PAYOUT|PRICED|SETS|FILES)\b")
+# a headline's verb or an offering's kind ends the company's name before the template's words
+# ("CONRAIL SAYS OFFERING COULD ...", "CONRAIL PUBLIC OFFERING TO BE ..." both name CONRAIL)
+NAME_END = re.compile(r"\b(SAYS|SAID|SEES|PLANS|ISSUES|PUBLIC|INITIAL|TO)\b")
 
 
 def wire_days() -> dict[str, list[dict]]:
@@ -97,7 +100,9 @@ def companies(title: str) -> tuple[str, frozenset[str]]:
     if marks:
         return "mark", marks
     template = EARNINGS_OR_OFFERING.search(title.upper())
-    name = _plain(title[:template.start()]) if template and template.start() else ""
+    head = title[:template.start()] if template else ""
+    verb = NAME_END.search(head.upper())
+    name = _plain(head[:verb.start()] if verb else head)
     return ("name", frozenset([name])) if name else ("", frozenset())
 
 
