@@ -156,17 +156,19 @@ def import_into(corpus: Corpus, source: Path) -> dict[str, tuple[int, str]]:
 
 
 # What "stored after the target's newest article" means in each table ingest writes for an article:
-# (condition on the source, which of the target's counters it is compared with).
+# (condition on the source, which of the target's counters it is compared with). Postings reach their
+# tables in batches after their articles (dedup.check.FLUSH_SIZE): those past the target's mark are new.
 _NEWER = {
     "articles": ("rowid > ?", "articles"),
     "dedup_signatures": ("article_rowid > ?", "articles"),
-    "dedup_bands": ("article_rowid > ?", "articles"),
-    "dedup_sentences": ("article_rowid > ?", "articles"),
+    "dedup_bands": ("article_rowid > ?", "indexed"),
+    "dedup_sentences": ("article_rowid > ?", "indexed"),
     "dedup_decisions": ("article_id IN (SELECT id FROM articles WHERE rowid > ?)", "articles"),
     "duplicates": ("id > ?", "duplicates"),
 }
 _NEWEST = {"articles": "SELECT coalesce(max(rowid), 0) FROM articles",
-           "duplicates": "SELECT coalesce(max(id), 0) FROM duplicates"}
+           "duplicates": "SELECT coalesce(max(id), 0) FROM duplicates",
+           "indexed": "SELECT coalesce(max(CAST(value AS BIGINT)), 0) FROM dedup_meta WHERE key = 'indexed_upto'"}
 
 
 def _write(target: Corpus, table: str, columns: list[str], rows: Iterator[list]) -> int:
