@@ -17,10 +17,17 @@ Jaccard on a sample.
                                                          # or --url postgresql://...), SQLite figures beside
     .venv/bin/python bench/dedup.py --engine postgresql --no-sqlite  # PostgreSQL alone (a 1M run takes
                                                          # hours after SQLite's: run the SQLite one beside it)
+    .venv/bin/python bench/dedup.py --engine postgresql --fill copy --shared-buffers 4GB  # 1M in minutes
 
 With --engine postgresql the same stream goes first into an SQLite corpus, then into a PostgreSQL
 one, and CPU-seconds count the server's backend process too (read from /proc, so only for a
-server on this machine).
+server on this machine). With --fill copy, PostgreSQL is not filled through the real path (79-182
+articles per wall second on a loaded machine: hours to 1M): at each size the rows the real path
+stored in SQLite since the last size (articles, search entries, signatures, band and sentence
+postings, copy decisions, dropped duplicates, the index's settings) are appended to it with COPY
+(store.transfer.copy_newer; tests/dedup/test_bulk_fill.py shows the rows and the decisions equal
+those of the real path), and its check is timed on the same probe articles as SQLite's. PostgreSQL's
+ingest rate is then not measured (the real-path figures are in README).
 
 Exit status 1 when a target is missed: check time at the largest size more than 2x the
 smallest, fewer than 1,000 articles/s, or precision or recall of planted copies < 0.98.
@@ -56,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from digest.config import from_mapping  # noqa: E402
 from digest.dedup.check import Deduplicator, content_hash, normalise  # noqa: E402
 from digest.models import Article  # noqa: E402
+from digest.store import transfer  # noqa: E402
 from digest.store.corpus import Corpus  # noqa: E402
 from digest.text.hashing import shingles  # noqa: E402
 
@@ -295,14 +303,13 @@ def ingest(corpus: Corpus, dedup: Deduplicator, items: list[Item], tally: Tally,
     return time.perf_counter() - start, clock() - cpu
 
 
-def probe(dedup: Deduplicator, stream: Stream, n: int, rounds: int = 5) -> tuple[float, float, float]:
+def probe(dedup: Deduplicator, items: list[Item], rounds: int = 5) -> tuple[float, float, float]:
     """Per-article check() milliseconds on unseen articles and planted copies (not stored).
 
     Returns the mean of the fastest of `rounds` rounds (the machine is shared: the
     fastest round is the least disturbed), and p50/p95 over all rounds.
     """
-    items = [stream.next(stored=False) for _ in range(n)]
-    times = []
+    n, times = len(items), []
     for _ in range(rounds):
         for item in items:
             t = time.perf_counter()
@@ -312,6 +319,36 @@ def probe(dedup: Deduplicator, stream: Stream, n: int, rounds: int = 5) -> tuple
     dedup._decisions.clear()
     arr = np.array(times).reshape(rounds, n) * 1000
     return float(arr.mean(axis=1).min()), float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
+
+
+class Mirror:
+    """A PostgreSQL corpus filled at each size with the rows the real path stored in SQLite
+    (transfer.copy_newer, by COPY), its check timed on the same probe articles."""
+
+    def __init__(self, url: str, config):
+        self.corpus, self.config = Corpus(url), config
+        self.clock = cpu_clock(self.corpus)
+        self.results: list[tuple] = []
+
+    def step(self, source: Corpus, size: int, probes: list[Item], beside: tuple) -> None:
+        """Copy what `source` stored since the last step, then time the check on `probes`."""
+        start, cpu = time.perf_counter(), self.clock()
+        copied = transfer.copy_newer(source, self.corpus)
+        wall, spent = time.perf_counter() - start, self.clock() - cpu
+        mean, p50, p95 = probe(Deduplicator(self.corpus, self.config), probes)
+        self.results.append((size, mean, p50, p95))
+        print(f"  {size:>9,} PostgreSQL, filled by COPY ({copied['articles']:,} articles, "
+              f"{copied['dedup_bands']:,} band and {copied['dedup_sentences']:,} sentence postings in "
+              f"{wall:,.0f} s wall, {spent:,.0f} CPU-s): check {mean:.3f} ms (best-round mean; p50 {p50:.3f}, "
+              f"p95 {p95:.3f}) on the same probes as SQLite's {beside[2]:.3f} ms (p50 {beside[3]:.3f})", flush=True)
+
+    def verdict(self) -> bool:
+        """Print whether PostgreSQL's check stayed flat; True when it did."""
+        ratio = self.results[-1][1] / self.results[0][1]
+        ok = ratio <= 2.0
+        print(("PASS " if ok else "FAIL ") + f"PostgreSQL check time flat: {self.results[-1][0]:,} vs "
+              f"{self.results[0][0]:,} = {ratio:.2f}x (target <= 2x)")
+        return ok
 
 
 # --- baselines -------------------------------------------------------------------------
@@ -396,35 +433,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="the PostgreSQL database (default: a throwaway server in --workdir)")
     parser.add_argument("--no-sqlite", action="store_true",
                         help="with --engine postgresql: PostgreSQL only (SQLite's figures from a run beside it)")
+    parser.add_argument("--fill", choices=("real", "copy"), default="real",
+                        help="with --engine postgresql: copy: fill PostgreSQL at each size with the rows the real "
+                             "path stored in SQLite (COPY), then time its check on the same probes")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="digest-bench-dedup-"))
     work.mkdir(parents=True, exist_ok=True)
-    results, kept, dedup = ([], [], None) if args.no_sqlite and args.engine == "postgresql" else \
-        run(work / "corpus.sqlite", sizes, args, work)
-    server = None
-    if args.engine == "postgresql":
-        url = args.url
-        if url is None:
-            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-            from helpers.postgres import Server, binaries
-            # a server sized for the corpus, as a production one would be: with the default 128MB
-            # page cache the 100k corpus (~800 MB) is read from the OS on every check (2.39x slower
-            # at 100k than at 10k; 1.48x with 1GB, measured in one run each)
-            server = Server(binaries(), shared_buffers=args.shared_buffers)
-            url = server.fresh_database()
-        try:
-            results, _, dedup = run(url, sizes, args, work, beside=results)
-        finally:
-            if server is not None:
-                server.stop()
+    server, url = (None, None) if args.engine == "sqlite" else postgres_server(args)
+    try:
+        if args.fill == "copy" and url:
+            mirror = Mirror(url, from_mapping({}, work))
+            results, kept, dedup = run(work / "corpus.sqlite", sizes, args, work, mirror=mirror)
+            flat = mirror.verdict()
+            mirror.corpus.close()
+        else:
+            flat = True
+            results, kept, dedup = ([], [], None) if args.no_sqlite and url else \
+                run(work / "corpus.sqlite", sizes, args, work)
+            if url:
+                results, _, dedup = run(url, sizes, args, work, beside=results)
+    finally:
+        if server is not None:
+            server.stop()
     baselines(kept, dedup)
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
-    return verdict(results)
+    return max(verdict(results), 0 if flat else 1)
 
 
-def run(location, sizes: list[int], args, work: Path, beside: list[tuple] | None = None) -> tuple:
+def postgres_server(args) -> tuple:
+    """(server or None, database URL): --url, or a throwaway server sized by --shared-buffers."""
+    if args.url:
+        return None, args.url
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from helpers.postgres import Server, binaries
+    # a server sized for the corpus, as a production one would be: with the default 128MB
+    # page cache the 100k corpus (~800 MB) is read from the OS on every check (2.39x slower
+    # at 100k than at 10k; 1.48x with 1GB, measured in one run each)
+    server = Server(binaries(), shared_buffers=args.shared_buffers)
+    return server, server.fresh_database()
+
+
+def run(location, sizes: list[int], args, work: Path, beside: list[tuple] | None = None,
+        mirror: Mirror | None = None) -> tuple:
     """Ingest the stream into one corpus up to each size, timing the check; (results, kept, dedup)."""
     config = from_mapping({}, work)
     corpus = Corpus(location)
@@ -446,7 +498,8 @@ def run(location, sizes: list[int], args, work: Path, beside: list[tuple] | None
             wall, cpu = wall + spent[0], cpu + spent[1]
             total_items += len(chunk)
         stored = corpus.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        mean, p50, p95 = probe(dedup, stream, args.probes)
+        probes = [stream.next(stored=False) for _ in range(args.probes)]
+        mean, p50, p95 = probe(dedup, probes)
         p, r = tally.pr()
         results.append((size, stored, mean, p50, p95, total_items / cpu, p, r, peak_mb()))
         other = next((b for b in beside or [] if b[0] == size), None)
@@ -457,6 +510,8 @@ def run(location, sizes: list[int], args, work: Path, beside: list[tuple] | None
               f"peak RSS {peak_mb():,.0f} MB"
               + (f"; SQLite in this run: check {other[2]:.3f} ms, {other[5]:,.0f} per CPU-second" if other else ""),
               flush=True)
+        if mirror is not None:
+            mirror.step(corpus, size, probes, results[-1])
     print("  planted copies by edit:", dict(sorted(tally.by_kind.items())))
     if not corpus.is_postgres:
         print(f"  corpus file {(work / 'corpus.sqlite').stat().st_size / 1e6:,.0f} MB")

@@ -153,3 +153,78 @@ def import_into(corpus: Corpus, source: Path) -> dict[str, tuple[int, str]]:
             raise CorpusError(f"{source}: the imported corpus does not match the export (tables {wrong or 'missing'}); "
                               "nothing was imported")
     return found
+
+
+# What "stored after the target's newest article" means in each table ingest writes for an article:
+# (condition on the source, which of the target's counters it is compared with). Postings reach their
+# tables in batches after their articles (dedup.check.FLUSH_SIZE): those past the target's mark are new.
+_NEWER = {
+    "articles": ("rowid > ?", "articles"),
+    "dedup_signatures": ("article_rowid > ?", "articles"),
+    "dedup_bands": ("article_rowid > ?", "indexed"),
+    "dedup_sentences": ("article_rowid > ?", "indexed"),
+    "dedup_decisions": ("article_id IN (SELECT id FROM articles WHERE rowid > ?)", "articles"),
+    "duplicates": ("id > ?", "duplicates"),
+}
+_NEWEST = {"articles": "SELECT coalesce(max(rowid), 0) FROM articles",
+           "duplicates": "SELECT coalesce(max(id), 0) FROM duplicates",
+           "indexed": "SELECT coalesce(max(CAST(value AS BIGINT)), 0) FROM dedup_meta WHERE key = 'indexed_upto'"}
+
+
+def _write(target: Corpus, table: str, columns: list[str], rows: Iterator[list]) -> int:
+    """Append rows to a table: PostgreSQL's COPY, or one executemany on SQLite; the count."""
+    count = 0
+    if target.is_postgres:
+        with target.db.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    marks = ", ".join("?" * len(columns))
+    for batch in _batches(rows):
+        target.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+        count += len(batch)
+    return count
+
+
+def _fetched(cursor) -> Iterator[list]:
+    """A cursor's rows as lists, read BATCH at a time."""
+    while batch := cursor.fetchmany(BATCH):
+        yield from (list(row) for row in batch)
+
+
+def _batches(rows: Iterator[list]) -> Iterator[list[list]]:
+    """Rows BATCH at a time."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def copy_newer(source: Corpus, target: Corpus) -> dict[str, int]:
+    """Append the articles `source` stored after `target`'s newest, with what ingest wrote beside them
+    (search entries, dedup signatures, band and sentence postings, copy decisions, dropped duplicates)
+    and the dedup index's settings, in one transaction (COPY on PostgreSQL); rows per table. It fills a
+    large benchmark corpus with exactly the rows the real ingest path stored in another, in minutes."""
+    newest = {name: target.db.execute(sql).fetchone()[0] for name, sql in _NEWEST.items()}
+    copied: dict[str, int] = {}
+    with target.transaction() as db:
+        for table, (condition, counter) in _NEWER.items():
+            columns = _columns(source, table)
+            cursor = source.db.cursor().execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {condition} "
+                                                f"ORDER BY {columns[0]}", (newest[counter],))
+            copied[table] = _write(target, table, columns, _fetched(cursor))
+        found = source.db.cursor().execute("SELECT rowid, title, body FROM articles WHERE rowid > ? ORDER BY rowid",
+                                           (newest["articles"],))
+        for batch in _batches(_fetched(found)):
+            db.executemany(target.dialect.fts_insert, batch)
+        db.execute("DELETE FROM dedup_meta")
+        copied["dedup_meta"] = _write(target, "dedup_meta", ["key", "value"],
+                                      _fetched(source.db.cursor().execute("SELECT key, value FROM dedup_meta")))
+        for statement in target.dialect.after_import:
+            db.execute(statement)
+    return copied
