@@ -77,6 +77,7 @@ class StorySettings:
     max_span_days: int = _number(0, 3650)
     recent_members: int = _number(1, 1000)
     held_members: int = _number(100, 10_000_000)
+    compared_members: int = _number(2, 10_000_000)
     half_life_days: float = _number(above=0, at_most=3650)
     follow_similarity: float = _number(above=0, at_most=1)
     roundups: bool

@@ -320,11 +320,11 @@ def new_paragraphs(body: str, original: str, size: int) -> str:
 def _postings(corpus: Corpus, kind: str, keys: Sequence[int], pending: "_Pending") -> Iterable[list[int]]:
     """Rowids per key, in the tables or waiting, skipping keys shared by more than MAX_POSTINGS articles.
 
-    Sentence keys read at most MAX_POSTINGS + 1 rows each, so a boilerplate sentence
-    shared by half the corpus costs no more than a rare one; band keys only collide for
-    near-identical texts and are read in one IN query.
+    Keys read at most MAX_POSTINGS + 1 rows each, so a boilerplate sentence shared by half the
+    corpus costs no more than a rare one, and so does a band shared by thousands of retellings of
+    one event (read whole, 20,000 of them cost 30 ms an article: bench/flat.py's large stories).
     """
-    limit = None if kind == "bands" else MAX_POSTINGS + 1
+    limit = MAX_POSTINGS + 1
     for start in range(0, len(keys), 200):
         chunk = keys[start:start + 200]
         grouped: dict[int, list[int]] = {key: list(pending.get(kind, key)) for key in chunk}

@@ -13,7 +13,8 @@ are candidates, and the article joins the candidate whose most recent members
 centroid; a member days away counts less (`[stories] half_life_days`), a quotation shared
 with a member is enough. A story spans at most `[stories] max_span_days`, and headlines that
 name different entities of one template never share a story. Only stories inside the window
-are ever compared, so the cost does not grow with the corpus.
+are ever compared, so the cost does not grow with the corpus; of a story, only its newest
+`[stories] compared_members` held, so it does not grow with the story either.
 
 The terms themselves come from `stories/terms.py` (they depend on the text alone).
 
@@ -47,6 +48,7 @@ from digest.store.corpus import Corpus
 from digest.stories.follow import Follows
 from digest.stories.link import (
     average_link,
+    compared,
     cosine,
     different_entities,
     joined_span,
@@ -215,6 +217,7 @@ class StoryIndex:
         self.max_span = config.settings.stories.max_span_days
         self.recent = config.settings.stories.recent_members
         self.held_max = config.settings.stories.held_members
+        self.compared_max = config.settings.stories.compared_members
         self.half_life = config.settings.stories.half_life_days
         self.follow_similarity = config.settings.stories.follow_similarity
         self._batching = False
@@ -464,12 +467,13 @@ class StoryIndex:
         return sorted(scored, key=lambda x: (-x[0], x[1]))
 
     def _in_window(self, story_id: str, when: When) -> list[str]:
-        """Members of a story within the article's window, cached until the story changes."""
+        """Members of a story within the article's window, of its newest `[stories] compared_members`
+        held (link.compared: the cost per article does not grow with the story), cached until it changes."""
         everyone = self._stories[story_id]
         cached = self._windows.get(story_id)
         if cached and cached[0] is everyone and cached[1] == len(everyone) and cached[2] == when:
             return cached[3]
-        members = [m for m in everyone if when.near(self._members[m], self.window_days)]
+        members = [m for m in compared(everyone, self.compared_max) if when.near(self._members[m], self.window_days)]
         self._windows[story_id] = (everyone, len(everyone), when, members)
         return members
 

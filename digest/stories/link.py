@@ -49,6 +49,16 @@ def average_link(vector: dict[str, float], members: list[dict[str, float]],
     return sum(scores) / len(scores), best
 
 
+def compared(members: list[str], cap: int) -> list[str]:
+    """The members of a story an article is weighed against: all up to `cap`, else the newest run of
+    them from a multiple of cap // 2 (cap // 2 to cap members): the run only grows between two
+    restarts, so the story's sum is extended per article and recounted once every cap // 2 joins."""
+    if len(members) <= cap:
+        return members
+    half = cap // 2
+    return members[(len(members) - half) // half * half:]
+
+
 def joined_span(*spans: tuple[date, date] | None) -> tuple[date, date] | None:
     """The (first, last) day of stories together (None for a story of guessed days only)."""
     known = [span for span in spans if span]
