@@ -62,16 +62,27 @@ def pg_server():
     server.stop()
 
 
-@pytest.fixture
-def corpus_location(engine, tmp_path, request):
-    """Where this test's corpus lives: a file in tmp_path, or a fresh PostgreSQL database."""
+def _fresh_location(engine, tmp_path, request, name: str):
+    """A new corpus on the engine under test: tmp_path/name, or a fresh PostgreSQL database."""
     if engine == "sqlite":
-        yield tmp_path / "c.sqlite"
+        yield tmp_path / name
         return
     server = request.getfixturevalue("pg_server")
     url = server.fresh_database()
     yield url
     server.drop(url)
+
+
+@pytest.fixture
+def corpus_location(engine, tmp_path, request):
+    """Where this test's corpus lives: a file in tmp_path, or a fresh PostgreSQL database."""
+    yield from _fresh_location(engine, tmp_path, request, "c.sqlite")
+
+
+@pytest.fixture
+def second_location(engine, tmp_path, request):
+    """Another corpus on the engine under test, for tests that fill one corpus from another."""
+    yield from _fresh_location(engine, tmp_path, request, "second.sqlite")
 
 
 def use_corpus(config_file: Path, location) -> None:

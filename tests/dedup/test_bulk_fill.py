@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-import pytest
 from helpers.paths import REPO
 
 from digest.config import from_mapping
@@ -34,18 +33,6 @@ def _rows(corpus: Corpus, table: str) -> list[tuple]:
     """A table's rows without its ingest-time stamp, in a fixed order."""
     columns = [c for c in transfer._columns(corpus, table) if c != STAMPED[table] and c != "id"]
     return sorted(tuple(r) for r in corpus.db.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall())
-
-
-@pytest.fixture
-def second_location(engine, tmp_path, request):
-    """Another corpus on the engine under test, for the bulk-filled copy."""
-    if engine == "sqlite":
-        yield tmp_path / "bulk.sqlite"
-        return
-    server = request.getfixturevalue("pg_server")
-    url = server.fresh_database()
-    yield url
-    server.drop(url)
 
 
 def test_the_bulk_fill_stores_what_ingest_stores(tmp_path, corpus_location, second_location, monkeypatch):
