@@ -7,6 +7,7 @@ from dataclasses import replace
 from helpers.pipeline import Pipeline
 from helpers.stories import make
 
+from digest.store import audit
 from digest.stories.regroup import regroup_unsent
 from digest.stories.terms import mentioned_days
 
@@ -26,16 +27,18 @@ def vote(house: str, day: str, votes: str, outlet: str, undated: bool = True):
     return replace(make(body, "", outlet), published_is_guess=undated)
 
 
-def regrouped(tmp_path, location, other_day: float, first, second) -> tuple[bool, dict[str, str]]:
-    """Whether the two articles share a story after the build's regrouping, and each member's reason."""
+def regrouped(tmp_path, location, other_day: float, first, second) -> tuple[bool, dict[str, str], list[dict]]:
+    """Whether the two articles share a story after the build's regrouping, each member's reason, and
+    the dedup report's stories."""
     pipe = Pipeline(tmp_path, {"stories": {"similarity": 0.99, "regroup_other_day": other_day}}, location)
     for article in (first, second):
         pipe.add_story(article)  # the index founds a story for each (similarity 0.99)
     regroup_unsent(pipe.corpus, pipe.config, pipe.corpus.unsent_articles(), set())
     together = pipe.story_of(first) == pipe.story_of(second)
     reasons = dict(pipe.corpus.db.execute("SELECT article_id, reason FROM story_members"))
+    stories = audit.report(pipe.corpus, None, None)["stories"]
     pipe.corpus.close()
-    return together, reasons
+    return together, reasons, stories
 
 
 def test_the_days_a_text_names_in_any_language():
@@ -48,26 +51,29 @@ HOUSE, SENATE = vote("House", "Tuesday", "341 to 81", "A"), vote("Senate", "Thur
 
 
 def test_the_words_alone_make_two_votes_one_story(tmp_path, corpus_location):
-    together, _ = regrouped(tmp_path, corpus_location, 1.0, HOUSE, SENATE)
+    together, _, _ = regrouped(tmp_path, corpus_location, 1.0, HOUSE, SENATE)
     assert together
 
 
 def test_two_undated_votes_on_different_days_are_two_stories(tmp_path, corpus_location):
     house, senate = HOUSE, SENATE
-    together, reasons = regrouped(tmp_path, corpus_location, 0.0, house, senate)
+    together, reasons, stories = regrouped(tmp_path, corpus_location, 0.0, house, senate)
     assert not together
     assert "name different days (Tuesday; Thursday)" in reasons[house.id]
     assert "two developments of one thread" in reasons[senate.id]
+    for story in stories:  # the dedup report says, for each of the two stories, which it was kept apart from and why
+        [apart] = story["kept_apart"]
+        assert "name different days" in apart["why"]
 
 
 def test_the_same_day_named_by_two_outlets_is_one_story(tmp_path, corpus_location):
     first, second = vote("House", "Tuesday", "341 to 81", "A"), vote("House", "Tuesday", "341-81", "B")
-    together, _ = regrouped(tmp_path, corpus_location, 0.0, first, second)
+    together, _, _ = regrouped(tmp_path, corpus_location, 0.0, first, second)
     assert together
 
 
 def test_dated_articles_are_kept_apart_by_their_dates_not_the_days_they_name(tmp_path, corpus_location):
     house = vote("House", "Tuesday", "341 to 81", "A", undated=False)
     senate = vote("Senate", "Thursday", "68 to 32", "B", undated=False)
-    together, _ = regrouped(tmp_path, corpus_location, 0.0, house, senate)
+    together, _, _ = regrouped(tmp_path, corpus_location, 0.0, house, senate)
     assert together  # same date (make's default day): the days named are reactions, the date rules
