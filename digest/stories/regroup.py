@@ -20,7 +20,11 @@ are grouped again in one batch, as the textbook method does, with the evidence t
   articles' neighbourhoods, the mean similarity of each with its closest articles of the window.
   In a busy topic (a pandemic wave, a war, a court) every article is near many others; one event
   is a pair closer than that crowd (the hubness correction of nearest-neighbour retrieval). A
-  shared quotation still joins on its own.
+  shared quotation still joins on its own;
+- days named (`[stories] regroup_other_day`): two articles with no date of their own whose texts
+  both name days of the week, none the same, keep that share of their similarity: two
+  developments of one thread (the House vote on Tuesday, the Senate's on Thursday) are told in the
+  same words, and without dates the whole set is one window.
 
 Story ids stay stable: stories already sent are left as they are; each new group keeps the id
 of the story most of its articles were in (the larger group first), else gets a new one. The
