@@ -165,7 +165,7 @@ def _render(digest: Digest, config: Config, corpus: Corpus, outdir: Path, digest
             again: bool) -> BuildResult:
     """Write the outputs and digest.json of a digest, with each article's dedup and story reasons."""
     outputs = dict(render.write_outputs(digest, config, outdir))
-    why = audit.explain(corpus, [a.id for s in digest.stories for a in s.articles]
+    why = audit.explain(corpus, [a.id for s in (*digest.stories, *digest.also) for a in s.articles]
                         + [a.id for r in digest.roundups for line in r.lines for a in line.articles])
     result = BuildResult(digest, digest_id, outdir, outputs, again, why)
     data = digest_to_dict(digest, why=why, digest_id=digest_id)

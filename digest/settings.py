@@ -87,6 +87,7 @@ class StorySettings:
     regroup_half_life_days: float = _number(above=0, at_most=3650)
     regroup_neighbours: int = _number(0, 1000)
     regroup_embeddings: float = _number(0, 1)
+    regroup_other_day: float = _number(0, 1)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,11 @@ are grouped again in one batch, as the textbook method does, with the evidence t
   articles' neighbourhoods, the mean similarity of each with its closest articles of the window.
   In a busy topic (a pandemic wave, a war, a court) every article is near many others; one event
   is a pair closer than that crowd (the hubness correction of nearest-neighbour retrieval). A
-  shared quotation still joins on its own.
+  shared quotation still joins on its own;
+- days named (`[stories] regroup_other_day`): two articles with no date of their own whose texts
+  both name days of the week, none the same, keep that share of their similarity: two
+  developments of one thread (the House vote on Tuesday, the Senate's on Thursday) are told in the
+  same words, and without dates the whole set is one window.
 
 Story ids stay stable: stories already sent are left as they are; each new group keeps the id
 of the story most of its articles were in (the larger group first), else gets a new one. The
@@ -30,6 +34,7 @@ the index's stories.
 """
 from __future__ import annotations
 
+import calendar
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -49,7 +54,7 @@ from digest.store import story_tables as tables
 from digest.store.corpus import Corpus
 from digest.stories.index import DocFreq, When, new_story_id
 from digest.stories.link import different_entities, shared_terms
-from digest.stories.terms import QUOTE_PREFIX
+from digest.stories.terms import QUOTE_PREFIX, mentioned_days
 
 BLOCK = 256        # rows of the pair similarities worked out at a time (memory: BLOCK x articles)
 MAX_GROUP = 1500   # a connected set of close pairs larger than this keeps the index's stories
@@ -77,6 +82,7 @@ class Item:
     outlet: str = ""
     language: str = ""
     weight: int = 1    # the article and its copies in the batch (copies follow it)
+    days: int = 0      # the days of the week its text names, a bit mask (terms.mentioned_days)
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,12 @@ class Pairs:
     """The pair similarities of a batch that reach the threshold, and the evidence behind them."""
 
     def __init__(self, items: list[Item], threshold: float, half_life: float, window_days: int,
-                 neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None):
+                 neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None, other_day: float = 1.0):
         self.items, self.threshold = items, threshold
         self.half_life, self.window, self.neighbours = half_life, window_days, neighbours
+        self.other_day = other_day  # the share of its similarity a pair keeps when its texts name different days
+        self.other_days: dict[int, tuple[float, int]] = {}  # article -> its closest pair the rule took under
+        # the threshold: (similarity before it, other article)
         self.meaning = meaning  # (sentence embeddings of the items, their weight in the similarity), or None
         self.apart: dict[tuple[int, int], str] = {}  # close pairs that may not join, and why
         self.blocked: dict[int, list[tuple[int, str]]] = {}  # the same by article: (other article, why)
@@ -118,7 +127,8 @@ class Pairs:
                  "arrived": np.array([i.arrived.toordinal() for i in items]),
                  "guessed": np.array([i.guessed for i in items]),
                  "outlet": _codes([i.outlet if i.outlet not in UNKNOWN_OUTLETS else f"\0{k}" for k, i in enumerate(items)]),
-                 "language": _codes([i.language for i in items]), "story": _codes([i.story_id for i in items])}
+                 "language": _codes([i.language for i in items]), "story": _codes([i.story_id for i in items]),
+                 "days": np.array([i.days for i in items], dtype=np.int64)}
         kept = [self._block(start, min(n, start + BLOCK), local, ours, quotes, facts) for start in range(0, n, BLOCK)]
         rows, cols, values, forced = (np.concatenate([k[m] for k in kept]) if kept else np.zeros(0, int)
                                       for m in range(4))
@@ -149,6 +159,7 @@ class Pairs:
         same_outlet = np.equal(*pairs_of("outlet"))
         sim *= 0.5 ** (gap / self.half_life) * np.where(same_outlet, SAME_OUTLET, 1.0)
         sim[gap > self.window] = 0.0
+        sim = self._other_days(sim, start, g | g2, *pairs_of("days"))
         if self.neighbours:
             self.density[start:stop] = _density(sim, start, self.neighbours)
         shared = (quotes[start:stop] @ quotes.T).toarray() > 0
@@ -160,6 +171,22 @@ class Pairs:
         quoted = shared[i, j]
         self.quoted.update(zip((start + i[quoted]).tolist(), j[quoted].tolist()))
         return start + i, j, sim[i, j], forced[i, j]
+
+    def _other_days(self, sim: np.ndarray, start: int, undated: np.ndarray, days: np.ndarray,
+                    others: np.ndarray) -> np.ndarray:
+        """The block's similarities with pairs whose texts both name days of the week, none the same,
+        scaled by `other_day` (two developments of one thread: the House vote on Tuesday, the
+        Senate's on Thursday), when one of the two has no date of its own (dated articles are
+        kept apart by their dates; their texts name the days of reactions too); records each
+        row's closest pair this took under the threshold."""
+        if self.other_day >= 1.0:
+            return sim
+        differ = undated & (days != 0) & (others != 0) & ((days & others) == 0)
+        lost = differ & (sim >= self.threshold) & (sim * self.other_day < self.threshold)
+        for i, j in zip(*np.nonzero(lost)):
+            if sim[i, j] > self.other_days.get(start + int(i), (-1.0,))[0]:
+                self.other_days[start + int(i)] = (float(sim[i, j]), int(j))
+        return np.where(differ, sim * self.other_day, sim)
 
     def closeness(self, component: list[int]) -> np.ndarray:
         """The dense pair similarities of a connected set, pairs whose headlines name different entities
@@ -297,16 +324,26 @@ def _kept_apart(items, pairs: Pairs, i: int, story_of: dict[int, str]) -> str:
         parts.append(f"kept apart from story {story_of[j]}: its article {items[j].article_id} is at {v:.2f}, "
                      f"no closer than the two articles' {pairs.neighbours} nearest neighbours ({crowd:.2f}): one topic, "
                      f"not one event")
+    if i in pairs.other_days and story_of[pairs.other_days[i][1]] != story_of[i]:
+        v, j = pairs.other_days[i]
+        parts.append(f"kept apart from story {story_of[j]}: its article {items[j].article_id} is at {v:.2f}, but the two "
+                     f"name different days ({_day_names(items[i].days)}; {_day_names(items[j].days)}): counted "
+                     f"{pairs.other_day:g} of it, two developments of one thread")
     return "".join("; " + p for p in parts)
 
 
+def _day_names(mask: int) -> str:
+    """The days of a terms.mentioned_days mask, in English ("Tuesday, Thursday")."""
+    return ", ".join(name for day, name in enumerate(calendar.day_name) if mask >> day & 1)
+
+
 def regroup(items: list[Item], threshold: float, half_life: float, window_days: int, new_id,
-            neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None) -> list[Move]:
+            neighbours: int = 0, meaning: tuple[np.ndarray, float] | None = None, other_day: float = 1.0) -> list[Move]:
     """The moves that group a batch of unsent articles again (every article gets one); `meaning`:
     the items' sentence embeddings and their weight (embed.py), when used."""
     if not items:
         return []
-    pairs = Pairs(items, threshold, half_life, window_days, neighbours, meaning)
+    pairs = Pairs(items, threshold, half_life, window_days, neighbours, meaning, other_day)
     found = groups(pairs)
     return moves(items, pairs, found, story_ids(items, found, new_id))
 
@@ -327,7 +364,8 @@ def batch_items(corpus: Corpus, articles: list[Article], sent: set[str]) -> list
         terms = json.loads(row[3])
         vector = df.weights(terms, article.language)
         items.append(Item(article.id, row[1], when.day, when.guessed, when.arrived,
-                          article.title, terms, vector, row[4], article.outlet or "", article.language, 1 + copies[article.id]))
+                          article.title, terms, vector, row[4], article.outlet or "", article.language, 1 + copies[article.id],
+                          mentioned_days(f"{article.title}\n{article.body}")))
     return items
 
 
@@ -342,7 +380,8 @@ def regroup_unsent(corpus: Corpus, config: Config, articles: list[Article], sent
         text_of = {a.id: f"{a.title}\n{a.body}" for a in articles}
         meaning = (embed([text_of[i.article_id] for i in items]), settings.regroup_embeddings)
     found = regroup(items, settings.regroup_similarity, settings.regroup_half_life_days, settings.window_days,
-                    lambda key: new_story_id(replace(articles[0], id=key)), settings.regroup_neighbours, meaning)
+                    lambda key: new_story_id(replace(articles[0], id=key)), settings.regroup_neighbours, meaning,
+                    settings.regroup_other_day)
     title_of = {a.id: a.title for a in articles}
     titles = {m.story_id: title_of[m.article_id] for m in found}
     with corpus.transaction():

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from digest.models import Article
 from digest.text.hashing import hash64, normalise, signed64
+from digest.text.lexicon import weekdays
 
 TERM_TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*")  # the same on ASCII text, faster
@@ -197,6 +198,19 @@ def quotation_terms(body: str) -> list[str]:
         if words.count(" ") + 1 >= QUOTE_WORDS:
             out.append(f"{QUOTE_PREFIX}{hash64(words):016x}")
     return out
+
+
+def mentioned_days(text: str) -> int:
+    """The days of the week a text names ("on Wednesday"), as a bit mask (bit 0 Monday): the day
+    an event happened, which tells two developments of one thread apart (the House vote on Tuesday,
+    the Senate's on Thursday) when neither the article's date nor its headline is known."""
+    names = weekdays()
+    mask = 0
+    for token in TERM_TOKEN.findall(text):
+        day = names.get(token.casefold())
+        if day is not None:
+            mask |= 1 << day
+    return mask
 
 
 @dataclass(frozen=True)

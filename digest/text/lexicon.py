@@ -40,6 +40,14 @@ def months() -> dict[str, int]:
             for name in names.split()}
 
 
+@cache
+def weekdays() -> dict[str, int]:
+    """Full day names of every language ("wednesday", "mittwoch") -> day of the week (0 Monday .. 6);
+    the abbreviations ("sat", "sun", "wed") are left out, being ordinary words as often."""
+    return {names.split()[0]: number for language in LANGUAGES
+            for number, names in enumerate(lexicon(language).get("days", ()))}
+
+
 def calendar_words() -> frozenset[str]:
     """Month, day and relative-day names of every language ("march", "lundi", "today")."""
     return frozenset(months()) | all_words("days") | all_words("relative_days")
