@@ -60,6 +60,15 @@ def carried(texts: Sequence[str], seen: np.ndarray, known: Sequence[str], repeat
     return (np.asarray(seen) >= repeat) & ~fresh
 
 
+def central_article(articles: Sequence[int], scores: np.ndarray, among: set[int]) -> int:
+    """Of the articles `among`, the one whose sentences score highest on average (salience with the
+    share already sent taken off): an update's lede is that article's opening."""
+    totals: dict[int, list[float]] = {}
+    for article, score in zip(articles, scores):
+        totals.setdefault(article, []).append(float(score))
+    return max(sorted(among), key=lambda a: float(np.mean(totals[a])))
+
+
 def _figures(text: str) -> set[str]:
     """The numbers a text states, thousands separators dropped."""
     return {re.sub(r"(?<=\d),(?=\d{3})", "", f) for f in FIGURE.findall(text)}
