@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from rouge_score import rouge_scorer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -66,6 +67,7 @@ from digest.summarize.novelty import article_texts
 REPEAT_GRID = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 NOVEL_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 KEYS = ("rouge1", "rouge2", "rougeL")
+BOOTSTRAP = 2000  # resamples of the test sessions for the interval of digest minus a baseline
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,19 @@ def score(summary: str, references: tuple[str, ...]) -> dict[str, float]:
 
 def mean(system, chosen: list[Session]) -> dict[str, float]:
     """Mean ROUGE F of a system (session -> text) over sessions."""
-    rows = [score(system(s), s.references) for s in chosen]
+    return _average([score(system(s), s.references) for s in chosen])
+
+
+def _average(rows: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.mean(r[k] for r in rows) for k in KEYS}
+
+
+def interval(ours: list[dict[str, float]], theirs: list[dict[str, float]], key: str) -> tuple[float, float]:
+    """95% paired bootstrap interval of the mean difference over sessions (resampled with a fixed seed)."""
+    diff = np.array([a[key] - b[key] for a, b in zip(ours, theirs)])
+    draws = np.random.default_rng(0).integers(0, len(diff), size=(BOOTSTRAP, len(diff)))
+    low, high = np.percentile(diff[draws].mean(axis=1), [2.5, 97.5])
+    return float(low), float(high)
 
 
 def _best(grid, make, tune: list[Session]) -> tuple[float, dict[str, float]]:
@@ -177,12 +190,19 @@ def run(topics: list[dict], words: int) -> int:
     }
     print(f"{len(topics)} topics, {len(tune)} tuning / {len(test)} test sessions (B and C), {words}-word budget, "
           f"ROUGE F (stemmed) x100; tuned: update_repeat {repeat}, novelty threshold {novel}")
-    tables = {}
+    tables, rows = {}, {}
     for name, part in (("tune", tune), ("test", test)):
-        tables[name] = {sys_name: mean(system, part) for sys_name, system in systems.items()}
+        rows[name] = {sys_name: [score(system(s), s.references) for s in part] for sys_name, system in systems.items()}
+        tables[name] = {sys_name: _average(found) for sys_name, found in rows[name].items()}
         print(f"{name} part:\n{'system':<14} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
         for sys_name, row in tables[name].items():
             print(f"{sys_name:<14} {row['rouge1']:8.2f} {row['rouge2']:8.2f} {row['rougeL']:8.2f}")
+    print("test part, digest minus each baseline (95% paired bootstrap interval over sessions):")
+    for other in [name for name in systems if name != "digest"]:
+        cells = [f"{k} {tables['test']['digest'][k] - tables['test'][other][k]:+.2f} "
+                 f"[{low:+.2f}, {high:+.2f}]" for k in KEYS
+                 for low, high in (interval(rows["test"]["digest"], rows["test"][other], k),)]
+        print(f"  vs {other:<13} " + "; ".join(cells))
     failures = [f"digest {k} {tables['test']['digest'][k]:.2f} not above {other} {row[k]:.2f} (test part)"
                 for other, row in tables["test"].items() if other != "digest"
                 for k in KEYS if tables["test"]["digest"][k] <= row[k]]

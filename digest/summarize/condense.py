@@ -20,8 +20,8 @@ points outweigh the main speaker's.
 
 Updates: given the texts an earlier digest sent of the story (`known`), sentences they carry
 may become neither point nor lede and partly sent ones rank lower (summarize.novelty); the
-lede is the opening of the most central new article, and the new points form one list in
-story order, without speaker sections (bench/updates.py).
+lede is the opening of the most central new article of the first new day, and the new points
+form one list in story order, without speaker sections (bench/updates.py).
 
 Languages: a story is condensed in its dominant language, the one most of its outlets
 wrote in (ties: the one with most text; articles of undetected language count for none
@@ -261,17 +261,17 @@ def _main_speakers(cands: list[Candidate], scores: np.ndarray, bodies: list[str]
     return [name for *_, name in sorted(ranked)][: max(0, limit)]
 
 
-def _lede(cands: list[Candidate], scores: np.ndarray, update: bool = False) -> list[int]:
-    """The most central opening sentence (plus the next one when both are short); in an update, the
-    opening of the most central new article (news writing puts an article's news first)."""
+def _lede(cands: list[Candidate], scores: np.ndarray, days: Sequence | None = None) -> list[int]:
+    """The most central opening sentence (plus the next one when both are short); in an update (`days`:
+    each article's day), the opening of the first new day's most central article (novelty.central_article)."""
     def narrative(c: Candidate) -> bool:
         """A standalone, reported sentence of news (no quote, no background)."""
         return c.standalone and c.eligible and not c.background and c.how != How.QUOTE \
             and not c.text.lstrip().startswith(("“", "\"", "«", "„"))
 
     opening = [i for i, c in enumerate(cands) if c.position <= 1 and narrative(c)]
-    if update and opening:
-        article = novelty.central_article([c.article for c in cands], scores, {cands[i].article for i in opening})
+    if days is not None and opening:
+        article = novelty.central_article([c.article for c in cands], scores, {cands[i].article for i in opening}, days)
         opening = [i for i in opening if cands[i].article == article]
     if not opening:
         opening = [i for i, c in enumerate(cands) if c.eligible] or list(range(len(cands)))
@@ -483,7 +483,7 @@ def condense(articles: Sequence[Article], config: Config, known: Sequence[str] =
     sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
     repeats = Repeats(cands, sim, language, names)
     scores = _scores(cands, sim) - (NOVELTY_WEIGHT * seen if known else 0.0)
-    lede_ids = _lede(cands, scores, update=bool(known))
+    lede_ids = _lede(cands, scores, [a.published and a.published.date() for a in articles] if known else None)
     bodies = [a.body for a in articles if not a.copy_of]
     main = [] if known else _main_speakers(cands, scores, bodies, max_sections)  # an update: one list of what is new
     chosen = _select(cands, scores, sim, main, lede_ids, per_section, repeats)

@@ -60,9 +60,14 @@ def carried(texts: Sequence[str], seen: np.ndarray, known: Sequence[str], repeat
     return (np.asarray(seen) >= repeat) & ~fresh
 
 
-def central_article(articles: Sequence[int], scores: np.ndarray, among: set[int]) -> int:
-    """Of the articles `among`, the one whose sentences score highest on average (salience with the
-    share already sent taken off): an update's lede is that article's opening."""
+def central_article(articles: Sequence[int], scores: np.ndarray, among: set[int],
+                    days: Sequence[date | None] = ()) -> int:
+    """Of the articles `among` (those of the earliest day `days` gives, when dated), the one whose
+    sentences score highest on average (salience, share sent taken off): an update's lede is its
+    opening, so the update picks the story up where the reader left it, with that day's main news."""
+    dated = [days[a] for a in among if a < len(days) and days[a] is not None]
+    if dated:
+        among = {a for a in among if a < len(days) and days[a] == min(dated)}
     totals: dict[int, list[float]] = {}
     for article, score in zip(articles, scores):
         totals.setdefault(article, []).append(float(score))

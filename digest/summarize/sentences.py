@@ -180,8 +180,8 @@ def junk_reason(sentence: str, n_words: int | None = None) -> str | None:
     if text.rstrip("\"”’»)").endswith("?"):
         return "question"
     n = word_count(text) if n_words is None else n_words
-    if n < 5 or text[:2].isalpha() and text[:2].islower():
-        return "fragment"  # too short, or the lower-case middle of something (a price table's tail)
+    if n < 5 or text[:2].isalpha() and text[:2].islower() or text[:1] in ",;:)]":
+        return "fragment"  # too short, or the middle of something (a price table's tail, ", and ..." after a cut)
     tokens = text.split()
     if sum(any(ch.isdigit() for ch in t) for t in tokens) >= TABLE_SHARE * len(tokens):
         return "table row"

@@ -2,7 +2,8 @@
 central new article, as news writing puts an article's news first."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 
 from helpers.condense import config
 
@@ -71,3 +72,28 @@ def test_the_central_article_has_the_highest_mean_salience_among_those_offered()
     articles, scores = [0, 0, 1, 1, 2], [0.9, 0.1, 0.6, 0.5, 0.95]
     assert central_article(articles, scores, {0, 1, 2}) == 2
     assert central_article(articles, scores, {0, 1}) == 1  # 0.55 against 0.5: a single high sentence is not enough
+
+
+def _saturday(key: str, body: str) -> Article:
+    return Article(id=key, title="Harbour tram line contract", outlet=f"Outlet {key}", language="en", body=body,
+                   published=datetime(2026, 3, 14, 9, tzinfo=timezone.utc))
+
+
+def test_an_update_over_several_days_opens_with_the_first_new_days_news():
+    known = article_texts([Article(id="old", title="Tram budget debate", outlet="Outlet old", body=SENT, language="en")])
+    later = [_saturday("sat1", "Contractors signed the 40 million euro contract to build the harbour tram line on Saturday.\n\n"
+                               "The tram line contract covers the depot near the old shipyard and eleven stops."),
+             _saturday("sat2", "The harbour tram line contract, worth 40 million euros, was signed by contractors on Saturday.\n\n"
+                               "The contract covers eleven tram stops and the tram depot near the old shipyard.")]
+    undated = [replace(a, published=None) for a in _articles() + later]
+    assert "Saturday" in condense(undated, config(), known).lede  # read as one day, Saturday's contract leads
+    update = condense(_articles() + later, config(), known)
+    assert update.lede.startswith("The harbour council approved a 40 million euro budget")  # Thursday's news first
+    assert any("contract" in p.text for s in update.sections for p in s.points)  # Saturday's follows
+
+
+def test_the_first_new_days_articles_are_the_ones_offered_when_dated():
+    articles, scores = [0, 1, 2], [0.2, 0.9, 0.5]
+    days = [date(2026, 3, 12), date(2026, 3, 14), date(2026, 3, 12)]
+    assert central_article(articles, scores, {0, 1, 2}, days) == 2
+    assert central_article(articles, scores, {0, 1, 2}) == 1
