@@ -14,7 +14,8 @@ For B and C every system writes --words words from that set's documents:
 - LexRank-novel: LexRank over the new set's sentences whose TF-IDF cosine with every sentence
   read before stays under a threshold (a novelty filter);
 - Lead: the first sentences of the new set's documents, taken in turn.
-ROUGE-1/2/L F (rouge-score, stemmed) is averaged over the references, then over sets.
+ROUGE-1/2/L F (rouge-score, stemmed) is averaged over the references, then over sets; the test
+part also gets the 95% paired bootstrap interval (sessions resampled) of digest minus each baseline.
 `[summary] update_repeat` and the baseline's threshold are each chosen on the "tune" lines
 (best mean of the three scores) and reported on the "test" lines, which were not looked at.
 Exits 1 when digest is not above every baseline on all three scores of the test part.
@@ -46,6 +47,22 @@ from the oldest or the newest new article (24.99 / 26.80, 25.13 / 25.30); NOVELT
 text already holds the new articles' opening sentences in date order after its lede, as Lead does;
 Lead's lead on ROUGE-L is likely its order, as digest's lede comes first whatever its date (a lede
 from the oldest new article: ROUGE-L 24.11 against 23.78 on the topics tune part, ROUGE-1 lower).
+
+Update shape (7 Dec 2026), chosen on both tune parts (mean of the three F, topics / pairs, each
+with update_repeat tuned; before 26.98 / 25.26): the lede is the opening of the most central new
+article (mean salience of its sentences, the share sent taken off) of the first new day, and the
+new points form one list without speaker sections: 28.49 / 25.60. Steps: one list alone 27.26 /
+25.27 (merged after selection); with the most central article's opening as lede 27.64 / 25.60; that article taken from the
+first new day 28.49 / 25.60 (from the last new day 25.53). Reported: topics test 40.35/12.87/23.96
+(before 40.97/13.24/21.41; after minus before ROUGE-L +2.55 [+0.53, +4.66], ROUGE-1 and -2 within
+noise), pairs test 40.78/12.20/22.07 (before 41.25/11.97/22.26, all within noise). Measured on
+the tune parts on top of it and left out: an extra weight w for each new article's first usable
+sentence (w 0.05-0.4: 26.27-27.27 / 24.67-25.51 before the day rule), novelty as a filter only
+(NOVELTY_WEIGHT 0, update_repeat re-tuned: 27.74 / 24.84), stronger redundancy removal (DIVERSITY
+2-3: 28.31-28.61 / 25.58; MERGE_SIMILARITY 0.2-0.3 before the day rule: 27.19-27.46 / 25.07-25.55),
+points in date order then place (25.44 / 25.60), the article by its best or top-3 sentences instead
+of the mean (27.23-27.31 / 25.19-25.31), shorter ledes (no second sentence: 28.49 / 25.62) and
+longer-sentence costs (LONG_WORDS 25-35, LONG_PENALTY 0.15-0.3: 28.17-28.59 / 25.33-25.71): noise.
 """
 from __future__ import annotations
 

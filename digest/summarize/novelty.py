@@ -8,7 +8,8 @@ few words added is still known), or its cosine with that sentence reaches SAME_C
 sentence stating a figure no known text states is new (yesterday's wording, today's count).
 Only the sentences that are not known may become points or the lede, so an update opens
 with what is new and keeps background only when that is new too; among them, the share
-already sent lowers a sentence's salience (condense.NOVELTY_WEIGHT).
+already sent lowers a sentence's salience (condense.NOVELTY_WEIGHT). The update's lede is the
+opening of the first new day's most central article (`central_article`).
 """
 from __future__ import annotations
 
