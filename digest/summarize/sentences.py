@@ -85,15 +85,16 @@ def split_sentences(paragraph: str, language: str = "en") -> tuple[str, ...]:
             parts = _segmenter(lang).segment(text)
         except Exception:  # pysbd raises on rare inputs; fall back rather than lose the article
             parts = _simple_split(text)
-    return tuple(_rejoin_times([p.strip() for p in parts if p and p.strip()]))
+    return tuple(_rejoin([p.strip() for p in parts if p and p.strip()]))
 
 
-def _rejoin_times(parts: list[str]) -> list[str]:
-    """Undo pysbd's split after 'a.m.'/'p.m.' when a day, zone or lower-case word follows."""
+def _rejoin(parts: list[str]) -> list[str]:
+    """Undo pysbd's split after 'a.m.'/'p.m.' when a day, zone or lower-case word follows, and any
+    split that leaves a comma or closing bracket first ("Sen. Joe Manchin, D-W.Va., and ...")."""
     out: list[str] = []
     for part in parts:
-        if out and _CLOCK_END.search(out[-1]) and _CLOCK_NEXT.match(part):
-            out[-1] = f"{out[-1]} {part}"
+        if out and (_CLOCK_END.search(out[-1]) and _CLOCK_NEXT.match(part) or part[0] in ",;:)]"):
+            out[-1] = f"{out[-1]}{'' if part[0] in ',;:)]' else ' '}{part}"
         else:
             out.append(part)
     return out
