@@ -19,7 +19,9 @@ unattributed points and self-attributed points of minor speakers; it leads when 
 points outweigh the main speaker's.
 
 Updates: given the texts an earlier digest sent of the story (`known`), sentences they carry
-may become neither point nor lede and partly sent ones rank lower (summarize.novelty).
+may become neither point nor lede and partly sent ones rank lower (summarize.novelty); the
+lede is the opening of the most central new article of the first new day, and the new points
+form one list in story order, without speaker sections (bench/updates.py).
 
 Languages: a story is condensed in its dominant language, the one most of its outlets
 wrote in (ties: the one with most text; articles of undetected language count for none
@@ -259,14 +261,18 @@ def _main_speakers(cands: list[Candidate], scores: np.ndarray, bodies: list[str]
     return [name for *_, name in sorted(ranked)][: max(0, limit)]
 
 
-def _lede(cands: list[Candidate], scores: np.ndarray) -> list[int]:
-    """The most central opening sentence (plus the next one when both are short)."""
+def _lede(cands: list[Candidate], scores: np.ndarray, days: Sequence | None = None) -> list[int]:
+    """The most central opening sentence (plus the next one when both are short); in an update (`days`:
+    each article's day), the opening of the first new day's most central article (novelty.central_article)."""
     def narrative(c: Candidate) -> bool:
         """A standalone, reported sentence of news (no quote, no background)."""
         return c.standalone and c.eligible and not c.background and c.how != How.QUOTE \
             and not c.text.lstrip().startswith(("“", "\"", "«", "„"))
 
     opening = [i for i, c in enumerate(cands) if c.position <= 1 and narrative(c)]
+    if days is not None and opening:
+        article = novelty.central_article([c.article for c in cands], scores, {cands[i].article for i in opening}, days)
+        opening = [i for i in opening if cands[i].article == article]
     if not opening:
         opening = [i for i, c in enumerate(cands) if c.eligible] or list(range(len(cands)))
     best = max(opening, key=lambda i: (scores[i] - LEDE_POSITION_COST * cands[i].position, -i))
@@ -477,9 +483,9 @@ def condense(articles: Sequence[Article], config: Config, known: Sequence[str] =
     sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
     repeats = Repeats(cands, sim, language, names)
     scores = _scores(cands, sim) - (NOVELTY_WEIGHT * seen if known else 0.0)
-    lede_ids = _lede(cands, scores)
+    lede_ids = _lede(cands, scores, [a.published and a.published.date() for a in articles] if known else None)
     bodies = [a.body for a in articles if not a.copy_of]
-    main = _main_speakers(cands, scores, bodies, max_sections)
+    main = [] if known else _main_speakers(cands, scores, bodies, max_sections)  # an update: one list of what is new
     chosen = _select(cands, scores, sim, main, lede_ids, per_section, repeats)
     _demote_minor(chosen, cands, sim, main, per_section)
     sections = _arrange(chosen, cands, repeats, scores, articles, main, max_sections)

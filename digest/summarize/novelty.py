@@ -8,7 +8,8 @@ few words added is still known), or its cosine with that sentence reaches SAME_C
 sentence stating a figure no known text states is new (yesterday's wording, today's count).
 Only the sentences that are not known may become points or the lede, so an update opens
 with what is new and keeps background only when that is new too; among them, the share
-already sent lowers a sentence's salience (condense.NOVELTY_WEIGHT).
+already sent lowers a sentence's salience (condense.NOVELTY_WEIGHT). The update's lede is the
+opening of the first new day's most central article (`central_article`).
 """
 from __future__ import annotations
 
@@ -58,6 +59,20 @@ def carried(texts: Sequence[str], seen: np.ndarray, known: Sequence[str], repeat
     sent_figures = {f for t in known for f in _figures(t)}
     fresh = np.array([bool(_figures(t) - sent_figures) for t in texts], dtype=bool)
     return (np.asarray(seen) >= repeat) & ~fresh
+
+
+def central_article(articles: Sequence[int], scores: np.ndarray, among: set[int],
+                    days: Sequence[date | None] = ()) -> int:
+    """Of the articles `among` (those of the earliest day `days` gives, when dated), the one whose
+    sentences score highest on average (salience, share sent taken off): an update's lede is its
+    opening, so the update picks the story up where the reader left it, with that day's main news."""
+    dated = [days[a] for a in among if a < len(days) and days[a] is not None]
+    if dated:
+        among = {a for a in among if a < len(days) and days[a] == min(dated)}
+    totals: dict[int, list[float]] = {}
+    for article, score in zip(articles, scores):
+        totals.setdefault(article, []).append(float(score))
+    return max(sorted(among), key=lambda a: float(np.mean(totals[a])))
 
 
 def _figures(text: str) -> set[str]:

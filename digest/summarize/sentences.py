@@ -85,15 +85,16 @@ def split_sentences(paragraph: str, language: str = "en") -> tuple[str, ...]:
             parts = _segmenter(lang).segment(text)
         except Exception:  # pysbd raises on rare inputs; fall back rather than lose the article
             parts = _simple_split(text)
-    return tuple(_rejoin_times([p.strip() for p in parts if p and p.strip()]))
+    return tuple(_rejoin([p.strip() for p in parts if p and p.strip()]))
 
 
-def _rejoin_times(parts: list[str]) -> list[str]:
-    """Undo pysbd's split after 'a.m.'/'p.m.' when a day, zone or lower-case word follows."""
+def _rejoin(parts: list[str]) -> list[str]:
+    """Undo pysbd's split after 'a.m.'/'p.m.' when a day, zone or lower-case word follows, and any
+    split that leaves a comma or closing bracket first ("Sen. Joe Manchin, D-W.Va., and ...")."""
     out: list[str] = []
     for part in parts:
-        if out and _CLOCK_END.search(out[-1]) and _CLOCK_NEXT.match(part):
-            out[-1] = f"{out[-1]} {part}"
+        if out and (_CLOCK_END.search(out[-1]) and _CLOCK_NEXT.match(part) or part[0] in ",;:)]"):
+            out[-1] = f"{out[-1]}{'' if part[0] in ',;:)]' else ' '}{part}"
         else:
             out.append(part)
     return out
@@ -180,8 +181,8 @@ def junk_reason(sentence: str, n_words: int | None = None) -> str | None:
     if text.rstrip("\"”’»)").endswith("?"):
         return "question"
     n = word_count(text) if n_words is None else n_words
-    if n < 5 or text[:2].isalpha() and text[:2].islower():
-        return "fragment"  # too short, or the lower-case middle of something (a price table's tail)
+    if n < 5 or text[:2].isalpha() and text[:2].islower() or text[:1] in ",;:)]":
+        return "fragment"  # too short, or the middle of something (a price table's tail, ", and ..." after a cut)
     tokens = text.split()
     if sum(any(ch.isdigit() for ch in t) for t in tokens) >= TABLE_SHARE * len(tokens):
         return "table row"
