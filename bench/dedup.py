@@ -298,8 +298,7 @@ def ingest(corpus: Corpus, dedup: Deduplicator, items: list[Item], tally: Tally,
                 if decision.kind == "copy":
                     article = replace(article, copy_of=decision.original_id)
                     roots[article.id] = decision.original_id
-                corpus.insert_article(article)
-                dedup.remember(article)
+                dedup.remember(article, corpus.insert_article(article))
     return time.perf_counter() - start, clock() - cpu
 
 
@@ -508,6 +507,7 @@ def run(location, sizes: list[int], args, work: Path, beside: list[tuple] | None
               f"({total_items / wall:,.0f}/s wall; this segment {(total_items - seg_items) / (cpu - seg_cpu):,.0f} "
               f"per CPU-second); planted copies P {p:.4f} R {r:.4f}; "
               f"peak RSS {peak_mb():,.0f} MB"
+              + (f"; page cache {corpus.cache_mb} MB ([store])" if not corpus.is_postgres else "")
               + (f"; SQLite in this run: check {other[2]:.3f} ms, {other[5]:,.0f} per CPU-second" if other else ""),
               flush=True)
         if mirror is not None:
