@@ -41,6 +41,12 @@ per CPU-second / check ms (best-round mean) / planted-copy P and R:
     10k 3,141/s 0.27 ms; 100k 2,241/s 0.35 ms; 1M 1,533/s (1,405/s wall) 0.42 ms (p50 0.39),
     P 0.9999 R 0.9940, peak 584 MB (a second run: 1M 1,487/s, 0.37 ms)
   datasketch baseline in the same runs: 1,043 and 1,390 articles/s, recall 0.75.
+  page cache 96 MB instead of 256 (issue 13's ingest memory): 1M 892/s, 0.657 ms (p50 0.618), 2.13x.
+  [store]'s automatic page cache (2026-12-08, load 5-10, 0.6 of the earlier run's speed per
+  CPU-second: datasketch 936/s): 10k 1,913/s 0.279 ms (17 MB cache); 100k 1,155/s 3.55 ms (p50 0.52,
+  p95 33: checks that lost the CPU; 185 MB); 1M 785/s 0.844 ms (p50 0.62; 235 MB): 3.03x, both floors
+  missed under that load. At 583k, one snapshot of the same corpus: check CPU 0.35 ms with 235 MB,
+  0.43 with 96 MB.
 """
 from __future__ import annotations
 
