@@ -41,6 +41,12 @@ per CPU-second / check ms (best-round mean) / planted-copy P and R:
     10k 3,141/s 0.27 ms; 100k 2,241/s 0.35 ms; 1M 1,533/s (1,405/s wall) 0.42 ms (p50 0.39),
     P 0.9999 R 0.9940, peak 584 MB (a second run: 1M 1,487/s, 0.37 ms)
   datasketch baseline in the same runs: 1,043 and 1,390 articles/s, recall 0.75.
+  page cache 96 MB instead of 256 (issue 13's ingest memory): 1M 892/s, 0.657 ms (p50 0.618), 2.13x.
+  [store]'s automatic page cache (2026-12-08, load 5-10, 0.6 of the earlier run's speed per
+  CPU-second: datasketch 936/s): 10k 1,913/s 0.279 ms (17 MB cache); 100k 1,155/s 3.55 ms (p50 0.52,
+  p95 33: checks that lost the CPU; 185 MB); 1M 785/s 0.844 ms (p50 0.62; 235 MB): 3.03x, both floors
+  missed under that load. At 583k, one snapshot of the same corpus: check CPU 0.35 ms with 235 MB,
+  0.43 with 96 MB.
 """
 from __future__ import annotations
 
@@ -298,27 +304,30 @@ def ingest(corpus: Corpus, dedup: Deduplicator, items: list[Item], tally: Tally,
                 if decision.kind == "copy":
                     article = replace(article, copy_of=decision.original_id)
                     roots[article.id] = decision.original_id
-                corpus.insert_article(article)
-                dedup.remember(article)
+                dedup.remember(article, corpus.insert_article(article))
     return time.perf_counter() - start, clock() - cpu
 
 
-def probe(dedup: Deduplicator, items: list[Item], rounds: int = 5) -> tuple[float, float, float]:
+def probe(dedup: Deduplicator, items: list[Item], rounds: int = 5) -> tuple[float, float, float, float]:
     """Per-article check() milliseconds on unseen articles and planted copies (not stored).
 
     Returns the mean of the fastest of `rounds` rounds (the machine is shared: the
-    fastest round is the least disturbed), and p50/p95 over all rounds.
+    fastest round is the least disturbed), p50/p95 over all rounds, and the p50 of the
+    checking thread's CPU time (on a loaded machine a check that loses the CPU waits one
+    scheduler slice, ~20 ms: the wall figures then measure the load, the CPU one does not).
     """
-    n, times = len(items), []
+    n, times, cpu = len(items), [], []
     for _ in range(rounds):
         for item in items:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             dedup.check(item.article)
             times.append(time.perf_counter() - t)
+            cpu.append(time.thread_time() - c)
     dedup._sketches.clear()
     dedup._decisions.clear()
     arr = np.array(times).reshape(rounds, n) * 1000
-    return float(arr.mean(axis=1).min()), float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
+    return (float(arr.mean(axis=1).min()), float(np.percentile(arr, 50)), float(np.percentile(arr, 95)),
+            float(np.percentile(cpu, 50)) * 1000)
 
 
 class Mirror:
@@ -335,7 +344,7 @@ class Mirror:
         start, cpu = time.perf_counter(), self.clock()
         copied = transfer.copy_newer(source, self.corpus)
         wall, spent = time.perf_counter() - start, self.clock() - cpu
-        mean, p50, p95 = probe(Deduplicator(self.corpus, self.config), probes)
+        mean, p50, p95, _ = probe(Deduplicator(self.corpus, self.config), probes)
         self.results.append((size, mean, p50, p95))
         print(f"  {size:>9,} PostgreSQL, filled by COPY ({copied['articles']:,} articles, "
               f"{copied['dedup_bands']:,} band and {copied['dedup_sentences']:,} sentence postings in "
@@ -499,15 +508,17 @@ def run(location, sizes: list[int], args, work: Path, beside: list[tuple] | None
             total_items += len(chunk)
         stored = corpus.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         probes = [stream.next(stored=False) for _ in range(args.probes)]
-        mean, p50, p95 = probe(dedup, probes)
+        mean, p50, p95, cpu_p50 = probe(dedup, probes)
         p, r = tally.pr()
         results.append((size, stored, mean, p50, p95, total_items / cpu, p, r, peak_mb()))
         other = next((b for b in beside or [] if b[0] == size), None)
         print(f"  {size:>9,} ingested ({stored:,} stored): check {mean:.3f} ms (best-round mean; "
-              f"p50 {p50:.3f}, p95 {p95:.3f}); ingest {total_items / cpu:,.0f} articles per CPU-second "
+              f"p50 {p50:.3f}, p95 {p95:.3f}; CPU p50 {cpu_p50:.3f}); "
+              f"ingest {total_items / cpu:,.0f} articles per CPU-second "
               f"({total_items / wall:,.0f}/s wall; this segment {(total_items - seg_items) / (cpu - seg_cpu):,.0f} "
               f"per CPU-second); planted copies P {p:.4f} R {r:.4f}; "
               f"peak RSS {peak_mb():,.0f} MB"
+              + (f"; page cache {corpus.cache_mb} MB ([store])" if not corpus.is_postgres else "")
               + (f"; SQLite in this run: check {other[2]:.3f} ms, {other[5]:,.0f} per CPU-second" if other else ""),
               flush=True)
         if mirror is not None:

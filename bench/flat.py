@@ -44,6 +44,12 @@ Large stories, 2,000 into 20,000 (`--texts story --baseline 04308a0`, one run, C
   After them, this checkout alone (`--only new`, no baseline in that run): Reuters 3.94 and 5.78 ms,
   ratio 1.47 (under the floor but near it: the load's noise is about 10%), 508 articles/s on 2 cores;
   generated 5.89 and 7.76 ms, ratio 1.32; peaks 541/548 MB corpus builds, 390/364 MB batches.
+With `[store]`'s automatic page cache, beside 49222b0 (a fixed 96 MB cache) in one run, 2026-12-08,
+load 8-10 (`--texts reuters,generated --baseline 49222b0`), CPU ms per article:
+  reuters    into empty 4.76 (4.61), into 20,000 6.27 (6.95): ratio 1.32 (1.51); 415 (428) articles/s
+             on 2 cores; peaks: corpus build 469 MB, batch into 20,000 331 MB (389)
+  generated  into empty 7.74 (7.39), into 20,000 10.13 (9.54): ratio 1.31 (1.29); peaks: build 495 MB,
+             batch 320 MB (366)
 Exits 1 when a floor is missed: corpus/empty CPU ratio over FLOOR_RATIO for any text, an ingest
 peak RSS (either process, batch or corpus build) of FLOOR_MB or more, or a Reuters 2-core rate
 under FLOOR_RATE (a regression floor: issue 13's 1,000 articles/s is printed, met or not).

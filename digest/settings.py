@@ -63,6 +63,12 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    memory_mb: int = _number(200, 1_000_000)
+    cache_mb: int = _number(0, 1_000_000)
+
+
+@dataclass(frozen=True)
 class DedupSettings:
     shingle_size: int = _number(1, 50)
     num_perm: int = _number(16, 4096)
@@ -172,6 +178,7 @@ class Settings:
     paths: PathSettings
     backup: BackupSettings
     ingest: IngestSettings
+    store: StoreSettings
     dedup: DedupSettings
     stories: StorySettings
     build: BuildSettings

@@ -201,12 +201,13 @@ class Deduplicator:
         """Another process stored articles: read the waiting postings again at the next check."""
         self._pending.version = None
 
-    def remember(self, article: Article) -> None:
-        """Persist signature, band keys, sentence sample and a copy's decision (caller's transaction)."""
+    def remember(self, article: Article, rowid: int | None = None) -> None:
+        """Persist signature, band keys, sentence sample and a copy's decision (caller's transaction);
+        `rowid`: the article's, when the caller has it from the insert (else looked up)."""
         sketch = self._sketches.pop(article.id, None) or self.sketch(article.body)
         decision = self._decisions.pop(article.id, None) or Decision(
             Kind.COPY if article.copy_of else Kind.NEW, article.copy_of)
-        if not self._store(article.id, sketch):
+        if not self._store(article.id if rowid is None else rowid, sketch):
             return
         if decision.kind != Kind.COPY:
             return
@@ -372,9 +373,14 @@ class _Pending:
         self.count = 0
         self.mark = -1  # nothing loaded yet
         self.version: int | None = None
+        self.epoch = -1  # the corpus's epoch at the last sync
 
     def sync(self) -> None:
-        """Reload the waiting postings if the corpus changed behind this process's back."""
+        """Reload the waiting postings if the corpus changed behind this process's back (not
+        asked again inside the write transaction of the last sync, while nothing was rolled back)."""
+        if self.version is not None and self.corpus.unchanged_since(self.epoch):
+            return
+        self.epoch = self.corpus.epoch
         version, mark = index.data_version(self.corpus), _indexed_upto(self.corpus)
         if version != self.version or mark != self.mark:
             self.index = {"bands": {}, "sentences": {}}

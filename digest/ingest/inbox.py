@@ -111,8 +111,8 @@ class Store:
                     extra(self.corpus)
             return Stored(article, decision)
         with self.corpus.transaction():
-            self.corpus.insert_article(article)
-            self.dedup.remember(article)
+            rowid = self.corpus.insert_article(article)
+            self.dedup.remember(article, rowid)
             self.stories.remember(article, story)
             self.lines.remember(seen)
             if extra:

@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 from digest.errors import CorpusError
 from digest.models import Article, utcnow
+from digest.store import cache as page_cache
 from digest.store import check as corpus_check
 from digest.store import engine
 from digest.store.faults import storage_error
@@ -45,10 +46,13 @@ def article_from_row(row: sqlite3.Row) -> Article:
 class Corpus:
     """Access to one workspace's corpus database."""
 
-    def __init__(self, location: str | Path, secret: str | None = None):
+    def __init__(self, location: str | Path, secret: str | None = None, cache: page_cache.PageCache | None = None):
         """Open (creating and migrating) the corpus at a file path or a `postgresql://` URL;
-        `secret` is the PostgreSQL password when it does not come from libpq's own sources."""
+        `secret` is the PostgreSQL password when it does not come from libpq's own sources;
+        `cache` the SQLite page cache's rule (default: the shipped settings')."""
         self._savepoints = 0
+        self.cache, self.cache_mb, self._sized_at = cache or page_cache.default(), 0, 0
+        self.epoch = 0  # moves at each outermost BEGIN and each rollback (see `unchanged_since`)
         self.sound = False  # set once the file passed the damage check; a clean close then records it
         if engine.is_url(location):
             self.dialect, self.name = engine.Postgres, engine.shown(str(location))
@@ -73,13 +77,11 @@ class Corpus:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            # Room for the dedup LSH index, whose inserts land on random pages: a page cache of up
-            # to 96 MB and a WAL checkpoint every 20,000 pages instead of 1,000 (measured at 100k
-            # articles with 256 MB: 1,261 instead of 945 articles per CPU-second). 96 MB, not 256:
-            # the cache fills as the corpus grows, and ingest must stay under 600 MB (issue 13 item 4:
-            # ~170 MB of process, up to ~200 MB of story window, [stories] held_members). Durability
-            # is unchanged.
-            self.db.execute("PRAGMA cache_size = -98304")
+            # Room for the dedup LSH index, whose inserts land on random pages: a page cache sized
+            # by [store] (fit_cache) and a WAL checkpoint every 20,000 pages instead of 1,000
+            # (measured at 100k articles with 256 MB: 1,261 instead of 945 articles per CPU-second).
+            # Durability is unchanged.
+            self.fit_cache()
             self.db.execute("PRAGMA wal_autocheckpoint = 20000")
             # A dedup posting flush (dedup.check.FLUSH_SIZE articles) can grow the WAL to about
             # a gigabyte at 1M articles: give the space back after the checkpoint that follows.
@@ -88,6 +90,23 @@ class Corpus:
         except (sqlite3.Error, OSError) as exc:
             raise storage_error(exc, self.path.parent, self.path) or CorpusError(
                 f"{self.path}: cannot open the corpus database ({exc})") from exc
+
+    def fit_cache(self) -> None:
+        """Size SQLite's page cache for the file as it is now; again once it has grown by
+        cache.RESIZE_GROWTH, so an import that starts empty gets its cache as the corpus grows."""
+        size = self.path.stat().st_size
+        if self.cache_mb and size < self._sized_at * page_cache.RESIZE_GROWTH:
+            return
+        mb = self.cache.size_mb(size)
+        if mb != self.cache_mb:
+            self.db.execute(f"PRAGMA cache_size = {-1024 * mb}")
+        self.cache_mb, self._sized_at = mb, size
+
+    def unchanged_since(self, epoch: int) -> bool:
+        """True when only this connection can have written since `epoch` (an earlier `self.epoch`),
+        and nothing it wrote was rolled back: the same SQLite write transaction (BEGIN IMMEDIATE
+        holds the write lock) with no rollback since."""
+        return epoch == self.epoch and self.db.in_transaction and not self.is_postgres
 
     @property
     def is_postgres(self) -> bool:
@@ -171,15 +190,20 @@ class Corpus:
             try:
                 yield self.db
             except BaseException:
+                self.epoch += 1
                 self.db.execute(f"ROLLBACK TO {name}")
                 self.db.execute(f"RELEASE {name}")
                 raise
             self.db.execute(f"RELEASE {name}")
             return
+        if not self.is_postgres:
+            self.fit_cache()
+        self.epoch += 1
         self.db.execute(self.dialect.begin)
         try:
             yield self.db
         except BaseException:
+            self.epoch += 1
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
@@ -226,8 +250,8 @@ class Corpus:
         return True
 
     # articles ------------------------------------------------------------
-    def insert_article(self, article: Article) -> None:
-        """Insert one article (inside the caller's transaction)."""
+    def insert_article(self, article: Article) -> int:
+        """Insert one article (inside the caller's transaction); its rowid."""
         values = [getattr(article, c) for c in ARTICLE_COLUMNS]
         values = [_iso(v) if isinstance(v, datetime) else v for v in values]
         sql = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
@@ -236,6 +260,7 @@ class Corpus:
         else:  # SQLite's lastrowid spares the RETURNING machinery on the hot path
             rowid = self.db.execute(sql, values).lastrowid
         self.db.execute(self.dialect.fts_insert, (rowid, article.title, article.body))  # store/search.py
+        return rowid
 
     def article(self, article_id: str) -> Article | None:
         """One article by id."""

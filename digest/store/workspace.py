@@ -10,6 +10,7 @@ from filelock import FileLock, Timeout
 from digest.config import CONFIG_NAME, Config, default_text
 from digest.errors import ConfigError, LockedError
 from digest.store import engine
+from digest.store.cache import PageCache
 from digest.store.corpus import Corpus
 
 TEMPLATES_README = """\
@@ -36,7 +37,7 @@ def init(folder: Path, force: bool = False) -> Path:
 def open_corpus(config: Config) -> Corpus:
     """Open (and migrate) the workspace's corpus: its file, or its PostgreSQL database."""
     location = engine.locate(config)
-    return Corpus(location, engine.password(config) if engine.is_url(location) else None)
+    return Corpus(location, engine.password(config) if engine.is_url(location) else None, PageCache.of(config.settings))
 
 
 @contextmanager
