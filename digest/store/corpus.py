@@ -49,6 +49,7 @@ class Corpus:
         """Open (creating and migrating) the corpus at a file path or a `postgresql://` URL;
         `secret` is the PostgreSQL password when it does not come from libpq's own sources."""
         self._savepoints = 0
+        self.rollbacks = 0  # transactions and savepoints of this connection rolled back (what memory holds may be gone)
         self.sound = False  # set once the file passed the damage check; a clean close then records it
         if engine.is_url(location):
             self.dialect, self.name = engine.Postgres, engine.shown(str(location))
@@ -171,6 +172,7 @@ class Corpus:
             try:
                 yield self.db
             except BaseException:
+                self.rollbacks += 1
                 self.db.execute(f"ROLLBACK TO {name}")
                 self.db.execute(f"RELEASE {name}")
                 raise
@@ -180,6 +182,7 @@ class Corpus:
         try:
             yield self.db
         except BaseException:
+            self.rollbacks += 1
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
