@@ -152,7 +152,8 @@ def regroup(corpus: Corpus, moves: list[tuple], titles: dict[str, str], now: str
     values, param = corpus.dialect.value_set(sorted(set(before.values())))
     corpus.db.execute(f"DELETE FROM stories WHERE id IN {values} AND id NOT IN "
                       "(SELECT story_id FROM story_members)", (param,))
-    note_change(corpus)
+    if any(before.get(move[0]) != move[1] for move in moves):
+        note_change(corpus)
 
 
 def sent(corpus: Corpus, story_ids: list[str]) -> set[str]:
