@@ -174,7 +174,7 @@ class StoryIndex:
             terms = {intern(t): w for t, w in json.loads(terms).items()}
             self._follows.add(aid, story_id, terms, language or "und", title or "")
             arrived = date.fromisoformat(ingested[:10])
-            if day in self._loaded or arrived in self._arrivals:
+            if (day in self._loaded or arrived in self._arrivals) and aid not in self._members:
                 self._add_member(aid, _Member(story_id, day, terms, language, title or "", arrived, bool(guessed)))
 
     def _start_fresh(self) -> None:
