@@ -160,7 +160,11 @@ class Store:
         self.stories.hand_over(self._seen, newest)
         if newest != self._seen:
             self.dedup.reload()
-        yield
+        try:
+            yield
+        except BaseException:
+            self._seen = None  # the turn's writes are rolled back: the next turn reads everything again
+            raise
         self._seen = self.corpus.last_rowid()
 
     def forget_offers(self) -> None:

@@ -92,3 +92,17 @@ def test_a_hand_over_reads_everything_again_after_another_worker_merged_stories(
     assert joined.story.story_id == solar.article.story_id  # the story the bike lanes were merged into
     assert joined.story.matched_article_id == bikes.article.id
     assert bikes.article.id in reads["members_by_day"]  # the window was read again
+
+
+def test_a_turn_rolled_back_leaves_nothing_of_its_articles_in_memory(workers):
+    _, second = workers
+    _turn(second, _example("citizen-bike-lanes.txt"))  # a turn that went well before
+    article = _example("coastal-herald-solar.txt")
+    with pytest.raises(RuntimeError):
+        with second.corpus.transaction(), second.turn():  # a feed's turn (no batch): its state failed to save
+            second.put(article)
+            raise RuntimeError("the feed state could not be written")
+    with second.corpus.transaction(), second.turn():
+        again = second.put(article)
+    assert again.dedup.kind == Kind.NEW
+    assert again.story.is_new and again.story.matched_article_id is None  # not joined to its rolled-back self
