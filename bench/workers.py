@@ -4,12 +4,15 @@ tests/helpers/workers.py), each count on a fresh database of a throwaway server 
 
     .venv/bin/python bench/workers.py                 # 2,000 files; 1, 2 and 4 workers
     .venv/bin/python bench/workers.py --files 500 --workers 1,2
+    git worktree add /tmp/base main && .venv/bin/python bench/workers.py --baseline /tmp/base  # before/after
 
 Each worker reads and parses its claimed files with no lock held, then decides and commits its batch
 in its turn (one worker at a time): so more workers help as long as reading is the larger share, up
 to the number of CPU cores. Prints files per second (wall), CPU milliseconds per file in the workers
 and in the server (read from /proc: a throwaway server only), and articles stored, and checks every
-run stored the same number of texts.
+run stored the same number of texts. With --baseline, the workers of another checkout (its digest
+package) ingest the same inbox before each count's run, so a change is measured beside its baseline
+on the same loaded machine.
 """
 from __future__ import annotations
 
@@ -39,13 +42,14 @@ def server_cpu(server: Server | None) -> float:
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def run(url: str, folder: Path, files: int, workers: int, server: Server | None) -> tuple[float, float, float, int]:
-    """Ingest a fresh copy of the inbox with `workers` processes; (files per second, workers' and
-    server's CPU milliseconds per file, articles stored)."""
+def run(url: str, folder: Path, files: int, workers: int, server: Server | None,
+        code: Path | None = None) -> tuple[float, float, float, int]:
+    """Ingest a fresh copy of the inbox with `workers` processes (running `code`'s digest, else this
+    checkout's); (files per second, workers' and server's CPU milliseconds per file, articles stored)."""
     config = make_workspace(folder, url)
     write_inbox(config.parent / "inbox", files)
     start, before, served = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu(server)
-    procs = [start_worker(config) for _ in range(workers)]
+    procs = [start_worker(config, code) for _ in range(workers)]
     for proc in procs:
         if proc.wait() != 0:
             raise SystemExit(f"a worker failed: {proc.stderr.read()}")
@@ -64,18 +68,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--url", help="an empty PostgreSQL database to use (with a single --workers count); "
                                       "default: a throwaway server, a new database per count")
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier commit: its workers run each "
+                                                          "count first, on a database of their own")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
+    if args.url and args.baseline:
+        parser.error("--baseline needs a database per run: leave out --url")
     server = None if args.url else Server(binaries())
+    codes = [("baseline", args.baseline.resolve()), ("this checkout", None)] if args.baseline else [("", None)]
     stored = set()
     try:
         with tempfile.TemporaryDirectory(prefix="digest-bench-workers-") as work:
             for n in counts:
-                url = args.url or server.fresh_database()
-                rate, cpu, served, rows = run(url, Path(work) / f"w{n}", args.files, n, server)
-                stored.add(rows)
-                print(f"{n} worker(s): {rate:,.0f} files/s wall; CPU per file {cpu:.1f} ms in the workers, "
-                      f"{served:.1f} ms in the server; {rows:,} articles stored", flush=True)
+                figures = []
+                for label, code in codes:
+                    url = args.url or server.fresh_database()
+                    rate, cpu, served, rows = run(url, Path(work) / f"w{n}{label[:4]}", args.files, n, server, code)
+                    stored.add(rows)
+                    figures.append((rate, cpu + served))
+                    print(f"{n} worker(s){', ' + label if label else ''}: {rate:,.0f} files/s wall; CPU per file "
+                          f"{cpu:.1f} ms in the workers, {served:.1f} ms in the server; {rows:,} articles stored",
+                          flush=True)
+                if len(figures) == 2:
+                    (rate0, cpu0), (rate1, cpu1) = figures
+                    print(f"{n} worker(s): this checkout / baseline: files/s x{rate1 / rate0:.2f}, "
+                          f"CPU per file x{cpu1 / cpu0:.2f}", flush=True)
     finally:
         if server is not None:
             server.stop()

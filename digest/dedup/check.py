@@ -198,7 +198,7 @@ class Deduplicator:
         return decision
 
     def reload(self) -> None:
-        """Another process stored articles: read the waiting postings again at the next check."""
+        """Another process stored articles: take in their waiting postings at the next check."""
         self._pending.version = None
 
     def remember(self, article: Article, rowid: int | None = None) -> None:
@@ -363,30 +363,46 @@ class _Pending:
 
     The corpus stays the truth: each waiting article's keys are in its dedup_signatures
     row, and dedup_meta 'indexed_upto' is the last rowid whose postings are in the tables.
-    The memory copy is reloaded when another connection committed (PRAGMA data_version)
-    or when that mark moved (a flush rolled back, or made by another process).
+    When another connection committed (PRAGMA data_version, or `Deduplicator.reload`), the
+    rows stored past the newest one in memory are added; the memory copy is read again
+    when that mark moved (a flush rolled back, or made by another process), when this
+    connection rolled back, or when the corpus then waits on more or fewer articles
+    than memory holds (a gap).
     """
 
     def __init__(self, corpus: Corpus, bands: int):
         self.corpus, self.bands = corpus, bands
         self.index: dict[str, dict[int, int | list[int]]] = {"bands": {}, "sentences": {}}
         self.count = 0
-        self.mark = -1  # nothing loaded yet
+        self.mark = self.upto = -1  # nothing loaded yet; upto: the newest rowid in memory
         self.version: int | None = None
         self.epoch = -1  # the corpus's epoch at the last sync
+        self.rolled = corpus.rollbacks
 
     def sync(self) -> None:
-        """Reload the waiting postings if the corpus changed behind this process's back (not
-        asked again inside the write transaction of the last sync, while nothing was rolled back)."""
+        """Take in the postings other processes stored since, if the corpus changed behind this
+        process's back: only the new rows when they simply follow those in memory (not asked again
+        inside the write transaction of the last sync, while nothing was rolled back)."""
         if self.version is not None and self.corpus.unchanged_since(self.epoch):
             return
         self.epoch = self.corpus.epoch
-        version, mark = index.data_version(self.corpus), _indexed_upto(self.corpus)
-        if version != self.version or mark != self.mark:
-            self.index = {"bands": {}, "sentences": {}}
-            self.count, self.version, self.mark = 0, version, mark
-            for rowid, blob in self._waiting():
-                self.add(rowid, np.frombuffer(blob, dtype=np.int64).tolist())
+        version, mark, rolled = index.data_version(self.corpus), _indexed_upto(self.corpus), self.corpus.rollbacks
+        if (version, mark, rolled) == (self.version, self.mark, self.rolled):
+            return
+        appended = mark == self.mark and rolled == self.rolled  # memory holds nothing that is gone
+        self.version, self.rolled = version, rolled
+        if appended:
+            self._take(index.waiting(self.corpus, self.upto))
+            if index.waiting_count(self.corpus, mark) == self.count:
+                return
+        self.index = {"bands": {}, "sentences": {}}
+        self.count, self.mark, self.upto = 0, mark, mark
+        self._take(self._waiting())
+
+    def _take(self, rows: list[tuple[int, bytes]]) -> None:
+        """Add stored rows of (rowid, posting keys) to memory."""
+        for rowid, blob in rows:
+            self.add(rowid, np.frombuffer(blob, dtype=np.int64).tolist())
 
     def _waiting(self) -> list[tuple[int, bytes]]:
         """Rowid and posting keys of every stored article whose postings are not in the tables."""
@@ -405,6 +421,7 @@ class _Pending:
                 else:
                     old.append(rowid)
         self.count += 1
+        self.upto = max(self.upto, rowid)
 
     def get(self, kind: str, key: int) -> list[int]:
         """Waiting rowids posted under one key."""
@@ -424,7 +441,7 @@ class _Pending:
                 index.insert_postings(self.corpus, kind, _in_key_order(rowids, [k[part] for k in keys]))
             index.set_meta(self.corpus, "indexed_upto", str(rowids[-1]))
         self.index = {"bands": {}, "sentences": {}}
-        self.count, self.mark = 0, rowids[-1]
+        self.count, self.mark, self.upto = 0, rowids[-1], rowids[-1]
 
 
 def _in_key_order(rowids: list[int], keys: list[np.ndarray]) -> Iterable[tuple[int, int]]:

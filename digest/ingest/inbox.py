@@ -152,13 +152,19 @@ class Store:
     @contextmanager
     def turn(self) -> Iterator[None]:
         """One of several workers deciding and committing (inside the caller's transaction): wait for
-        the turn, then forget what memory holds of the corpus (story windows, document frequencies,
-        waiting dedup postings) if another worker stored articles since this one's last turn."""
+        the turn, then take in what other workers stored since this one's last turn (their articles'
+        story members and waiting dedup postings: rowids are handed out in turn order, so those are
+        the rowids past the last one this worker saw)."""
         self.corpus.take_turn()
-        if self.corpus.last_rowid() != self._seen:
-            self.stories.reload()
+        newest = self.corpus.last_rowid()
+        self.stories.hand_over(self._seen, newest)
+        if newest != self._seen:
             self.dedup.reload()
-        yield
+        try:
+            yield
+        except BaseException:
+            self._seen = None  # the turn's writes are rolled back: the next turn reads everything again
+            raise
         self._seen = self.corpus.last_rowid()
 
     def forget_offers(self) -> None:

@@ -53,6 +53,7 @@ class Corpus:
         self._savepoints = 0
         self.cache, self.cache_mb, self._sized_at = cache or page_cache.default(), 0, 0
         self.epoch = 0  # moves at each outermost BEGIN and each rollback (see `unchanged_since`)
+        self.rollbacks = 0  # transactions and savepoints of this connection rolled back (what memory holds may be gone)
         self.sound = False  # set once the file passed the damage check; a clean close then records it
         if engine.is_url(location):
             self.dialect, self.name = engine.Postgres, engine.shown(str(location))
@@ -191,6 +192,7 @@ class Corpus:
                 yield self.db
             except BaseException:
                 self.epoch += 1
+                self.rollbacks += 1
                 self.db.execute(f"ROLLBACK TO {name}")
                 self.db.execute(f"RELEASE {name}")
                 raise
@@ -204,6 +206,7 @@ class Corpus:
             yield self.db
         except BaseException:
             self.epoch += 1
+            self.rollbacks += 1
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")

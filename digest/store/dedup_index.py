@@ -92,6 +92,12 @@ def waiting(corpus: Corpus, after: int) -> list[sqlite3.Row]:
         "WHERE article_rowid > ? AND keys IS NOT NULL ORDER BY article_rowid", (after,)).fetchall()
 
 
+def waiting_count(corpus: Corpus, after: int) -> int:
+    """How many stored articles past `after` have postings not in the tables."""
+    return corpus.db.execute("SELECT count(*) FROM dedup_signatures WHERE article_rowid > ? AND keys IS NOT NULL",
+                             (after,)).fetchone()[0]
+
+
 def insert_postings(corpus: Corpus, kind: str, pairs: Iterable[tuple[int, int]]) -> None:
     """Add (key, rowid) postings, best in key order (caller's transaction)."""
     corpus.db.executemany(f"INSERT INTO {TABLES[kind]} VALUES (?, ?) ON CONFLICT DO NOTHING", pairs)

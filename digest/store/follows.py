@@ -5,6 +5,7 @@ import sqlite3
 from typing import Iterable
 
 from digest.models import utcnow
+from digest.store import story_tables
 from digest.store.corpus import Corpus
 
 
@@ -19,6 +20,7 @@ def follow(corpus: Corpus, story_id: str) -> bool:
         cursor = db.execute("INSERT INTO followed_stories (story_id, followed_at) VALUES (?, ?) "
                             "ON CONFLICT (story_id) DO NOTHING",
                             (story_id, utcnow().isoformat()))
+        story_tables.note_change(corpus)
     return cursor.rowcount > 0
 
 
@@ -26,6 +28,7 @@ def unfollow(corpus: Corpus, story_id: str) -> bool:
     """Stop following a story; False when it was not followed."""
     with corpus.transaction() as db:
         cursor = db.execute("DELETE FROM followed_stories WHERE story_id = ?", (story_id,))
+        story_tables.note_change(corpus)
     return cursor.rowcount > 0
 
 

@@ -23,6 +23,19 @@ def set_documents(corpus: Corpus, count: int) -> None:
                       (str(count),))
 
 
+def changes(corpus: Corpus) -> int:
+    """How often stories changed other than by new members (merged, regrouped, followed or not): a
+    worker holding stories in memory reads them all again when this moved since its last turn."""
+    row = corpus.db.execute("SELECT value FROM story_meta WHERE key = 'changes'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def note_change(corpus: Corpus) -> None:
+    """Count one such change (caller's transaction)."""
+    corpus.db.execute("INSERT INTO story_meta VALUES ('changes', '1') ON CONFLICT (key) DO UPDATE "
+                      "SET value = CAST(CAST(story_meta.value AS INTEGER) + 1 AS TEXT)")
+
+
 def doc_freqs(corpus: Corpus, terms: list[str]) -> Iterable[tuple[str, int]]:
     """(term, df) of the stored terms among these (one statement: the terms go in as one parameter)."""
     values, param = corpus.dialect.value_set(terms)
@@ -66,6 +79,12 @@ def members_by_day(corpus: Corpus, first: str, last: str) -> Iterable[tuple]:
     return corpus.db.execute(f"{_MEMBERS_SELECT} WHERE m.day BETWEEN ? AND ?", (first, last))
 
 
+def members_after(corpus: Corpus, after: int, upto: int) -> Iterable[tuple]:
+    """Members of the articles stored with rowids in (after, upto], in that order: what other
+    workers stored since a worker's last turn."""
+    return corpus.db.execute(f"{_MEMBERS_SELECT} WHERE a.rowid > ? AND a.rowid <= ? ORDER BY a.rowid", (after, upto))
+
+
 def members_by_arrival(corpus: Corpus, start: str, end: str, only_guessed: bool) -> Iterable[tuple]:
     """Members that arrived in [start, end), only those whose date is a guess when asked."""
     guessed = " AND a.published_is_guess = 1" if only_guessed else ""
@@ -103,6 +122,7 @@ def merge(corpus: Corpus, into: str, other: str) -> None:
     corpus.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, other))
     corpus.db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, other))
     corpus.db.execute("DELETE FROM stories WHERE id = ?", (other,))
+    note_change(corpus)
 
 
 def member_rows(corpus: Corpus, article_ids: list[str]) -> Iterable[tuple]:
@@ -132,6 +152,8 @@ def regroup(corpus: Corpus, moves: list[tuple], titles: dict[str, str], now: str
     values, param = corpus.dialect.value_set(sorted(set(before.values())))
     corpus.db.execute(f"DELETE FROM stories WHERE id IN {values} AND id NOT IN "
                       "(SELECT story_id FROM story_members)", (param,))
+    if any(before.get(move[0]) != move[1] for move in moves):
+        note_change(corpus)
 
 
 def sent(corpus: Corpus, story_ids: list[str]) -> set[str]:

@@ -31,13 +31,11 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
-import math
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
-from operator import itemgetter, mul
 from sys import intern
 from typing import Iterable, Iterator
 
@@ -45,6 +43,7 @@ from digest.config import Config
 from digest.models import Article, article_day, utcnow
 from digest.store import story_tables as tables
 from digest.store.corpus import Corpus
+from digest.stories.docfreq import TOP_TERMS, DocFreq
 from digest.stories.follow import Follows
 from digest.stories.link import (
     average_link,
@@ -56,16 +55,13 @@ from digest.stories.link import (
     span_days,
 )
 from digest.stories.terms import (
-    BACKGROUND_DOCS,
     QUOTE_PREFIX,
     TextTerms,
     article_terms,
     body_lines,
-    term_priors,
 )
 from digest.stories.vectors import add_vectors, cosine_in_order, normalised_top
 
-TOP_TERMS = 80        # terms kept per article vector (stored and compared)
 QUERY_TERMS = 24      # highest-weighted terms used to look up candidate stories
 MAX_POSTINGS = 500    # a query term in more window stories than this is skipped in the lookup
 MAX_CANDIDATES = 30   # stories given a full cosine, best term overlap first
@@ -89,72 +85,6 @@ class StoryDecision:
 def new_story_id(article: Article) -> str:
     """A stable story id derived from its founding article."""
     return "s" + hashlib.sha256(article.id.encode()).hexdigest()[:11]
-
-
-class DocFreq:
-    """Document frequencies: the corpus's own, persisted, plus a background prior.
-
-    Counts are kept in memory as they grow; `flush` writes the increments since the last
-    flush in one statement (per article, or per inbox batch: see StoryIndex.batch)."""
-
-    def __init__(self, corpus: Corpus):
-        self.corpus = corpus
-        self.docs = self._written_docs = tables.documents(corpus)
-        self._df: dict[str, int] = {}  # an exact dict: set.difference(dict) is then a C loop over terms
-        self._pending: Counter[str] = Counter()  # increments not written yet
-
-    def _load(self, terms) -> None:
-        """Fetch the stored df of terms not cached yet (no pending increment is lost: those are cached)."""
-        df = self._df
-        missing = set(terms).difference(df)
-        if missing:  # one prepared statement whatever the count: the terms go in as a JSON array
-            df.update(dict.fromkeys(missing, 0))
-            for term, count in tables.doc_freqs(self.corpus, sorted(missing)):
-                df[term] = count
-
-    def weights(self, terms: dict[str, float], language: str,
-                priors: tuple[float, ...] | None = None) -> dict[str, float]:
-        """TF-IDF weights of raw term frequencies, L2-normalised, top terms only (`priors`:
-        the terms' background priors in their order, when worked out ahead: TextTerms)."""
-        self._load(terms)
-        if priors is None:
-            priors = term_priors(terms, language)
-        total = self.docs + BACKGROUND_DOCS + 1
-        df = self._df
-        log = math.log
-        pairs = []  # a plain loop: faster here than maps or comprehensions
-        for (term, tf), prior in zip(terms.items(), priors, strict=True):
-            idf = log(total / (df[term] + prior + 1))
-            if idf > 0:
-                pairs.append((term, tf * idf))
-        if len(pairs) > TOP_TERMS:  # only terms at or above the TOP_TERMS-th weight can be kept
-            cutoff = sorted([w for _, w in pairs], reverse=True)[TOP_TERMS - 1]
-            pairs = [(t, w) for t, w in pairs if w >= cutoff]
-        top = sorted(sorted(pairs), key=itemgetter(1), reverse=True)[:TOP_TERMS]  # ties by term
-        values = [w for _, w in top]
-        norm = math.sqrt(sum(map(mul, values, values))) or 1.0
-        return {t: w / norm for t, w in top}
-
-    def add(self, terms, loaded: bool = False) -> None:
-        """Count one more document containing `terms` (written by the next flush); `loaded`: the
-        terms were weighed by this DocFreq already (`weights` fetched their counts)."""
-        terms = list(terms)
-        if not loaded:
-            self._load(terms)
-        df = self._df
-        for term in terms:
-            df[term] += 1
-        self._pending.update(terms)
-        self.docs += 1
-
-    def flush(self) -> None:
-        """Write the counts added since the last flush (caller's transaction)."""
-        if self._pending:  # one statement for all terms: the upsert loop runs inside SQLite
-            tables.add_doc_freqs(self.corpus, self._pending)
-            self._pending = Counter()
-        if self.docs != self._written_docs:
-            tables.set_documents(self.corpus, self.docs)
-            self._written_docs = self.docs
 
 
 # --- the index ---------------------------------------------------------------------
@@ -223,12 +153,33 @@ class StoryIndex:
         self._batching = False
         self._start_fresh()
 
-    def reload(self) -> None:
-        """Another process committed: read the corpus again as needed."""
-        self._start_fresh()
+    def hand_over(self, after: int | None, upto: int) -> None:
+        """Another worker had the turn: take in the articles it stored (rowids in (after, upto]) as if
+        this worker had stored them: held where their days are loaded, extending spans and followed
+        stories, their terms counted (document frequencies read again as used). Everything is read
+        again instead when stories were merged, regrouped or followed meanwhile, or nothing was seen yet."""
+        if after is None or tables.changes(self.corpus) != self._changes:
+            self._start_fresh()
+            return
+        if upto == after:
+            return
+        self.df.refresh()
+        for aid, story_id, mday, terms, language, title, ingested, guessed in \
+                tables.members_after(self.corpus, after, upto):
+            day = date.fromisoformat(mday)
+            if story_id in self._spans and not guessed:
+                self._spans[story_id] = joined_span(self._spans[story_id], (day, day))
+            if terms == "{}":  # a copy: no terms of its own
+                continue
+            terms = {intern(t): w for t, w in json.loads(terms).items()}
+            self._follows.add(aid, story_id, terms, language or "und", title or "")
+            arrived = date.fromisoformat(ingested[:10])
+            if (day in self._loaded or arrived in self._arrivals) and aid not in self._members:
+                self._add_member(aid, _Member(story_id, day, terms, language, title or "", arrived, bool(guessed)))
 
     def _start_fresh(self) -> None:
         """Empty the in-memory state: the corpus is read again as needed."""
+        self._changes = tables.changes(self.corpus)  # the story changes this memory reflects
         self.df = DocFreq(self.corpus)
         self._follows = Follows(self.corpus, self.follow_similarity)
         self._members: dict[str, _Member] = {}
@@ -583,6 +534,7 @@ class StoryIndex:
             self._windows.pop(other, None)
             self._spans.pop(other, None)
             tables.merge(self.corpus, into, other)
+            self._changes += 1  # this memory's own change
             for aid in self._stories.pop(other, []):
                 self._members[aid].story_id = into
                 self._stories.setdefault(into, []).append(aid)

@@ -52,7 +52,8 @@ from digest.config import Config
 from digest.models import Article, utcnow
 from digest.store import story_tables as tables
 from digest.store.corpus import Corpus
-from digest.stories.index import DocFreq, When, new_story_id
+from digest.stories.docfreq import DocFreq
+from digest.stories.index import When, new_story_id
 from digest.stories.link import different_entities, shared_terms
 from digest.stories.terms import QUOTE_PREFIX, mentioned_days
 

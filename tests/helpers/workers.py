@@ -2,6 +2,7 @@
 with planted exact and near duplicates, the worker processes, and what the corpus holds after."""
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
@@ -53,10 +54,11 @@ def write_inbox(inbox: Path, files: int, seed: int = 16) -> dict:
     return planted
 
 
-def start_worker(config: Path) -> subprocess.Popen:
-    """One `digest ingest` process on the workspace."""
+def start_worker(config: Path, code: Path | None = None) -> subprocess.Popen:
+    """One `digest ingest` process on the workspace (`code`: a checkout whose digest package it runs)."""
+    env = None if code is None else {**os.environ, "PYTHONPATH": str(code)}
     return subprocess.Popen([sys.executable, "-m", "digest", "--config", str(config), "-q", "ingest"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def corpus_state(config: Path) -> dict:
