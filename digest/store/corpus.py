@@ -52,7 +52,7 @@ class Corpus:
         `cache` the SQLite page cache's rule (default: the shipped settings')."""
         self._savepoints = 0
         self.cache, self.cache_mb, self._sized_at = cache or page_cache.default(), 0, 0
-        self.epoch = 0  # moves at each outermost BEGIN and each rollback (see `unchanged_since`)
+        self.begins = 0  # outermost transactions this connection began
         self.rollbacks = 0  # transactions and savepoints of this connection rolled back (what memory holds may be gone)
         self.sound = False  # set once the file passed the damage check; a clean close then records it
         if engine.is_url(location):
@@ -102,6 +102,11 @@ class Corpus:
         if mb != self.cache_mb:
             self.db.execute(f"PRAGMA cache_size = {-1024 * mb}")
         self.cache_mb, self._sized_at = mb, size
+
+    @property
+    def epoch(self) -> int:
+        """Moves at each outermost BEGIN and each rollback (see `unchanged_since`)."""
+        return self.begins + self.rollbacks
 
     def unchanged_since(self, epoch: int) -> bool:
         """True when only this connection can have written since `epoch` (an earlier `self.epoch`),
@@ -191,7 +196,6 @@ class Corpus:
             try:
                 yield self.db
             except BaseException:
-                self.epoch += 1
                 self.rollbacks += 1
                 self.db.execute(f"ROLLBACK TO {name}")
                 self.db.execute(f"RELEASE {name}")
@@ -200,12 +204,11 @@ class Corpus:
             return
         if not self.is_postgres:
             self.fit_cache()
-        self.epoch += 1
+        self.begins += 1
         self.db.execute(self.dialect.begin)
         try:
             yield self.db
         except BaseException:
-            self.epoch += 1
             self.rollbacks += 1
             self.db.execute("ROLLBACK")
             raise
