@@ -31,6 +31,9 @@ _CLOCK_END = re.compile(r"\b[ap]\.m\.$")
 _CLOCK_NEXT = re.compile(
     r"(?:[a-z]|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|ET|EST|EDT|CET|GMT|UTC|BST"
     r"|PT|PST|PDT)\b|[A-Z][a-z]+ time\b)")
+# A piece that opens with one of these continues the one before it (a split inside "Sen. Joe
+# Manchin, D-W.Va., and ..."): it is joined back, and never a sentence of its own.
+CONTINUATION = ",;:)]"
 TABLE_SHARE = 0.4  # a sentence this much made of figures is a row of a table or a price list
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?…:;][\"”’»)\]]*$|[\"”»)]$")
@@ -93,8 +96,9 @@ def _rejoin(parts: list[str]) -> list[str]:
     split that leaves a comma or closing bracket first ("Sen. Joe Manchin, D-W.Va., and ...")."""
     out: list[str] = []
     for part in parts:
-        if out and (_CLOCK_END.search(out[-1]) and _CLOCK_NEXT.match(part) or part[0] in ",;:)]"):
-            out[-1] = f"{out[-1]}{'' if part[0] in ',;:)]' else ' '}{part}"
+        follows = part[0] in CONTINUATION
+        if out and (follows or _CLOCK_END.search(out[-1]) and _CLOCK_NEXT.match(part)):
+            out[-1] = f"{out[-1]}{'' if follows else ' '}{part}"
         else:
             out.append(part)
     return out
@@ -181,7 +185,7 @@ def junk_reason(sentence: str, n_words: int | None = None) -> str | None:
     if text.rstrip("\"”’»)").endswith("?"):
         return "question"
     n = word_count(text) if n_words is None else n_words
-    if n < 5 or text[:2].isalpha() and text[:2].islower() or text[:1] in ",;:)]":
+    if n < 5 or text[:2].isalpha() and text[:2].islower() or text[:1] in CONTINUATION:
         return "fragment"  # too short, or the middle of something (a price table's tail, ", and ..." after a cut)
     tokens = text.split()
     if sum(any(ch.isdigit() for ch in t) for t in tokens) >= TABLE_SHARE * len(tokens):
