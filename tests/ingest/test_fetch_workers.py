@@ -84,14 +84,15 @@ def _state(config: Path) -> dict:
     """What the corpus holds of the feeds: entries, articles, exact duplicates, copies, digests."""
     with workspace.open_corpus(load(config)) as corpus:
         one = lambda sql: corpus.db.execute(sql).fetchone()[0]  # noqa: E731
+        counts = corpus.stats()
         return {
             "entries": one("SELECT count(*) FROM feed_entries WHERE article_id IS NOT NULL"),
             "articles": one("SELECT count(*) FROM articles WHERE source_path LIKE 'feed:%'"),
             "hashes": one("SELECT count(DISTINCT content_hash) FROM articles WHERE source_path LIKE 'feed:%'"),
-            "exact": one("SELECT count(*) FROM duplicates"),
-            "copies": one("SELECT count(*) FROM articles WHERE copy_of IS NOT NULL"),
-            "all_articles": one("SELECT count(*) FROM articles"),
-            "digests": one("SELECT count(*) FROM digests"),
+            "exact": counts["duplicates_dropped"],
+            "copies": counts["copies"],
+            "all_articles": counts["articles"],
+            "digests": counts["digests"],
         }
 
 
